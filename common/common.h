@@ -1,0 +1,174 @@
+/*
+ * common: the few helpers every module uses: memory, logging, time and the
+ * station configuration.  This is the module's one public header.
+ */
+#ifndef SIARAN_COMMON_H
+#define SIARAN_COMMON_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SIARAN_VERSION "0.1.0"
+
+/* ---- memory: out-of-memory is the one fatal error ---------------------- */
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *ptr, size_t size);
+/* Returns a copy owned by the caller; xstrdup(NULL) returns NULL. */
+char *xstrdup(const char *s);
+/* printf into a new string owned by the caller. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- logging: one line per event on stderr ----------------------------- */
+
+enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+/* Messages above this level are dropped before they are formatted. */
+extern enum log_level log_threshold;
+
+void log_message(enum log_level level, const char *module, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Each .c file defines LOG_MODULE before using these. */
+#define log_at(level, ...)                                                               \
+        do {                                                                             \
+                if ((level) <= log_threshold)                                            \
+                        log_message((level), LOG_MODULE, __VA_ARGS__);                   \
+        } while (0)
+#define log_error(...) log_at(LOG_ERROR, __VA_ARGS__)
+#define log_warn(...) log_at(LOG_WARN, __VA_ARGS__)
+#define log_info(...) log_at(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_at(LOG_DEBUG, __VA_ARGS__)
+
+/* ---- time ---------------------------------------------------------------- */
+
+/* Milliseconds since the Unix epoch (UTC), from CLOCK_REALTIME. */
+int64_t time_now_ms(void);
+/* Nanoseconds from CLOCK_MONOTONIC. */
+int64_t time_monotonic_ns(void);
+/* True if tzname names a zone of the tz database. */
+bool time_zone_exists(const char *tzname);
+/* Sets the process's time zone (TZ) to a tz database name.  Call once at start,
+ * before any thread starts.  Returns 0, or -1 if the zone is unknown. */
+int time_set_zone(const char *tzname);
+/* Parses "YYYY-MM-DD HH:MM[:SS]" or "YYYY-MM-DDTHH:MM[:SS]" in the station's
+ * zone into UTC ms.  Returns 0 or -1. */
+int time_parse_local(const char *text, int64_t *out_ms);
+/* Parses "YYYY-MM-DD" into the UTC ms of that local day's midnight. */
+int time_parse_date(const char *text, int64_t *out_ms);
+/* Formats UTC ms as ISO 8601 with the station's offset
+ * ("2026-12-01T06:00:00+07:00") into buf; returns buf. */
+char *time_format_iso(int64_t ms, char *buf, size_t size);
+/* Formats UTC ms as "YYYY-MM-DD HH:MM:SS.mmm" local time; returns buf. */
+char *time_format_local(int64_t ms, char *buf, size_t size);
+/* UTC ms of local midnight of the day that contains ms. */
+int64_t time_local_midnight(int64_t ms);
+/* UTC ms of local wall time (y, m 1-12, d, h, min, s) in the station zone. */
+int64_t time_from_local(int year, int month, int day, int hour, int minute, int second);
+/* Local calendar fields of ms: weekday 0=Sunday..6. Any pointer may be NULL. */
+void time_local_fields(int64_t ms, int *year, int *month, int *day, int *hour,
+                       int *minute, int *second, int *weekday);
+
+/* ---- configuration --------------------------------------------------------- */
+
+#define CONFIG_MAX_OUTPUTS 16
+
+struct output_config {
+        char *name; /* from [output.NAME] */
+        char *server;
+        int port;
+        char *user; /* source user, default "source" */
+        char *password;
+        char *mount;
+        char *format;   /* "vorbis" (later: "opus", "mp3") */
+        double quality; /* vorbis VBR quality -0.1 .. 1.0 */
+        int bitrate;    /* kbit/s for formats that use it; 0 = default */
+        int channels;   /* 1 or 2 */
+        int samplerate; /* 0 = the station rate */
+        char *description;
+        char *genre;
+        bool public_listing; /* yp directory listing */
+};
+
+struct config {
+        char *path; /* the file it came from */
+        char *dir;  /* its folder; relative paths are resolved against it */
+
+        char *station_name;
+        char *timezone;
+        int samplerate;
+        double loudness_target;   /* LUFS */
+        double crossfade;         /* seconds of overlap between items */
+        double hard_fade;         /* seconds of fade before a hard event */
+        double soft_window;       /* minutes a soft event may wait for a boundary */
+        double show_grace;        /* seconds an item may run past a soft show end */
+        double silence_threshold; /* dBFS */
+        double silence_limit;     /* seconds */
+        char *log_level;
+
+        char *database;  /* absolute */
+        char *media_dir; /* absolute */
+
+        char *fallback_playlist; /* absolute */
+
+        struct output_config outputs[CONFIG_MAX_OUTPUTS];
+        size_t n_outputs;
+
+        char *web_listen;     /* host:port, empty = no web server */
+        int64_t upload_limit; /* bytes */
+        int session_hours;
+        char *public_stream_url; /* what the listener page plays; default derived */
+};
+
+/* Reads and checks path.  On error returns NULL and writes a one-line reason of
+ * the form "FILE:LINE: message" (or "FILE: message") into err. */
+struct config *config_load(const char *path, char *err, size_t err_size);
+void config_free(struct config *config);
+/* Resolves a path relative to the config's folder; result owned by caller. */
+char *config_resolve_path(const struct config *config, const char *path);
+
+/* ---- item kinds: the vocabulary shared by library, schedule and engine ---- */
+
+enum item_kind {
+        ITEM_MUSIC,
+        ITEM_PROGRAMME,
+        ITEM_PSA,
+        ITEM_JINGLE,
+        ITEM_COMPLAINT,
+        ITEM_ANNOUNCEMENT,
+        ITEM_FALLBACK,
+        ITEM_LIVE,
+};
+
+/* "music", "programme", ... (static string). */
+const char *item_kind_name(enum item_kind kind);
+/* Parses a kind name; returns 0 or -1. */
+int item_kind_parse(const char *name, enum item_kind *kind);
+
+/* ---- Icecast's public status ------------------------------------------------ */
+
+struct json_t;
+/* GET http://host:port/status-json.xsl, the whole exchange (the name lookup
+ * aside) bounded by timeout_ms.  Returns the parsed JSON (json_decref it) or
+ * NULL. */
+struct json_t *icecast_status_fetch(const char *host, int port, int timeout_ms);
+/* The status's source on mount ("/radio.ogg"), borrowed; NULL when none. */
+struct json_t *icecast_status_source(struct json_t *status, const char *mount);
+/* Sets the title listeners of mount see (ICY metadata of MP3 streams) with
+ * the source credentials; the whole exchange (the name lookup aside) bounded
+ * by timeout_ms.  Returns 0, or -1 with a reason in err. */
+int icecast_update_title(const char *host, int port, const char *user,
+                         const char *password, const char *mount, const char *song,
+                         int timeout_ms, char *err, size_t err_size);
+
+/* ---- small helpers --------------------------------------------------------- */
+
+/* Makes every folder in path (like mkdir -p).  Returns 0 or -1. */
+int make_dirs(const char *path, int mode);
+/* Decibels to linear gain. */
+double db_to_gain(double db);
+
+#endif

@@ -1,0 +1,174 @@
+/* Wall time in the station's zone.  The zone is process-wide (TZ), set once at
+ * start-up before threads exist, so localtime_r/mktime do the tz work. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "common/common.h"
+
+int64_t time_now_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t time_monotonic_ns(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+bool time_zone_exists(const char *tzname)
+{
+        char path[512];
+        if (!tzname || !*tzname || tzname[0] == '/' || strstr(tzname, ".."))
+                return false;
+        if (strcmp(tzname, "UTC") == 0)
+                return true;
+        snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tzname);
+        struct stat st;
+        return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int time_set_zone(const char *tzname)
+{
+        if (!time_zone_exists(tzname))
+                return -1;
+        setenv("TZ", tzname, 1);
+        tzset();
+        return 0;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+        int64_t q = a / b;
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+int64_t time_from_local(int year, int month, int day, int hour, int minute, int second)
+{
+        struct tm tm = {0};
+        tm.tm_year = year - 1900;
+        tm.tm_mon = month - 1;
+        tm.tm_mday = day;
+        tm.tm_hour = hour;
+        tm.tm_min = minute;
+        tm.tm_sec = second;
+        tm.tm_isdst = -1;
+        time_t t = mktime(&tm);
+        return (int64_t)t * 1000;
+}
+
+void time_local_fields(int64_t ms, int *year, int *month, int *day, int *hour,
+                       int *minute, int *second, int *weekday)
+{
+        time_t t = (time_t)floor_div(ms, 1000);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        if (year)
+                *year = tm.tm_year + 1900;
+        if (month)
+                *month = tm.tm_mon + 1;
+        if (day)
+                *day = tm.tm_mday;
+        if (hour)
+                *hour = tm.tm_hour;
+        if (minute)
+                *minute = tm.tm_min;
+        if (second)
+                *second = tm.tm_sec;
+        if (weekday)
+                *weekday = tm.tm_wday;
+}
+
+int64_t time_local_midnight(int64_t ms)
+{
+        int y, m, d;
+        time_local_fields(ms, &y, &m, &d, NULL, NULL, NULL, NULL);
+        return time_from_local(y, m, d, 0, 0, 0);
+}
+
+static bool valid_fields(int y, int mo, int d, int h, int mi, int s)
+{
+        return y >= 1970 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 &&
+               h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 && s <= 60;
+}
+
+int time_parse_local(const char *text, int64_t *out_ms)
+{
+        int y, mo, d, h, mi, s = 0, used = 0;
+        char sep;
+        if (!text)
+                return -1;
+        int n = sscanf(text, "%4d-%2d-%2d%c%2d:%2d%n:%2d%n", &y, &mo, &d, &sep, &h, &mi,
+                       &used, &s, &used);
+        if (n < 6 || (sep != ' ' && sep != 'T') || text[used] != '\0' ||
+            !valid_fields(y, mo, d, h, mi, s))
+                return -1;
+        *out_ms = time_from_local(y, mo, d, h, mi, s);
+        return 0;
+}
+
+int time_parse_date(const char *text, int64_t *out_ms)
+{
+        int y, mo, d, used = 0;
+        if (!text || sscanf(text, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 ||
+            text[used] != '\0' || !valid_fields(y, mo, d, 0, 0, 0))
+                return -1;
+        *out_ms = time_from_local(y, mo, d, 0, 0, 0);
+        return 0;
+}
+
+char *time_format_iso(int64_t ms, char *buf, size_t size)
+{
+        time_t t = (time_t)floor_div(ms, 1000);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        char base[32];
+        strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+        long off = tm.tm_gmtoff;
+        char sign = off < 0 ? '-' : '+';
+        off = labs(off);
+        snprintf(buf, size, "%s%c%02ld:%02ld", base, sign, off / 3600, (off % 3600) / 60);
+        return buf;
+}
+
+char *time_format_local(int64_t ms, char *buf, size_t size)
+{
+        time_t t = (time_t)floor_div(ms, 1000);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        char base[32];
+        strftime(base, sizeof base, "%Y-%m-%d %H:%M:%S", &tm);
+        snprintf(buf, size, "%s.%03d", base, (int)(ms - (int64_t)t * 1000));
+        return buf;
+}
+
+int make_dirs(const char *path, int mode)
+{
+        char buf[4096];
+        if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+                return -1;
+        for (char *p = buf + 1; *p; p++) {
+                if (*p != '/')
+                        continue;
+                *p = '\0';
+                if (mkdir(buf, mode) != 0 && errno != EEXIST)
+                        return -1;
+                *p = '/';
+        }
+        if (mkdir(buf, mode) != 0 && errno != EEXIST)
+                return -1;
+        return 0;
+}
+
+double db_to_gain(double db)
+{
+        return pow(10.0, db / 20.0);
+}

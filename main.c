@@ -1,0 +1,687 @@
+/* siaran: the station's one binary.  Wires the modules together and holds the
+ * subcommands (run, render, import, rundown, asrun, user). */
+#define LOG_MODULE "main"
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/common.h"
+#include "encoder/encoder.h"
+#include "media/media.h"
+#include "playout/playout.h"
+#include "scheduler/scheduler.h"
+#include "web/web.h"
+
+#define EXIT_RUNTIME 1
+#define EXIT_USAGE 2
+
+struct options {
+        const char *command;
+        const char *config_path;
+        const char *from, *to, *date, *output, *asrun_path, *role, *kind, *categories;
+        const char *campaign;
+        bool csv;
+        char **args; /* positional arguments after the command */
+        int n_args;
+};
+
+static const struct {
+        const char *name;
+        const char *usage;
+        const char *help;
+} commands[] = {
+    {"run", "siaran run -c FILE",
+     "Runs the station: scheduler, playout, encoders, Icecast outputs, web panel.\n"
+     "SIGINT/SIGTERM fade out and exit; SIGHUP reloads the config."},
+    {"render",
+     "siaran render -c FILE --from \"YYYY-MM-DD HH:MM[:SS]\" --to \"...\" -o OUT.ogg "
+     "[--asrun OUT.csv]",
+     "Renders exactly what the station would air in that window (station time zone),\n"
+     "as fast as the CPU allows, through the same engine code as run."},
+    {"import", "siaran import -c FILE [--kind KIND] [--category A,B] PATH...",
+     "Adds audio files (or folders) to the library; prints one line per file:\n"
+     "id, kind, duration, loudness, path, or an error.  KIND: music (default),\n"
+     "programme, psa, jingle, complaint, announcement."},
+    {"rundown", "siaran rundown -c FILE [--date YYYY-MM-DD]",
+     "Prints the planned timeline of that day (default today), one item per line."},
+    {"asrun", "siaran asrun -c FILE --from \"...\" --to \"...\" [--csv] [--campaign ID]",
+     "Prints what actually aired in the window; with --campaign, the PSA campaign\n"
+     "report: how many times each of its items aired, and when."},
+    {"user", "siaran user add -c FILE NAME --role admin|operator|staff",
+     "Creates a panel account; reads the password from the first line of stdin."},
+};
+
+static void print_usage(FILE *out)
+{
+        fprintf(out, "usage:\n");
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+                fprintf(out, "  %s\n", commands[i].usage);
+        fprintf(out, "  siaran --version\n  siaran help [COMMAND]\n");
+}
+
+static int command_help(const char *name)
+{
+        if (!name) {
+                print_usage(stdout);
+                return 0;
+        }
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+                if (strcmp(commands[i].name, name) == 0) {
+                        printf("usage: %s\n\n%s\n", commands[i].usage, commands[i].help);
+                        return 0;
+                }
+        }
+        fprintf(stderr, "siaran: no such command '%s'\n", name);
+        return EXIT_USAGE;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+        fprintf(stderr, "siaran: ");
+        fprintf(stderr, fmt, arg);
+        fprintf(stderr, " (see 'siaran help')\n");
+        return EXIT_USAGE;
+}
+
+/* Parses "-c FILE" and the long options; the rest are positional. */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+        static const struct {
+                const char *flag;
+                size_t offset;
+        } valued[] = {
+            {"-c", offsetof(struct options, config_path)},
+            {"--config", offsetof(struct options, config_path)},
+            {"--from", offsetof(struct options, from)},
+            {"--to", offsetof(struct options, to)},
+            {"--date", offsetof(struct options, date)},
+            {"-o", offsetof(struct options, output)},
+            {"--output", offsetof(struct options, output)},
+            {"--asrun", offsetof(struct options, asrun_path)},
+            {"--role", offsetof(struct options, role)},
+            {"--kind", offsetof(struct options, kind)},
+            {"--category", offsetof(struct options, categories)},
+            {"--campaign", offsetof(struct options, campaign)},
+        };
+        o->args = xcalloc((size_t)argc, sizeof *o->args);
+        for (int i = 2; i < argc; i++) {
+                const char *a = argv[i];
+                if (strcmp(a, "--csv") == 0) {
+                        o->csv = true;
+                        continue;
+                }
+                bool matched = false;
+                for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++) {
+                        if (strcmp(a, valued[k].flag) != 0)
+                                continue;
+                        if (i + 1 >= argc)
+                                return usage_error("%s needs a value", a);
+                        *(const char **)((char *)o + valued[k].offset) = argv[++i];
+                        matched = true;
+                        break;
+                }
+                if (matched)
+                        continue;
+                if (a[0] == '-' && a[1] != '\0')
+                        return usage_error("unknown option '%s'", a);
+                o->args[o->n_args++] = argv[i];
+        }
+        return 0;
+}
+
+static struct config *load_config(const struct options *o)
+{
+        char err[512];
+        if (!o->config_path) {
+                usage_error("%s needs -c FILE", o->command);
+                return NULL;
+        }
+        struct config *config = config_load(o->config_path, err, sizeof err);
+        if (!config) {
+                fprintf(stderr, "%s\n", err);
+                return NULL;
+        }
+        static const char *const levels[] = {"error", "warn", "info", "debug"};
+        for (int i = 0; i < 4; i++)
+                if (strcmp(config->log_level, levels[i]) == 0)
+                        log_threshold = (enum log_level)i;
+        return config;
+}
+
+static void fill_playout_config(const struct config *c, struct playout_config *pc)
+{
+        memset(pc, 0, sizeof *pc);
+        pc->rate = c->samplerate;
+        pc->crossfade = c->crossfade;
+        pc->hard_fade = c->hard_fade;
+        pc->click_fade = 0.01;
+        pc->operator_fade = 0.5;
+        pc->silence_threshold = c->silence_threshold;
+        pc->silence_limit = c->silence_limit;
+}
+
+/* ---- outputs: one encoder per distinct format, shared by its sinks ---------- */
+
+struct outputs {
+        struct encoder *encoders[CONFIG_MAX_OUTPUTS];
+        const struct output_config *encoder_configs[CONFIG_MAX_OUTPUTS];
+        size_t n_encoders;
+        struct sink *sinks[CONFIG_MAX_OUTPUTS];
+        size_t n_sinks;
+};
+
+static struct encoder *encoder_for(struct outputs *out, const struct output_config *oc,
+                                   int rate)
+{
+        for (size_t i = 0; i < out->n_encoders; i++)
+                if (encoder_config_equal(out->encoder_configs[i], oc))
+                        return out->encoders[i];
+        const char *err = "unknown error";
+        struct encoder *e = encoder_new(oc, rate, &err);
+        if (!e) {
+                fprintf(stderr, "[output.%s]: %s\n", oc->name, err);
+                return NULL;
+        }
+        out->encoder_configs[out->n_encoders] = oc;
+        out->encoders[out->n_encoders++] = e;
+        return e;
+}
+
+static void outputs_free(struct outputs *out)
+{
+        for (size_t i = 0; i < out->n_sinks; i++)
+                sink_free(out->sinks[i]);
+        for (size_t i = 0; i < out->n_encoders; i++)
+                encoder_free(out->encoders[i]);
+        memset(out, 0, sizeof *out);
+}
+
+/* ---- run ----------------------------------------------------------------------- */
+
+struct signal_watch {
+        sigset_t set;
+        struct playout *playout;
+        struct scheduler *scheduler;
+        const char *config_path;
+};
+
+/* Waits for signals on its own thread, so handlers need no async-safety. */
+static void *watch_signals(void *arg)
+{
+        struct signal_watch *w = arg;
+        for (;;) {
+                int sig = 0;
+                if (sigwait(&w->set, &sig) != 0)
+                        continue;
+                if (sig == SIGHUP) {
+                        char err[512];
+                        struct config *fresh =
+                            config_load(w->config_path, err, sizeof err);
+                        if (!fresh) {
+                                log_error(
+                                    "reload refused, keeping the running config: %s",
+                                    err);
+                                continue;
+                        }
+                        config_free(fresh);
+                        log_info(
+                            "reload: %s is valid; the fallback playlist and the schedule "
+                            "are re-read now, other settings take effect at restart",
+                            w->config_path);
+                        scheduler_request_reload(w->scheduler);
+                        playout_schedule_changed(w->playout);
+                        continue;
+                }
+                log_info("signal %d: stopping", sig);
+                playout_request_stop(w->playout);
+                return NULL;
+        }
+}
+
+static int command_run(const struct options *o)
+{
+        struct config *config = load_config(o);
+        if (!config)
+                return EXIT_USAGE;
+        int rc = EXIT_RUNTIME;
+        char err[512];
+        struct outputs out = {0};
+        struct playout *playout = NULL;
+        struct web *web = NULL;
+        struct scheduler *scheduler = scheduler_new(config, err, sizeof err);
+        if (!scheduler) {
+                fprintf(stderr, "siaran: %s\n", err);
+                goto out;
+        }
+        for (size_t i = 0; i < config->n_outputs; i++) {
+                const struct output_config *oc = &config->outputs[i];
+                struct encoder *e = encoder_for(&out, oc, config->samplerate);
+                const char *serr = "unknown error";
+                struct sink *s =
+                    e ? sink_shout_new(oc, config->station_name, &serr) : NULL;
+                if (!s) {
+                        if (e)
+                                fprintf(stderr, "[output.%s]: %s\n", oc->name, serr);
+                        rc = EXIT_USAGE;
+                        goto out;
+                }
+                out.sinks[out.n_sinks++] = s;
+                encoder_add_sink(e, s);
+        }
+        if (config->n_outputs == 0)
+                log_warn("no [output.NAME] section: the station airs to no server");
+
+        struct playout_source source;
+        scheduler_get_source(scheduler, true, &source);
+        struct playout_config pc;
+        fill_playout_config(config, &pc);
+        pc.paced = true;
+        pc.start_ms = time_now_ms();
+        const char *perr = "unknown error";
+        playout = playout_new(&pc, &source, &perr);
+        if (!playout) {
+                fprintf(stderr, "siaran: %s\n", perr);
+                goto out;
+        }
+        for (size_t i = 0; i < out.n_encoders; i++)
+                playout_add_encoder(playout, out.encoders[i]);
+
+        if (config->web_listen && *config->web_listen) {
+                struct web_context ctx = {.config = config,
+                                          .playout = playout,
+                                          .sinks = out.sinks,
+                                          .n_sinks = out.n_sinks};
+                web = web_start(&ctx, err, sizeof err);
+                if (!web) {
+                        fprintf(stderr, "siaran: web: %s\n", err);
+                        goto out;
+                }
+        }
+
+        struct signal_watch watch = {
+            .playout = playout, .scheduler = scheduler, .config_path = config->path};
+        sigemptyset(&watch.set);
+        sigaddset(&watch.set, SIGINT);
+        sigaddset(&watch.set, SIGTERM);
+        sigaddset(&watch.set, SIGHUP);
+        pthread_t watcher;
+        pthread_create(&watcher, NULL, watch_signals, &watch);
+        pthread_detach(watcher);
+
+        log_info("%s on air (siaran %s)", config->station_name, SIARAN_VERSION);
+        rc = playout_run(playout) == 0 ? 0 : EXIT_RUNTIME;
+        log_info("stopped");
+out:
+        web_stop(web);
+        outputs_free(&out);
+        playout_free(playout);
+        scheduler_free(scheduler);
+        config_free(config);
+        return rc;
+}
+
+/* ---- render ------------------------------------------------------------------------ */
+
+struct render_asrun {
+        struct playout_source inner;
+        FILE *csv;
+        bool header_written;
+};
+
+static void render_aired(void *ctx, const struct playout_asrun *record)
+{
+        struct render_asrun *r = ctx;
+        if (r->inner.aired)
+                r->inner.aired(r->inner.ctx, record);
+        if (r->csv) {
+                sched_asrun_write_csv(r->csv, record, !r->header_written);
+                r->header_written = true;
+        }
+}
+
+static int render_next(void *ctx, int64_t start_ms, struct playout_item *item)
+{
+        struct render_asrun *r = ctx;
+        return r->inner.next(r->inner.ctx, start_ms, item);
+}
+
+static bool render_next_hard(void *ctx, int64_t from, int64_t until, int64_t *at)
+{
+        struct render_asrun *r = ctx;
+        return r->inner.next_hard && r->inner.next_hard(r->inner.ctx, from, until, at);
+}
+
+static void render_cancel(void *ctx, const struct playout_item *item)
+{
+        struct render_asrun *r = ctx;
+        if (r->inner.cancel)
+                r->inner.cancel(r->inner.ctx, item);
+}
+
+static int command_render(const struct options *o)
+{
+        int64_t from, to;
+        if (!o->from || !o->to || !o->output)
+                return usage_error("%s needs --from, --to and -o OUT", "render");
+        struct config *config = load_config(o); /* sets the station zone */
+        if (!config)
+                return EXIT_USAGE;
+        if (time_parse_local(o->from, &from) < 0 || time_parse_local(o->to, &to) < 0) {
+                config_free(config);
+                return usage_error("%s: times must be \"YYYY-MM-DD HH:MM[:SS]\"",
+                                   "render");
+        }
+        if (to <= from) {
+                config_free(config);
+                return usage_error("%s: --to must be after --from", "render");
+        }
+        int rc = EXIT_RUNTIME;
+        char err[512];
+        struct outputs out = {0};
+        struct playout *playout = NULL;
+        struct render_asrun wrap = {0};
+        struct output_config fallback_format = {
+            .name = "render", .format = "vorbis", .quality = 0.4, .channels = 2};
+        const struct output_config *oc =
+            config->n_outputs > 0 ? &config->outputs[0] : &fallback_format;
+        struct scheduler *scheduler = scheduler_new(config, err, sizeof err);
+        if (!scheduler) {
+                fprintf(stderr, "siaran: %s\n", err);
+                goto out;
+        }
+        struct encoder *e = encoder_for(&out, oc, config->samplerate);
+        const char *serr = "unknown error";
+        struct sink *s = e ? sink_file_new(o->output, &serr) : NULL;
+        if (!s) {
+                if (e)
+                        fprintf(stderr, "siaran: %s: %s\n", o->output, serr);
+                goto out;
+        }
+        out.sinks[out.n_sinks++] = s;
+        encoder_add_sink(e, s);
+        /* One logical stream: every decoder then counts the window to the sample
+         * (ffmpeg adds 128 frames at each link of a chained Ogg file).  The
+         * titles are in the --asrun file. */
+        encoder_set_chained(e, false);
+        if (o->asrun_path) {
+                wrap.csv = fopen(o->asrun_path, "w");
+                if (!wrap.csv) {
+                        fprintf(stderr, "siaran: %s: %s\n", o->asrun_path,
+                                strerror(errno));
+                        goto out;
+                }
+        }
+        scheduler_get_source(scheduler, false, &wrap.inner);
+        struct playout_source source = {.ctx = &wrap,
+                                        .next = render_next,
+                                        .next_hard = render_next_hard,
+                                        .cancel = render_cancel,
+                                        .aired = render_aired};
+        struct playout_config pc;
+        fill_playout_config(config, &pc);
+        pc.paced = false;
+        pc.start_ms = from;
+        pc.end_ms = to;
+        const char *perr = "unknown error";
+        playout = playout_new(&pc, &source, &perr);
+        if (!playout) {
+                fprintf(stderr, "siaran: %s\n", perr);
+                goto out;
+        }
+        playout_add_encoder(playout, e);
+        rc = playout_run(playout) == 0 ? 0 : EXIT_RUNTIME;
+out:
+        playout_free(playout);
+        outputs_free(&out);
+        if (wrap.csv && fclose(wrap.csv) != 0)
+                rc = EXIT_RUNTIME;
+        scheduler_free(scheduler);
+        config_free(config);
+        return rc;
+}
+
+/* ---- import ------------------------------------------------------------------------ */
+
+static int import_path(sqlite3 *db, const struct config *config, const char *path,
+                       enum item_kind kind, const char *categories);
+
+static int import_folder(sqlite3 *db, const struct config *config, const char *dir,
+                         enum item_kind kind, const char *categories)
+{
+        struct dirent **names = NULL;
+        int n = scandir(dir, &names, NULL, alphasort);
+        if (n < 0) {
+                fprintf(stderr, "%s: %s\n", dir, strerror(errno));
+                return 1;
+        }
+        int failures = 0;
+        for (int i = 0; i < n; i++) {
+                if (names[i]->d_name[0] != '.') {
+                        char *child = xasprintf("%s/%s", dir, names[i]->d_name);
+                        failures += import_path(db, config, child, kind, categories);
+                        free(child);
+                }
+                free(names[i]);
+        }
+        free(names);
+        return failures;
+}
+
+static int import_path(sqlite3 *db, const struct config *config, const char *path,
+                       enum item_kind kind, const char *categories)
+{
+        struct stat st;
+        if (stat(path, &st) != 0) {
+                fprintf(stderr, "%s: %s\n", path, strerror(errno));
+                return 1;
+        }
+        if (S_ISDIR(st.st_mode))
+                return import_folder(db, config, path, kind, categories);
+        char err[512];
+        bool existed = false;
+        struct sched_media m = {0};
+        const char *base = strrchr(path, '/');
+        base = base ? base + 1 : path;
+        if (sched_media_import(db, config, path, kind, base, categories, &existed, &m,
+                               err, sizeof err) < 0) {
+                fprintf(stderr, "%s: %s\n", path, err);
+                return 1;
+        }
+        printf("%lld\t%s\t%.3f s\t%.1f LUFS\t%s%s\n", (long long)m.id,
+               item_kind_name(m.kind), m.duration, m.loudness, path,
+               existed ? "\t(already in the library)" : "");
+        sched_media_clear(&m);
+        return 0;
+}
+
+static int command_import(const struct options *o)
+{
+        enum item_kind kind = ITEM_MUSIC;
+        if (o->kind && (item_kind_parse(o->kind, &kind) < 0 || kind == ITEM_FALLBACK ||
+                        kind == ITEM_LIVE))
+                return usage_error("import: unknown kind '%s'", o->kind);
+        if (o->n_args == 0)
+                return usage_error("%s needs at least one PATH", "import");
+        struct config *config = load_config(o);
+        if (!config)
+                return EXIT_USAGE;
+        char err[512];
+        sqlite3 *db = sched_db_open(config->database, err, sizeof err);
+        if (!db) {
+                fprintf(stderr, "siaran: %s\n", err);
+                config_free(config);
+                return EXIT_RUNTIME;
+        }
+        int failures = 0;
+        for (int i = 0; i < o->n_args; i++)
+                failures += import_path(db, config, o->args[i], kind, o->categories);
+        sqlite3_close_v2(db);
+        config_free(config);
+        return failures ? EXIT_RUNTIME : 0;
+}
+
+/* ---- rundown and as-run
+ * ---------------------------------------------------------------- */
+
+static void print_rundown_item(void *user, int64_t start_ms,
+                               const struct playout_item *item)
+{
+        (void)user;
+        char when[48];
+        time_format_local(start_ms, when, sizeof when);
+        when[19] = '\0'; /* whole seconds */
+        printf("%s  %-12s  %s%s%s\n", when + 11, item_kind_name(item->kind),
+               item->title ? item->title : "", item->artist && *item->artist ? " - " : "",
+               item->artist ? item->artist : "");
+}
+
+static int command_rundown(const struct options *o)
+{
+        struct config *config = load_config(o);
+        if (!config)
+                return EXIT_USAGE;
+        int64_t day;
+        if (o->date ? time_parse_date(o->date, &day) < 0
+                    : (day = time_local_midnight(time_now_ms()), false)) {
+                config_free(config);
+                return usage_error("rundown: --date must be YYYY-MM-DD, not '%s'",
+                                   o->date);
+        }
+        int y, m, d;
+        time_local_fields(day + 36LL * 3600 * 1000, &y, &m, &d, NULL, NULL, NULL, NULL);
+        int64_t next_day = time_from_local(y, m, d, 0, 0, 0);
+        char err[512];
+        int rc = scheduler_plan(config, day, next_day, print_rundown_item, NULL, err,
+                                sizeof err);
+        if (rc < 0)
+                fprintf(stderr, "siaran: %s\n", err);
+        config_free(config);
+        return rc < 0 ? EXIT_RUNTIME : 0;
+}
+
+static int command_asrun(const struct options *o)
+{
+        int64_t from, to;
+        struct config *config = load_config(o);
+        if (!config)
+                return EXIT_USAGE;
+        if (!o->from || !o->to || time_parse_local(o->from, &from) < 0 ||
+            time_parse_local(o->to, &to) < 0) {
+                config_free(config);
+                return usage_error(
+                    "%s needs --from and --to as \"YYYY-MM-DD HH:MM[:SS]\"", "asrun");
+        }
+        char *end = NULL;
+        long long campaign = o->campaign ? strtoll(o->campaign, &end, 10) : 0;
+        if (o->campaign && (campaign <= 0 || *end)) {
+                config_free(config);
+                return usage_error("asrun: --campaign needs a campaign id, not '%s'",
+                                   o->campaign);
+        }
+        char err[512];
+        sqlite3 *db = sched_db_open(config->database, err, sizeof err);
+        int rc = 0;
+        if (!db) {
+                fprintf(stderr, "siaran: %s\n", err);
+                rc = EXIT_RUNTIME;
+        } else if (o->campaign) {
+                if (sched_campaign_report(db, campaign, from, to, o->csv, stdout) < 0) {
+                        fprintf(stderr, "siaran: no campaign %lld\n", campaign);
+                        rc = EXIT_RUNTIME;
+                }
+        } else if (sched_asrun_export(db, from, to, o->csv, stdout) < 0) {
+                fprintf(stderr, "siaran: cannot read the as-run log: %s\n",
+                        sqlite3_errmsg(db));
+                rc = EXIT_RUNTIME;
+        }
+        sqlite3_close_v2(db);
+        config_free(config);
+        return rc;
+}
+
+/* ---- user ----------------------------------------------------------------------------
+ */
+
+static int command_user(const struct options *o)
+{
+        if (o->n_args != 2 || strcmp(o->args[0], "add") != 0)
+                return usage_error("%s",
+                                   "usage: siaran user add -c FILE NAME --role ROLE");
+        if (!o->role)
+                return usage_error("%s needs --role admin|operator|staff", "user add");
+        struct config *config = load_config(o);
+        if (!config)
+                return EXIT_USAGE;
+        char password[1024];
+        if (!fgets(password, sizeof password, stdin)) {
+                fprintf(stderr, "siaran: user add: no password on stdin\n");
+                config_free(config);
+                return EXIT_USAGE;
+        }
+        password[strcspn(password, "\r\n")] = '\0';
+        char err[512];
+        int rc = web_user_add(config, o->args[1], o->role, password, err, sizeof err);
+        explicit_bzero(password, sizeof password);
+        if (rc < 0)
+                fprintf(stderr, "siaran: user add: %s\n", err);
+        else
+                printf("user %s (%s) created\n", o->args[1], o->role);
+        config_free(config);
+        return rc < 0 ? (rc == -2 ? EXIT_USAGE : EXIT_RUNTIME) : 0;
+}
+
+int main(int argc, char **argv)
+{
+        if (argc < 2) {
+                print_usage(stderr);
+                return EXIT_USAGE;
+        }
+        const char *cmd = argv[1];
+        if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+                printf("siaran %s\n", SIARAN_VERSION);
+                return 0;
+        }
+        if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
+            strcmp(cmd, "-h") == 0)
+                return command_help(argc > 2 ? argv[2] : NULL);
+
+        /* Signals are taken by the watcher thread of `run`; block them in every
+         * thread (inherited by threads created later). */
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGTERM);
+        sigaddset(&set, SIGHUP);
+        if (strcmp(cmd, "run") == 0)
+                pthread_sigmask(SIG_BLOCK, &set, NULL);
+        signal(SIGPIPE, SIG_IGN);
+
+        struct options o = {.command = cmd};
+        int rc = parse_options(argc, argv, &o);
+        if (rc != 0) {
+                free(o.args);
+                return rc;
+        }
+        if (strcmp(cmd, "run") == 0)
+                rc = command_run(&o);
+        else if (strcmp(cmd, "render") == 0)
+                rc = command_render(&o);
+        else if (strcmp(cmd, "import") == 0)
+                rc = command_import(&o);
+        else if (strcmp(cmd, "rundown") == 0)
+                rc = command_rundown(&o);
+        else if (strcmp(cmd, "asrun") == 0)
+                rc = command_asrun(&o);
+        else if (strcmp(cmd, "user") == 0)
+                rc = command_user(&o);
+        else
+                rc = usage_error("unknown command '%s'", cmd);
+        free(o.args);
+        return rc;
+}

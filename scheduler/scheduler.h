@@ -1,0 +1,130 @@
+/*
+ * scheduler: the SQLite schema and migrations, the media library's rows,
+ * shows and their recurrence, rotations, PSA campaigns, the complaint queue,
+ * the rundown (what will air, deterministic from the database) and the as-run
+ * log (what did air).  It is the engine's playout_source.  This is the
+ * module's one public header.
+ *
+ * Threads: a struct scheduler belongs to the engine thread (plus the CLI).
+ * Other threads (the web server) open their own connection with
+ * sched_db_open and use the sched_* functions that take a sqlite3 *.
+ */
+#ifndef SIARAN_SCHEDULER_H
+#define SIARAN_SCHEDULER_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdint.h>
+
+#include "common/common.h"
+#include "playout/playout.h"
+
+/* ---- database ---------------------------------------------------------------- */
+
+/* Opens (creating if needed) the database at path: WAL, foreign keys on,
+ * busy timeout, schema migrated forward to the current PRAGMA user_version.
+ * Returns NULL with a reason in err. Close with sqlite3_close_v2. */
+sqlite3 *sched_db_open(const char *path, char *err, size_t err_size);
+
+/* The schema version this build migrates to. */
+int sched_schema_version(void);
+
+/* ---- the media library (scheduler/library.c) ------------------------------- */
+
+struct sched_media {
+        int64_t id;
+        char *path; /* in the media store */
+        char *title;
+        char *artist;
+        enum item_kind kind;
+        double duration;                 /* seconds */
+        double loudness;                 /* LUFS */
+        double true_peak;                /* dBTP */
+        int64_t frames, cue_in, cue_out; /* at rate */
+        int rate;
+        bool quiet;
+};
+
+void sched_media_clear(struct sched_media *media);
+
+/* Imports the audio file at src: analyses it at the station rate
+ * (media_analyze), copies it into config->media_dir under a content-derived
+ * name (media_store_add) and inserts its row in one transaction, or finds the
+ * existing row with the same content (then *existed is true; may be NULL).
+ * original_name is kept for display only (may be NULL).  categories is a
+ * comma-separated list (may be NULL).  Fills out (may be NULL).  Returns 0;
+ * -1 when src is not usable audio (or shorter than 50 ms), or -2 when storing it failed (disk full,
+ * database), each with a one-line reason in err; on error nothing is stored. */
+int sched_media_import(sqlite3 *db, const struct config *config, const char *src,
+                       enum item_kind kind, const char *original_name,
+                       const char *categories, bool *existed, struct sched_media *out,
+                       char *err, size_t err_size);
+
+/* Reads one media row by id.  Returns 0, or -1 if there is none. */
+int sched_media_get(sqlite3 *db, int64_t id, struct sched_media *out);
+
+/* ---- as-run (scheduler/asrun.c) ------------------------------------------ */
+
+/* Appends one as-run row (in its own transaction). Returns 0 or -1. */
+int sched_asrun_record(sqlite3 *db, const struct playout_asrun *record);
+
+/* Writes the as-run rows with started_at in [from_ms, to_ms) to out, as CSV
+ * (header: scheduled,start,end,duration,title,artist,kind,source,reason) or as
+ * aligned text lines.  Times in the station zone.  Returns rows or -1. */
+int sched_asrun_export(sqlite3 *db, int64_t from_ms, int64_t to_ms, bool csv, FILE *out);
+
+/* Writes one as-run CSV line for a record (render's --asrun file); writes the
+ * header first when header is true. */
+void sched_asrun_write_csv(FILE *out, const struct playout_asrun *record, bool header);
+
+/* How often each item of campaign campaign_id aired in [from_ms, to_ms) and
+ * when, from the as-run rows of kind psa whose media is one of the campaign's
+ * items.  Writes CSV (campaign,position,media_id,title,plays,start,end,
+ * duration,reason: one line per airing, or one line with plays 0 and empty
+ * times for an item that did not air) or aligned text.  Returns the total
+ * plays, or -1 (no such campaign, or a database error). */
+int sched_campaign_report(sqlite3 *db, int64_t campaign_id, int64_t from_ms,
+                          int64_t to_ms, bool csv, FILE *out);
+
+/* ---- the engine's source ------------------------------------------------------- */
+
+struct scheduler;
+
+/* Opens the database and the fallback playlist named by config.  NULL with a
+ * reason in err. */
+struct scheduler *scheduler_new(const struct config *config, char *err, size_t err_size);
+
+/* Fills source with the scheduler's callbacks.  When record_asrun is false
+ * (render) nothing is written to the as-run table. */
+void scheduler_get_source(struct scheduler *scheduler, bool record_asrun,
+                          struct playout_source *source);
+
+/* The planned timeline of [from_ms, to_ms), computed with the same code the
+ * engine uses (a simulation with durations from the library, no audio).
+ * Calls emit for each item with its planned start; the first item may start
+ * before from_ms (the one airing then).  The item is borrowed for the call.
+ * The rules are in docs/scheduling.md.  Opens its own database connection, so
+ * any thread may call it.  Returns 0 or -1 with a reason in err. */
+int scheduler_plan(const struct config *config, int64_t from_ms, int64_t to_ms,
+                   void (*emit)(void *user, int64_t start_ms,
+                                const struct playout_item *item),
+                   void *user, char *err, size_t err_size);
+
+/* The item airing at from_ms and the count items after it, as scheduler_plan
+ * plans them (for "next" lists: the web's now-playing).  Any thread.  It
+ * replays the day, a few to tens of milliseconds: a busy server should cache
+ * the answer for some seconds.  Returns the number of items emitted, or -1
+ * with a reason in err. */
+int scheduler_plan_upcoming(const struct config *config, int64_t from_ms, size_t count,
+                            void (*emit)(void *user, int64_t start_ms,
+                                         const struct playout_item *item),
+                            void *user, char *err, size_t err_size);
+
+/* Thread-safe (SIGHUP): the engine re-reads the fallback playlist and the
+ * schedule before it picks the next item. */
+void scheduler_request_reload(struct scheduler *scheduler);
+
+void scheduler_free(struct scheduler *scheduler);
+
+#endif

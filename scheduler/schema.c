@@ -1,0 +1,248 @@
+/* The schema and its forward migrations (PRAGMA user_version). */
+#define LOG_MODULE "db"
+#include <stdio.h>
+#include <string.h>
+
+#include "scheduler/scheduler.h"
+
+/* Units: created_at, updated_at and complaint_events.at are UTC seconds;
+ * the times of the air (asrun.*_at, announcements.air_at, listener_stats.at)
+ * are UTC milliseconds.
+ *
+ * Each entry migrates from version i to i + 1, inside one transaction.
+ * Never edit a released entry; append a new one. */
+static const char *const migrations[] = {
+    /* 0 -> 1 */
+    "CREATE TABLE media ("
+    " id INTEGER PRIMARY KEY,"
+    " sha256 TEXT NOT NULL UNIQUE,"
+    " path TEXT NOT NULL," /* inside the media store; never an uploaded name */
+    " original_name TEXT NOT NULL DEFAULT '',"
+    " kind TEXT NOT NULL CHECK (kind IN ('music','programme','psa','jingle',"
+    "  'complaint','announcement')),"
+    " title TEXT NOT NULL,"
+    " artist TEXT NOT NULL DEFAULT '',"
+    " duration REAL NOT NULL,"
+    " frames INTEGER NOT NULL,"
+    " rate INTEGER NOT NULL,"
+    " loudness REAL NOT NULL,"
+    " true_peak REAL NOT NULL,"
+    " cue_in INTEGER NOT NULL DEFAULT 0,"
+    " cue_out INTEGER NOT NULL,"
+    " quiet INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL,"
+    " deleted INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE media_category ("
+    " media_id INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,"
+    " category TEXT NOT NULL,"
+    " PRIMARY KEY (media_id, category));"
+    "CREATE INDEX media_category_by_name ON media_category(category);"
+    "CREATE TABLE shows ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " host TEXT NOT NULL DEFAULT '',"
+    " days INTEGER NOT NULL DEFAULT 0," /* bit 0 = Sunday .. bit 6 = Saturday */
+    " start_time INTEGER NOT NULL,"     /* seconds after local midnight */
+    " duration INTEGER NOT NULL,"       /* seconds */
+    " valid_from TEXT,"                 /* local YYYY-MM-DD, inclusive; NULL = open */
+    " valid_to TEXT,"
+    " content TEXT NOT NULL CHECK (content IN ('playlist','rotation','complaints')),"
+    " categories TEXT NOT NULL DEFAULT ''," /* rotation: comma-separated */
+    " track_separation_hours REAL NOT NULL DEFAULT 3,"
+    " artist_separation_minutes REAL NOT NULL DEFAULT 30,"
+    " hard_start INTEGER NOT NULL DEFAULT 0,"
+    " hard_end INTEGER NOT NULL DEFAULT 0,"
+    " seed INTEGER NOT NULL DEFAULT 1,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE TABLE show_dates (" /* one-off dates; override the weekly slot */
+    " show_id INTEGER NOT NULL REFERENCES shows(id) ON DELETE CASCADE,"
+    " date TEXT NOT NULL,"
+    " PRIMARY KEY (show_id, date));"
+    "CREATE TABLE show_items (" /* playlist content, in order */
+    " show_id INTEGER NOT NULL REFERENCES shows(id) ON DELETE CASCADE,"
+    " position INTEGER NOT NULL,"
+    " media_id INTEGER NOT NULL REFERENCES media(id),"
+    " PRIMARY KEY (show_id, position));"
+    "CREATE TABLE campaigns ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " valid_from TEXT NOT NULL,"
+    " valid_to TEXT NOT NULL,"
+    " days INTEGER NOT NULL DEFAULT 127,"
+    " timing TEXT NOT NULL CHECK (timing IN ('hard','soft')),"
+    " times TEXT NOT NULL DEFAULT ''," /* comma-separated HH:MM[:SS] */
+    " interval_minutes INTEGER NOT NULL DEFAULT 0,"
+    " window_minutes INTEGER NOT NULL DEFAULT 5,"
+    " fade_seconds REAL NOT NULL DEFAULT 2,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE TABLE campaign_items ("
+    " campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,"
+    " position INTEGER NOT NULL,"
+    " media_id INTEGER NOT NULL REFERENCES media(id),"
+    " PRIMARY KEY (campaign_id, position));"
+    "CREATE TABLE users ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE,"
+    " role TEXT NOT NULL CHECK (role IN ('admin','operator','staff')),"
+    " password_hash TEXT NOT NULL,"
+    " disabled INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE TABLE sessions ("
+    " token_hash TEXT PRIMARY KEY," /* hash of the cookie value, never the value */
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " csrf_token TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL);"
+    "CREATE TABLE login_failures ("
+    " key TEXT NOT NULL,"
+    " at INTEGER NOT NULL);"
+    "CREATE INDEX login_failures_by_key ON login_failures(key, at);"
+    "CREATE TABLE complaints ("
+    " id INTEGER PRIMARY KEY,"
+    " media_id INTEGER REFERENCES media(id),"
+    " intro_media_id INTEGER REFERENCES media(id),"
+    " title TEXT NOT NULL,"
+    " summary TEXT NOT NULL DEFAULT '',"
+    " category TEXT NOT NULL DEFAULT '',"
+    " location TEXT NOT NULL DEFAULT '',"
+    " incident_date TEXT,"
+    " caller_name TEXT,"  /* staff view only */
+    " caller_phone TEXT," /* staff view only */
+    " anonymous INTEGER NOT NULL DEFAULT 1,"
+    " confidential INTEGER NOT NULL DEFAULT 0,"
+    " consent INTEGER NOT NULL DEFAULT 0,"
+    " status TEXT NOT NULL DEFAULT 'received' CHECK (status IN ('received',"
+    "  'verified','queued','aired','forwarded','closed','rejected')),"
+    " queue_position INTEGER,"
+    " air_next INTEGER NOT NULL DEFAULT 0,"
+    " lapor_tracking_id TEXT,"
+    " created_by INTEGER REFERENCES users(id),"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE INDEX complaints_by_status ON complaints(status, queue_position);"
+    "CREATE TABLE complaint_events ("
+    " id INTEGER PRIMARY KEY,"
+    " complaint_id INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,"
+    " from_status TEXT,"
+    " to_status TEXT NOT NULL,"
+    " user_id INTEGER REFERENCES users(id),"
+    " at INTEGER NOT NULL,"
+    " note TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE announcements ("
+    " id INTEGER PRIMARY KEY,"
+    " media_id INTEGER NOT NULL REFERENCES media(id),"
+    " text TEXT NOT NULL DEFAULT ''," /* spoken by TTS when not uploaded */
+    " mode TEXT NOT NULL CHECK (mode IN ('now','next','at')),"
+    " air_at INTEGER," /* UTC ms for mode 'at' */
+    " status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','aired',"
+    "  'cancelled')),"
+    " created_by INTEGER REFERENCES users(id),"
+    " created_at INTEGER NOT NULL);"
+    "CREATE TABLE asrun ("
+    " id INTEGER PRIMARY KEY,"
+    " scheduled_at INTEGER," /* UTC ms */
+    " started_at INTEGER NOT NULL,"
+    " ended_at INTEGER NOT NULL,"
+    " frames INTEGER NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " title TEXT NOT NULL,"
+    " artist TEXT NOT NULL DEFAULT '',"
+    " source TEXT NOT NULL,"
+    " media_id INTEGER,"
+    " ref_id INTEGER,"
+    " reason TEXT NOT NULL);"
+    "CREATE INDEX asrun_by_start ON asrun(started_at);"
+    "CREATE TABLE listener_stats ("
+    " at INTEGER NOT NULL,"
+    " mount TEXT NOT NULL,"
+    " listeners INTEGER NOT NULL);"
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    /* 1 -> 2: the listener history is read by time range */
+    "CREATE INDEX listener_stats_by_at ON listener_stats(at);",
+};
+
+#define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
+
+int sched_schema_version(void)
+{
+        return N_MIGRATIONS;
+}
+
+static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t err_size)
+{
+        char *msg = NULL;
+        if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+                snprintf(err, err_size, "%s", msg ? msg : sqlite3_errmsg(db));
+                sqlite3_free(msg);
+                return -1;
+        }
+        return 0;
+}
+
+static int read_user_version(sqlite3 *db)
+{
+        sqlite3_stmt *stmt = NULL;
+        int version = -1;
+        if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
+            sqlite3_step(stmt) == SQLITE_ROW)
+                version = sqlite3_column_int(stmt, 0);
+        sqlite3_finalize(stmt);
+        return version;
+}
+
+static int migrate(sqlite3 *db, char *err, size_t err_size)
+{
+        int version = read_user_version(db);
+        if (version < 0) {
+                snprintf(err, err_size, "cannot read schema version: %s",
+                         sqlite3_errmsg(db));
+                return -1;
+        }
+        if (version > N_MIGRATIONS) {
+                snprintf(err, err_size,
+                         "database schema %d is newer than this siaran (%d)", version,
+                         N_MIGRATIONS);
+                return -1;
+        }
+        for (int v = version; v < N_MIGRATIONS; v++) {
+                char set_version[64];
+                snprintf(set_version, sizeof set_version, "PRAGMA user_version = %d",
+                         v + 1);
+                if (exec_sql(db, "BEGIN IMMEDIATE", err, err_size) < 0)
+                        return -1;
+                if (exec_sql(db, migrations[v], err, err_size) < 0 ||
+                    exec_sql(db, set_version, err, err_size) < 0) {
+                        exec_sql(db, "ROLLBACK", err + strlen(err), 0);
+                        return -1;
+                }
+                if (exec_sql(db, "COMMIT", err, err_size) < 0)
+                        return -1;
+                log_info("migrated database schema to version %d", v + 1);
+        }
+        return 0;
+}
+
+sqlite3 *sched_db_open(const char *path, char *err, size_t err_size)
+{
+        sqlite3 *db = NULL;
+        int rc = sqlite3_open_v2(
+            path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+            NULL);
+        if (rc != SQLITE_OK) {
+                snprintf(err, err_size, "%s: %s", path,
+                         db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+                goto fail;
+        }
+        sqlite3_busy_timeout(db, 5000);
+        if (exec_sql(db,
+                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                     "PRAGMA foreign_keys = ON;",
+                     err, err_size) < 0)
+                goto fail;
+        if (migrate(db, err, err_size) < 0)
+                goto fail;
+        return db;
+fail:
+        sqlite3_close_v2(db);
+        return NULL;
+}

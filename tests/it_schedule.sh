@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The schedule on air, through `siaran render`: a hard PSA starts on its
+# sample with the item before it silent; items at -30 and -10 LUFS both air at
+# the loudness target; the as-run log agrees with the audio.
+. "$(dirname "$0")/lib.sh"
+BUILD=${SIARAN_BUILD:-build}
+MEASURE="$BUILD/tools/measure"
+RATE=44100
+T=$TMP
+DB="$T/siaran.db"
+
+# Music: long tones; the PSA: a 1 kHz tone that is easy to find.
+# 7-minute items: the one from 06:28 is still airing at 06:30.
+tone "$T/lagu1.flac" 420 440 "Lagu Satu" "Penyanyi A"
+tone "$T/lagu2.flac" 420 550 "Lagu Dua" "Penyanyi B"
+printf '%s\n' lagu1.flac lagu2.flac >"$T/fallback.m3u"
+ffmpeg -nostdin -loglevel error -y -f lavfi -i "sine=frequency=1000:sample_rate=44100:duration=5" \
+	-af "volume=0.5,aformat=channel_layouts=stereo" -metadata title="PSA Jalan" "$T/psa.wav"
+write_conf "$T" 9 x fallback.m3u
+
+psa_id=$("$SIARAN" import -c "$T/siaran.conf" --kind psa "$T/psa.wav" | cut -f1)
+check "PSA imported" test -n "$psa_id"
+sqlite3 "$DB" "INSERT INTO campaigns (name, valid_from, valid_to, days, timing, times,
+	window_minutes, fade_seconds, created_at) VALUES ('Keselamatan Jalan', '2026-12-01',
+	'2026-12-31', 127, 'hard', '06:30', 5, 2, 0);
+	INSERT INTO campaign_items (campaign_id, position, media_id)
+	VALUES (last_insert_rowid(), 0, $psa_id);"
+
+start=$(date +%s.%N)
+"$SIARAN" render -c "$T/siaran.conf" --from "2026-12-01 06:00:00" --to "2026-12-01 07:00:00" \
+	-o "$T/hour.ogg" --asrun "$T/hour.csv" 2>"$T/render.log"
+rc=$?
+secs=$(echo "$(date +%s.%N) - $start" | bc)
+echo "# rendered an hour in ${secs} s"
+check "render of an hour exits 0" test "$rc" -eq 0
+
+# Decode 100 ms either side of 06:30:00 (sample 79380000), left channel.
+S=$((30 * 60 * RATE))
+ffmpeg -nostdin -loglevel error -i "$T/hour.ogg" \
+	-af "atrim=start_sample=$((S - 4410)):end_sample=$((S + 4410)),pan=mono|c0=c0" \
+	-f s16le -acodec pcm_s16le "$T/around.raw"
+read -r onset before_rms <<<"$(python3 - "$T/around.raw" <<'PY'
+import array, math, sys
+a = array.array('h'); a.frombytes(open(sys.argv[1], 'rb').read())
+x = [v / 32768 for v in a]
+steady = max(abs(v) for v in x[-2205:])
+onset = next(i for i, v in enumerate(x) if abs(v) > 0.5 * steady)
+# 10 ms to 2 ms before: the last 2 ms carry the codec's pre-echo of the PSA
+# onset (the PCM itself is zero there: test_playout checks that sample).
+pre = x[4410 - 441:4410 - 88]
+print(onset - 4410, math.sqrt(sum(v * v for v in pre) / len(pre)))
+PY
+)"
+echo "# PSA onset at ${onset} samples from 06:30:00.000; RMS from 10 to 2 ms before: ${before_rms}"
+check "hard PSA starts within 2 ms of its sample (offset $onset)" \
+	python3 -c "import sys; sys.exit(0 if abs(int('$onset')) <= 88 else 1)"
+check "the item before is silent at 06:30:00 (RMS $before_rms)" \
+	python3 -c "import sys; sys.exit(0 if float('$before_rms') < 0.003 else 1)"
+check "as-run: the PSA started at 06:30:00.000" \
+	grep -q '^[^,]*,2026-12-01 06:30:00.000,[^,]*,[^,]*,PSA Jalan,' "$T/hour.csv"
+check "as-run: the item before was faded for it, ending at 06:30:00.000" \
+	grep -q ',2026-12-01 06:30:00.000,[^,]*,Lagu.*faded_hard$' "$T/hour.csv"
+frames=$(frames_44k "$T/hour.ogg")
+check "an hour is exactly 158760000 frames (got $frames)" test "$frames" -eq 158760000
+
+# Loudness: a show plays an item at -30 LUFS and one at -10 LUFS.
+# A 997 Hz sine on both channels peaking at -30 / -10 dBFS measures -30 / -10 LUFS.
+ffmpeg -nostdin -loglevel error -y -f lavfi \
+	-i "aevalsrc=0.0316*sin(2*PI*997*t)|0.0316*sin(2*PI*997*t):s=44100:d=20" \
+	-metadata title=Pelan "$T/quiet.wav"
+ffmpeg -nostdin -loglevel error -y -f lavfi \
+	-i "aevalsrc=0.316*sin(2*PI*997*t)|0.316*sin(2*PI*997*t):s=44100:d=20" \
+	-metadata title=Keras "$T/loud.wav"
+quiet_id=$("$SIARAN" import -c "$T/siaran.conf" "$T/quiet.wav" | cut -f1)
+loud_id=$("$SIARAN" import -c "$T/siaran.conf" "$T/loud.wav" | cut -f1)
+sqlite3 "$DB" "INSERT INTO shows (name, days, start_time, duration, content, seed, created_at)
+	VALUES ('Uji Kenyaringan', 127, 8*3600, 3600, 'playlist', 1, 0);
+	INSERT INTO show_items VALUES (last_insert_rowid(), 0, $quiet_id);
+	INSERT INTO show_items SELECT id, 1, $loud_id FROM shows WHERE name = 'Uji Kenyaringan';"
+"$SIARAN" render -c "$T/siaran.conf" --from "2026-12-01 08:00:00" --to "2026-12-01 08:00:40" \
+	-o "$T/loud.ogg" 2>"$T/render2.log"
+for seg in "1 19 quiet" "21 39 loud"; do
+	set -- $seg
+	ffmpeg -nostdin -loglevel error -y -i "$T/loud.ogg" -af "atrim=$1:$2" "$T/seg-$3.wav"
+	l=$("$MEASURE" "$T/seg-$3.wav" | sed 's/.*loudness=\([^ ]*\).*/\1/')
+	echo "# $3 item aired at $l LUFS (target -16)"
+	check "$3 item airs within 1 LU of -16 LUFS ($l)" \
+		python3 -c "import sys; sys.exit(0 if abs(float('$l') + 16) <= 1 else 1)"
+done
+tp=$("$MEASURE" "$T/loud.ogg" | sed 's/.*true_peak=\([^ ]*\).*/\1/')
+check "true peak of the output at most -1 dBTP ($tp)" \
+	python3 -c "import sys; sys.exit(0 if float('$tp') <= -1 else 1)"

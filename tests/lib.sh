@@ -1,0 +1,147 @@
+# Helpers for the integration tests (tests/it_*.sh).  Sourced, never run.
+# Each test prints TAP lines: "ok - NAME", "not ok - NAME: why",
+# "ok - NAME # SKIP why".  Fixtures are made here, by the test itself.
+set -u
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
+ROOT=$(pwd)
+SIARAN="$ROOT/${SIARAN_BUILD:-build}/siaran"  # the build under test (make asan: build-asan)
+TEST_PIDS=()
+TMP=$(mktemp -d "/tmp/siaran-test.XXXXXX")
+chmod 755 "$TMP"
+
+TMPFS_MOUNTS=()
+cleanup() {
+	for p in "${TEST_PIDS[@]:-}"; do
+		[ -n "$p" ] && kill "$p" 2>/dev/null && kill -CONT "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	for m in "${TMPFS_MOUNTS[@]:-}"; do [ -n "$m" ] && umount "$m" 2>/dev/null; done
+	[ -z "${KEEP_TMP:-}" ] && rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; }
+skip() { echo "ok - $1 # SKIP ${2:-}"; }
+# check NAME COMMAND...: ok if the command succeeds
+check() { local n=$1; shift; if "$@"; then ok "$n"; else not_ok "$n"; fi; }
+
+free_port() {
+	python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'
+}
+
+wait_port() { # PORT SECONDS
+	local i
+	for i in $(seq 1 $(($2 * 10))); do
+		(exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# start_icecast DIR PORT PASSWORD: starts icecast2 as an unprivileged user
+# (it refuses to run as root); sets ICE_PID.
+start_icecast() {
+	local d=$1 port=$2 pass=$3
+	mkdir -p "$d/log"
+	chmod 755 "$d"
+	if [ "$(id -u)" -eq 0 ]; then chown -R icecast2:icecast "$d/log" 2>/dev/null; fi
+	local owner=""
+	if [ "$(id -u)" -eq 0 ]; then
+		owner="<changeowner><user>icecast2</user><group>icecast</group></changeowner>"
+	fi
+	cat >"$d/icecast.xml" <<XML
+<icecast>
+  <limits><clients>100</clients><sources>10</sources><source-timeout>10</source-timeout><burst-size>65536</burst-size></limits>
+  <authentication><source-password>$pass</source-password><admin-user>admin</admin-user><admin-password>$pass</admin-password></authentication>
+  <hostname>127.0.0.1</hostname>
+  <listen-socket><port>$port</port><bind-address>127.0.0.1</bind-address></listen-socket>
+  <fileserve>1</fileserve>
+  <paths><basedir>/usr/share/icecast2</basedir><logdir>$d/log</logdir><webroot>/usr/share/icecast2/web</webroot><adminroot>/usr/share/icecast2/admin</adminroot></paths>
+  <logging><accesslog>access.log</accesslog><errorlog>error.log</errorlog><loglevel>3</loglevel></logging>
+  <security><chroot>0</chroot>$owner</security>
+</icecast>
+XML
+	icecast2 -c "$d/icecast.xml" >"$d/log/stdout" 2>&1 &
+	ICE_PID=$!
+	TEST_PIDS+=("$ICE_PID")
+	wait_port "$port" 10
+}
+
+# tone FILE SECONDS FREQ TITLE ARTIST [extra ffmpeg output args...]
+tone() {
+	local f=$1 s=$2 hz=$3 t=$4 a=$5
+	shift 5
+	ffmpeg -nostdin -loglevel error -y -f lavfi \
+		-i "sine=frequency=$hz:sample_rate=44100:duration=$s" \
+		-af "volume=0.5,aformat=channel_layouts=stereo" \
+		-metadata title="$t" -metadata artist="$a" "$@" "$f"
+}
+
+# write_conf DIR ICECAST_PORT PASSWORD PLAYLIST [extra lines for [station]]
+write_conf() {
+	local d=$1 port=$2 pass=$3 pl=$4 extra=${5:-}
+	WEB_PORT=$(free_port)
+	cat >"$d/siaran.conf" <<CONF
+[station]
+name = Radio Uji
+timezone = Asia/Jakarta
+samplerate = 44100
+loudness_target = -16
+$extra
+
+[storage]
+database = siaran.db
+media = media
+
+[fallback]
+playlist = $pl
+
+[output.main]
+server = 127.0.0.1
+port = $port
+password = $pass
+mount = /radio.ogg
+format = vorbis
+quality = 0.4
+channels = 2
+
+[web]
+listen = 127.0.0.1:$WEB_PORT
+CONF
+}
+
+# frames of an audio file, decoded by ffmpeg to 44.1 kHz stereo
+frames_44k() {
+	ffmpeg -nostdin -loglevel error -i "$1" -f s16le -ac 2 -ar 44100 - | wc -c |
+		awk '{print int($1/4)}'
+}
+
+# mount_tmpfs DIR SIZE: a small tmpfs at DIR (a disk that fills up); needs
+# root, fails otherwise.  cleanup unmounts it.
+mount_tmpfs() {
+	[ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size="$2" tmpfs "$1" 2>/dev/null || return 1
+	TMPFS_MOUNTS+=("$1")
+}
+
+# icecast_mount_up PORT MOUNT SECONDS: waits until Icecast lists MOUNT as a live source
+icecast_mount_up() {
+	local i
+	for i in $(seq 1 $(($3 * 20))); do
+		curl -s -m 1 "http://127.0.0.1:$1/status-json.xsl" 2>/dev/null |
+			grep -q "\"listenurl\":\"[^\"]*$2\"" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# icecast_title PORT: the title Icecast shows for the first source
+icecast_title() {
+	curl -s "http://127.0.0.1:$1/status-json.xsl" | python3 -c '
+import json,sys
+try:
+    s=json.load(sys.stdin)["icestats"].get("source")
+    s=s if isinstance(s,dict) else (s or [{}])[0]
+    print(s.get("title",""))
+except Exception: print("")'
+}

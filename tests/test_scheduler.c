@@ -1,0 +1,782 @@
+/* Unit tests of the scheduler's planning half: the fallback loop, shows,
+ * PSA campaigns, complaints, the source's next/next_hard and the rundown.
+ * Each test builds a station in a temp dir (config, database, tiny WAV
+ * files) and asserts on what the planner and the source decide. */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "common/common.h"
+#include "scheduler/scheduler.h"
+
+#define RATE 44100
+
+struct station {
+        char dir[256];
+        struct config *config;
+        sqlite3 *db;
+        char *wav; /* a real one-second file every fake media row points at */
+};
+
+/* Writes a 16-bit stereo WAV of a tone. */
+static void write_wav(const char *path, double seconds, double freq)
+{
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        uint32_t frames = (uint32_t)(seconds * RATE);
+        uint32_t data = frames * 4;
+        uint32_t riff = 36 + data, fmt_size = 16, rate = RATE, byte_rate = RATE * 4;
+        uint16_t pcm = 1, channels = 2, align = 4, bits = 16;
+        fwrite("RIFF", 1, 4, f);
+        fwrite(&riff, 4, 1, f);
+        fwrite("WAVEfmt ", 1, 8, f);
+        fwrite(&fmt_size, 4, 1, f);
+        fwrite(&pcm, 2, 1, f);
+        fwrite(&channels, 2, 1, f);
+        fwrite(&rate, 4, 1, f);
+        fwrite(&byte_rate, 4, 1, f);
+        fwrite(&align, 2, 1, f);
+        fwrite(&bits, 2, 1, f);
+        fwrite("data", 1, 4, f);
+        fwrite(&data, 4, 1, f);
+        for (uint32_t i = 0; i < frames; i++) {
+                int16_t v = (int16_t)(8000 * __builtin_sin(2 * 3.14159265358979 * freq *
+                                                           i / RATE));
+                fwrite(&v, 2, 1, f);
+                fwrite(&v, 2, 1, f);
+        }
+        fclose(f);
+}
+
+static char *station_path(struct station *st, const char *name)
+{
+        return xasprintf("%s/%s", st->dir, name);
+}
+
+static void write_text(struct station *st, const char *name, const char *text)
+{
+        char *path = station_path(st, name);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(text, f);
+        fclose(f);
+        free(path);
+}
+
+/* A station with the given zone and fallback playlist text. */
+static struct station *station_new(const char *zone, const char *playlist)
+{
+        struct station *st = xcalloc(1, sizeof *st);
+        snprintf(st->dir, sizeof st->dir, "/tmp/siaran-sched-XXXXXX");
+        assert_non_null(mkdtemp(st->dir));
+        char *conf = xasprintf("[station]\nname = Test\ntimezone = %s\nsamplerate = %d\n"
+                               "loudness_target = -16\nshow_grace = 30\n"
+                               "[storage]\ndatabase = test.db\nmedia = media\n"
+                               "[fallback]\nplaylist = fallback.m3u\n",
+                               zone, RATE);
+        write_text(st, "siaran.conf", conf);
+        free(conf);
+        write_text(st, "fallback.m3u", playlist);
+        st->wav = station_path(st, "tone.wav");
+        write_wav(st->wav, 1.0, 440);
+        char *path = station_path(st, "siaran.conf");
+        char err[512];
+        st->config = config_load(path, err, sizeof err);
+        free(path);
+        if (!st->config)
+                fail_msg("config: %s", err);
+        st->db = sched_db_open(st->config->database, err, sizeof err);
+        if (!st->db)
+                fail_msg("db: %s", err);
+        return st;
+}
+
+static void station_free(struct station *st)
+{
+        sqlite3_close_v2(st->db);
+        config_free(st->config);
+        char *cmd = xasprintf("rm -rf '%s'", st->dir);
+        if (system(cmd) != 0)
+                fprintf(stderr, "could not remove %s\n", st->dir);
+        free(cmd);
+        free(st->wav);
+        free(st);
+}
+
+static void exec(struct station *st, const char *sql)
+{
+        char *msg = NULL;
+        if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK)
+                fail_msg("%s: %s", sql, msg);
+}
+
+struct collected {
+        int n;
+        int64_t start[16384];
+        enum item_kind kind[16384];
+        int64_t media_id[16384];
+        int64_t ref_id[16384];
+        int64_t end_by[16384];
+        char title[16384][48];
+        char artist[16384][24];
+};
+
+static void collect(void *user, int64_t start_ms, const struct playout_item *item)
+{
+        struct collected *c = user;
+        if (c->n >= 16384)
+                return;
+        c->start[c->n] = start_ms;
+        c->kind[c->n] = item->kind;
+        c->media_id[c->n] = item->media_id;
+        c->ref_id[c->n] = item->ref_id;
+        c->end_by[c->n] = item->end_by_ms;
+        snprintf(c->title[c->n], sizeof c->title[0], "%s", item->title);
+        snprintf(c->artist[c->n], sizeof c->artist[0], "%s", item->artist);
+        c->n++;
+}
+
+/* A media row pointing at the station's tone file, with a fake length. */
+static int64_t add_media(struct station *st, const char *kind, const char *title,
+                         const char *artist, double seconds, const char *categories)
+{
+        static int counter;
+        sqlite3_stmt *stmt = NULL;
+        char sha[32];
+        snprintf(sha, sizeof sha, "sha%d", ++counter);
+        int64_t frames = (int64_t)(seconds * RATE);
+        assert_int_equal(
+            sqlite3_prepare_v2(
+                st->db,
+                "INSERT INTO media (sha256, path, kind, title, artist, duration,"
+                " frames, rate, loudness, true_peak, cue_in, cue_out, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, -20, -3, 0, ?, 0)",
+                -1, &stmt, NULL),
+            SQLITE_OK);
+        sqlite3_bind_text(stmt, 1, sha, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(stmt, 2, st->wav, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 3, kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 4, title, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 5, artist, -1, SQLITE_STATIC);
+        sqlite3_bind_double(stmt, 6, seconds);
+        sqlite3_bind_int64(stmt, 7, frames);
+        sqlite3_bind_int(stmt, 8, RATE);
+        sqlite3_bind_int64(stmt, 9, frames);
+        assert_int_equal(sqlite3_step(stmt), SQLITE_DONE);
+        sqlite3_finalize(stmt);
+        int64_t id = sqlite3_last_insert_rowid(st->db);
+        char *copy = xstrdup(categories ? categories : "");
+        char *save = NULL;
+        for (char *c = strtok_r(copy, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+                char *sql = xasprintf("INSERT INTO media_category VALUES (%lld, '%s')",
+                                      (long long)id, c);
+                exec(st, sql);
+                free(sql);
+        }
+        free(copy);
+        return id;
+}
+
+static void execf(struct station *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void execf(struct station *st, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        char *sql = NULL;
+        assert_true(vasprintf(&sql, fmt, ap) >= 0);
+        va_end(ap);
+        exec(st, sql);
+        free(sql);
+}
+
+/* A fallback of one 2-second file. */
+static struct station *station_with_fallback(const char *zone)
+{
+        struct station *st = station_new(zone, "fb.wav\n");
+        char *fb = station_path(st, "fb.wav");
+        write_wav(fb, 2.0, 200);
+        free(fb);
+        return st;
+}
+
+static struct collected *plan(struct station *st, int64_t from, int64_t to)
+{
+        struct collected *c = xcalloc(1, sizeof *c);
+        char err[512];
+        if (scheduler_plan(st->config, from, to, collect, c, err, sizeof err) < 0)
+                fail_msg("plan: %s", err);
+        return c;
+}
+
+static int find_title(const struct collected *c, const char *title, int from)
+{
+        for (int i = from; i < c->n; i++)
+                if (!strcmp(c->title[i], title))
+                        return i;
+        return -1;
+}
+
+/* ---- fallback ----------------------------------------------------------------- */
+
+static void test_fallback_loops_and_skips_missing(void **state)
+{
+        (void)state;
+        struct station *st = station_new("Asia/Jakarta", "");
+        char *a = station_path(st, "a.wav"), *b = station_path(st, "b.wav");
+        write_wav(a, 2.0, 300);
+        write_wav(b, 3.0, 500);
+        write_text(st, "garbage.wav", "this is not audio at all, not even close");
+        char *m3u = xasprintf("#EXTM3U\n#EXTINF:2,Artis A - Lagu A\na.wav\nmissing.wav\n"
+                              "garbage.wav\n%s\n",
+                              b);
+        write_text(st, "fallback.m3u", m3u);
+        free(m3u);
+
+        char err[512];
+        struct scheduler *s = scheduler_new(st->config, err, sizeof err);
+        assert_non_null(s);
+        struct playout_source src;
+        scheduler_get_source(s, false, &src);
+        int64_t t = time_from_local(2026, 12, 1, 3, 0, 0);
+        const char *expect[] = {"a.wav", "b.wav", "a.wav", "b.wav", "a.wav"};
+        /* the day's starting point in the playlist is derived from the date:
+         * find where this day starts, then it must alternate a, b, a ... */
+        struct playout_item item;
+        assert_int_equal(src.next(src.ctx, t, &item), 0);
+        int offset = strstr(item.path, "/a.wav") ? 0 : 1;
+        for (int i = 0; i < 4; i++) {
+                assert_non_null(strstr(item.path, expect[i + offset]));
+                assert_int_equal(item.kind, ITEM_FALLBACK);
+                assert_int_equal(item.scheduled_ms, t);
+                if (strstr(item.path, "/a.wav")) {
+                        assert_string_equal(item.title, "Lagu A");
+                        assert_string_equal(item.artist, "Artis A");
+                } else {
+                        assert_string_equal(item.title, "b");
+                }
+                struct playout_asrun rec = {.item = &item,
+                                            .start_ms = t,
+                                            .end_ms = t + 2000,
+                                            .reason = PLAYOUT_END_COMPLETED};
+                src.aired(src.ctx, &rec);
+                playout_item_clear(&item);
+                t += 2000;
+                assert_int_equal(src.next(src.ctx, t, &item), 0);
+        }
+        playout_item_clear(&item);
+        scheduler_free(s);
+        free(a);
+        free(b);
+        station_free(st);
+}
+
+static void test_plan_fallback_all_day(void **state)
+{
+        (void)state;
+        struct station *st = station_new("Asia/Jakarta", "");
+        char *a = station_path(st, "a.wav");
+        write_wav(a, 2.0, 300);
+        write_text(st, "fallback.m3u", "a.wav\n");
+        /* a show on another weekday only: this Wednesday stays empty */
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, created_at)"
+             " VALUES ('Senin', 2, 21600, 3600, 'rotation', 0)");
+        struct collected *c = xcalloc(1, sizeof *c);
+        int64_t from = time_from_local(2026, 12, 2, 0, 0, 0);
+        char err[512];
+        /* an empty day: nothing but the fallback, back to back, all hour long */
+        assert_int_equal(
+            scheduler_plan(st->config, from, from + 600000, collect, c, err, sizeof err),
+            0);
+        assert_true(c->n >= 300 && c->n <= 302);
+        for (int i = 0; i < c->n; i++) {
+                assert_int_equal(c->kind[i], ITEM_FALLBACK);
+                if (i > 0)
+                        assert_true(c->start[i] - c->start[i - 1] >= 1999 &&
+                                    c->start[i] - c->start[i - 1] <= 2000);
+        }
+        assert_true(c->start[0] <= from && c->start[c->n - 1] < from + 600000);
+        free(c);
+        /* the "next" list: the item airing, then three more */
+        c = xcalloc(1, sizeof *c);
+        assert_int_equal(scheduler_plan_upcoming(st->config, from + 1000, 3, collect, c,
+                                                 err, sizeof err),
+                         4);
+        assert_int_equal(c->n, 4);
+        assert_int_equal(c->start[0], from);
+        assert_int_equal(c->start[3], from + 6000);
+        free(c);
+        free(a);
+        station_free(st);
+}
+
+/* ---- PSA campaigns ------------------------------------------------------------ */
+
+static void test_hard_psa_on_its_millisecond(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        add_media(st, "music", "Lagu", "Band", 7 * 60 + 13.3, "pop");
+        add_media(st, "music", "Lagu 2", "Band 2", 5 * 60 + 1.7, "pop");
+        int64_t psa = add_media(st, "psa", "Lapor", "", 30, NULL);
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, categories,"
+             " track_separation_hours, artist_separation_minutes, created_at)"
+             " VALUES ('Pagi', 127, 21600, 7200, 'rotation', 'pop', 0, 0, 0)");
+        exec(st, "INSERT INTO campaigns (name, valid_from, valid_to, timing, times, "
+                 "created_at)"
+                 " VALUES ('Jalan', '2026-12-01', '2026-12-31', 'hard', '07:30', 0)");
+        execf(st, "INSERT INTO campaign_items VALUES (1, 1, %lld)", (long long)psa);
+        int64_t at = time_from_local(2026, 12, 7, 7, 30, 0);
+        struct collected *c = plan(st, at - 3600000, at + 3600000);
+        int i = find_title(c, "Lapor", 0);
+        assert_true(i > 0);
+        assert_int_equal(c->start[i], at);
+        assert_int_equal(c->kind[i], ITEM_PSA);
+        /* the item before is cut for it, exactly there */
+        assert_int_equal(c->end_by[i - 1], at);
+        assert_int_equal(find_title(c, "Lapor", i + 1), -1);
+
+        char err[512];
+        struct scheduler *s = scheduler_new(st->config, err, sizeof err);
+        assert_non_null(s);
+        struct playout_source src;
+        scheduler_get_source(s, false, &src);
+        int64_t hard = 0;
+        assert_true(src.next_hard(src.ctx, at - 200000, at + 100000, &hard));
+        assert_int_equal(hard, at);
+        assert_false(src.next_hard(src.ctx, at, at + 100000, &hard));
+        /* asked a millisecond early (frame rounding), the PSA is what starts */
+        struct playout_item item;
+        /* the first call resumes the item airing then; the next one asked a
+         * millisecond early (frame rounding) is the PSA */
+        assert_int_equal(src.next(src.ctx, at - 200000, &item), 0);
+        playout_item_clear(&item);
+        assert_int_equal(src.next(src.ctx, at - 1, &item), 0);
+        assert_string_equal(item.title, "Lapor");
+        playout_item_clear(&item);
+        scheduler_free(s);
+        free(c);
+        station_free(st);
+}
+
+static void test_soft_psa_boundary_or_window_end(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        add_media(st, "music", "Pendek", "A", 100.5, "short");
+        add_media(st, "music", "Panjang", "B", 3600, "long");
+        int64_t psa = add_media(st, "psa", "Imunisasi", "", 20, NULL);
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, categories,"
+             " track_separation_hours, artist_separation_minutes, created_at) VALUES"
+             " ('Short', 127, 28800, 3600, 'rotation', 'short', 0, 0, 0),"
+             " ('Long', 127, 36000, 7200, 'rotation', 'long', 0, 0, 0)");
+        exec(
+            st,
+            "INSERT INTO campaigns (name, valid_from, valid_to, timing, interval_minutes,"
+            " window_minutes, created_at)"
+            " VALUES ('Imun', '2026-01-01', '2026-12-31', 'soft', 30, 5, 0)");
+        execf(st, "INSERT INTO campaign_items VALUES (1, 1, %lld)", (long long)psa);
+        /* short items: each slot lands on a boundary inside its window */
+        int64_t eight = time_from_local(2026, 6, 10, 8, 0, 0);
+        struct collected *c = plan(st, eight + 600000, eight + 3600000 - 60000);
+        int found = 0;
+        for (int i = 1; i < c->n; i++) {
+                if (strcmp(c->title[i], "Imunisasi"))
+                        continue;
+                int64_t slot = eight + (c->start[i] - eight) / 1800000 * 1800000;
+                assert_true(c->start[i] >= slot && c->start[i] <= slot + 300000);
+                assert_int_equal(c->end_by[i - 1], 0); /* not cut: a boundary */
+                found++;
+        }
+        assert_int_equal(found, 1); /* 08:30 (08:00's window is before the plan) */
+        free(c);
+        /* an hour-long item: no boundary, so it turns hard at the window's end */
+        int64_t ten30 = time_from_local(2026, 6, 10, 10, 30, 0);
+        c = plan(st, ten30 - 600000, ten30 + 600000);
+        int i = find_title(c, "Imunisasi", 0);
+        assert_true(i > 0);
+        assert_int_equal(c->start[i], ten30 + 300000);
+        assert_int_equal(c->end_by[i - 1], ten30 + 300000);
+        free(c);
+        station_free(st);
+}
+
+static void test_campaign_expires_at_midnight(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        int64_t psa = add_media(st, "psa", "Tahun Baru", "", 10, NULL);
+        exec(
+            st,
+            "INSERT INTO campaigns (name, valid_from, valid_to, timing, times, "
+            "created_at)"
+            " VALUES ('Akhir', '2026-12-01', '2026-12-31', 'hard', '00:00,23:59:50', 0)");
+        execf(st, "INSERT INTO campaign_items VALUES (1, 1, %lld)", (long long)psa);
+        int64_t last = time_from_local(2026, 12, 31, 0, 0, 0);
+        int64_t next = time_from_local(2027, 1, 1, 0, 0, 0);
+        struct collected *c = plan(st, last, last + 60000);
+        int a = find_title(c, "Tahun Baru", 0);
+        assert_true(a >= 0);
+        assert_int_equal(c->start[a], last);
+        free(c);
+        c = plan(st, next - 60000, next + 3600000);
+        int b = find_title(c, "Tahun Baru", 0);
+        assert_true(b >= 0);
+        assert_int_equal(c->start[b], next - 10000);
+        assert_int_equal(find_title(c, "Tahun Baru", b + 1), -1); /* not at 2027-01-01 */
+        free(c);
+        station_free(st);
+}
+
+/* ---- shows ------------------------------------------------------------------------ */
+
+static void test_rotation_separation_over_a_week(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        for (int i = 0; i < 100; i++) {
+                char title[32], artist[32];
+                snprintf(title, sizeof title, "Lagu %d", i);
+                snprintf(artist, sizeof artist, "Artis %d", i % 20);
+                add_media(st, "music", title, artist, 150 + (i * 37) % 90, "rot");
+        }
+        exec(
+            st,
+            "INSERT INTO shows (name, days, start_time, duration, content, categories,"
+            " track_separation_hours, artist_separation_minutes, seed, created_at)"
+            " VALUES ('Sepanjang Hari', 127, 0, 86400, 'rotation', 'rot', 3, 30, 42, 0)");
+        int64_t from = time_from_local(2026, 8, 3, 0, 0, 0);
+        int64_t to = time_from_local(2026, 8, 10, 0, 0, 0);
+        struct collected *c = plan(st, from, to);
+        assert_true(c->n > 3000);
+        for (int i = 0; i < c->n; i++) {
+                assert_int_equal(c->kind[i], ITEM_MUSIC);
+                for (int j = i - 1; j >= 0 && c->start[i] - c->start[j] < 3 * 3600000;
+                     j--) {
+                        assert_int_not_equal(c->media_id[i], c->media_id[j]);
+                        if (c->start[i] - c->start[j] < 30 * 60000)
+                                assert_string_not_equal(c->artist[i], c->artist[j]);
+                }
+        }
+        /* deterministic: the same database plans the same week */
+        struct collected *again = plan(st, from, to);
+        assert_int_equal(again->n, c->n);
+        for (int i = 0; i < c->n; i++)
+                assert_int_equal(again->media_id[i], c->media_id[i]);
+        free(again);
+        free(c);
+        station_free(st);
+}
+
+static void test_overlapping_shows(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        add_media(st, "music", "Pagi", "A", 240, "a");
+        add_media(st, "music", "Berita", "B", 300, "b");
+        /* Pagi 06:00-09:00; Berita 07:00-08:00 (hard start) inside it */
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, categories,"
+             " track_separation_hours, artist_separation_minutes, hard_start, created_at)"
+             " VALUES ('Pagi', 127, 21600, 10800, 'rotation', 'a', 0, 0, 0, 0),"
+             " ('Berita', 127, 25200, 3600, 'rotation', 'b', 0, 0, 1, 0)");
+        int64_t six = time_from_local(2026, 5, 5, 6, 0, 0);
+        struct collected *c = plan(st, six, six + 3 * 3600000);
+        assert_int_equal(c->start[0], six);
+        for (int i = 0; i < c->n; i++) {
+                int64_t t = c->start[i];
+                if (t >= six + 3600000 && t < six + 2 * 3600000)
+                        assert_string_equal(c->title[i], "Berita");
+                else if (t < six + 3 * 3600000)
+                        assert_string_equal(c->title[i], "Pagi");
+        }
+        int b = find_title(c, "Berita", 0);
+        assert_int_equal(c->start[b], six + 3600000); /* hard start */
+        free(c);
+        station_free(st);
+}
+
+static void test_deleted_and_missing_media_skipped(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        int64_t a = add_media(st, "programme", "Satu", "", 60, NULL);
+        int64_t b = add_media(st, "programme", "Dua", "", 60, NULL);
+        int64_t c3 = add_media(st, "programme", "Tiga", "", 60, NULL);
+        int64_t d = add_media(st, "programme", "Empat", "", 60, NULL);
+        execf(st, "UPDATE media SET deleted = 1 WHERE id = %lld", (long long)b);
+        execf(st, "UPDATE media SET path = '/nonexistent/x.wav' WHERE id = %lld",
+              (long long)c3);
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, created_at)"
+             " VALUES ('Siaran', 127, 43200, 600, 'playlist', 0)");
+        execf(st,
+              "INSERT INTO show_items VALUES (1, 1, %lld), (1, 2, %lld), (1, 3, %lld),"
+              " (1, 4, %lld)",
+              (long long)a, (long long)b, (long long)c3, (long long)d);
+        int64_t noon = time_from_local(2026, 9, 1, 12, 0, 0);
+        struct collected *c = plan(st, noon, noon + 600000);
+        assert_string_equal(c->title[0], "Satu");
+        assert_int_equal(c->start[0], noon);
+        assert_string_equal(c->title[1], "Empat");
+        assert_int_equal(c->start[1], noon + 60000);
+        assert_int_equal(find_title(c, "Dua", 0), -1);
+        assert_int_equal(find_title(c, "Tiga", 0), -1);
+        assert_int_equal(c->kind[2], ITEM_FALLBACK); /* the playlist ran out */
+        free(c);
+        station_free(st);
+}
+
+static int64_t utc_ms(int y, int mo, int d, int h, int mi)
+{
+        struct tm tm = {.tm_year = y - 1900,
+                        .tm_mon = mo - 1,
+                        .tm_mday = d,
+                        .tm_hour = h,
+                        .tm_min = mi};
+        return (int64_t)timegm(&tm) * 1000;
+}
+
+static void test_dst_days_in_berlin(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Europe/Berlin");
+        add_media(st, "music", "Morgen", "M", 200, "m");
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, categories,"
+             " track_separation_hours, artist_separation_minutes, hard_start, created_at)"
+             " VALUES ('Morgen', 127, 21600, 3600, 'rotation', 'm', 0, 0, 1, 0)");
+        int64_t psa = add_media(st, "psa", "Punkt", "", 5, NULL);
+        exec(st, "INSERT INTO campaigns (name, valid_from, valid_to, timing, times, "
+                 "created_at)"
+                 " VALUES ('p', '2026-01-01', '2026-12-31', 'hard', '03:00', 0)");
+        execf(st, "INSERT INTO campaign_items VALUES (1, 1, %lld)", (long long)psa);
+        struct {
+                int month, day;
+                int64_t show_utc, psa_utc;
+        } days[] = {
+            /* spring forward: 02:00 -> 03:00, so 06:00 CEST is 04:00 UTC */
+            {3, 29, utc_ms(2026, 3, 29, 4, 0), utc_ms(2026, 3, 29, 1, 0)},
+            /* fall back: 03:00 -> 02:00, so 06:00 CET is 05:00 UTC */
+            {10, 25, utc_ms(2026, 10, 25, 5, 0), utc_ms(2026, 10, 25, 2, 0)},
+        };
+        for (size_t k = 0; k < 2; k++) {
+                int64_t from = time_from_local(2026, days[k].month, days[k].day, 0, 0, 0);
+                int64_t to = time_from_local(2026, days[k].month, days[k].day, 8, 0, 0);
+                struct collected *c = plan(st, from, to);
+                int i = find_title(c, "Morgen", 0);
+                assert_true(i > 0);
+                assert_int_equal(c->start[i], days[k].show_utc);
+                i = find_title(c, "Punkt", 0);
+                assert_true(i > 0);
+                assert_int_equal(c->start[i], days[k].psa_utc);
+                assert_int_equal(find_title(c, "Punkt", i + 1), -1);
+                free(c);
+        }
+        station_free(st);
+}
+
+/* ---- complaints -------------------------------------------------------------------- */
+
+static void test_air_next_complaint_with_intro(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        int64_t rec = add_media(st, "complaint", "rekaman", "", 40, NULL);
+        int64_t intro = add_media(st, "complaint", "intro", "", 4, NULL);
+        char err[512];
+        struct scheduler *s = scheduler_new(st->config, err, sizeof err);
+        assert_non_null(s);
+        struct playout_source src;
+        scheduler_get_source(s, true, &src);
+        int64_t t = time_now_ms();
+        struct playout_item current, next;
+        assert_int_equal(src.next(src.ctx, t, &current), 0);
+        assert_int_equal(current.kind, ITEM_FALLBACK);
+        assert_int_equal(src.next(src.ctx, t + 2000, &next), 0);
+        assert_int_equal(next.kind, ITEM_FALLBACK);
+        /* the web marks a verified complaint air-next and the engine asks again */
+        execf(st,
+              "INSERT INTO complaints (media_id, intro_media_id, title, consent, status,"
+              " air_next, created_at, updated_at)"
+              " VALUES (%lld, %lld, 'Jalan rusak', 1, 'verified', 1, 0, 0)",
+              (long long)rec, (long long)intro);
+        src.cancel(src.ctx, &next);
+        playout_item_clear(&next);
+        assert_int_equal(src.next(src.ctx, t + 2000, &next), 0);
+        assert_int_equal(next.kind, ITEM_COMPLAINT);
+        assert_int_equal(next.media_id, intro);
+        struct playout_asrun r1 = {
+            .item = &current, .start_ms = t, .end_ms = t + 2000, .frames = 2 * RATE};
+        src.aired(src.ctx, &r1);
+        struct playout_item after;
+        assert_int_equal(src.next(src.ctx, t + 6000, &after), 0);
+        assert_int_equal(after.kind, ITEM_COMPLAINT);
+        assert_int_equal(after.media_id, rec);
+        assert_string_equal(after.title, "Suara Warga: Jalan rusak");
+        struct playout_asrun r2 = {
+            .item = &next, .start_ms = t + 2000, .end_ms = t + 6000, .frames = 4 * RATE};
+        src.aired(src.ctx, &r2);
+        struct playout_asrun r3 = {.item = &after,
+                                   .start_ms = t + 6000,
+                                   .end_ms = t + 46000,
+                                   .frames = 40 * RATE};
+        src.aired(src.ctx, &r3);
+        sqlite3_stmt *stmt = NULL;
+        assert_int_equal(
+            sqlite3_prepare_v2(st->db,
+                               "SELECT status, air_next, (SELECT count(*) FROM"
+                               " complaint_events WHERE to_status = 'aired'),"
+                               " (SELECT count(*) FROM asrun) FROM complaints",
+                               -1, &stmt, NULL),
+            SQLITE_OK);
+        assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+        assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "aired");
+        assert_int_equal(sqlite3_column_int(stmt, 1), 0);
+        assert_int_equal(sqlite3_column_int(stmt, 2), 1);
+        assert_int_equal(sqlite3_column_int(stmt, 3), 3);
+        sqlite3_finalize(stmt);
+        /* and it does not come again */
+        struct playout_item later;
+        assert_int_equal(src.next(src.ctx, t + 46000, &later), 0);
+        assert_int_equal(later.kind, ITEM_FALLBACK);
+        playout_item_clear(&later);
+        playout_item_clear(&after);
+        playout_item_clear(&next);
+        playout_item_clear(&current);
+        scheduler_free(s);
+        station_free(st);
+}
+
+static void test_suara_warga_segment_never_airs_confidential(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        add_media(st, "jingle", "Intro SW", "", 5, "suara-warga-intro");
+        add_media(st, "jingle", "Outro SW", "", 5, "suara-warga-outro");
+        add_media(st, "music", "Pengisi", "X", 120, "filler");
+        int64_t r1 = add_media(st, "complaint", "r1", "", 30, NULL);
+        int64_t r2 = add_media(st, "complaint", "r2", "", 30, NULL);
+        int64_t r3 = add_media(st, "complaint", "r3", "", 30, NULL);
+        int64_t r4 = add_media(st, "complaint", "r4", "", 30, NULL);
+        execf(st,
+              "INSERT INTO complaints (media_id, title, consent, confidential, status,"
+              " queue_position, created_at, updated_at) VALUES"
+              " (%lld, 'Kedua', 1, 0, 'queued', 2, 0, 0),"
+              " (%lld, 'Rahasia', 1, 1, 'queued', 1, 0, 0),"
+              " (%lld, 'Pertama', 1, 0, 'queued', 0, 0, 0),"
+              " (%lld, 'Tanpa izin', 0, 0, 'queued', 3, 0, 0)",
+              (long long)r1, (long long)r2, (long long)r3, (long long)r4);
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, categories,"
+             " hard_start, created_at)"
+             " VALUES ('Suara Warga', 127, 36000, 1800, 'complaints', 'filler', 1, 0)");
+        /* plan a day in the future so the queue is what it will play */
+        int64_t ten =
+            time_local_midnight(time_now_ms() + 2 * 86400000LL) + 10 * 3600000LL;
+        struct collected *c = plan(st, ten, ten + 1800000);
+        assert_string_equal(c->title[0], "Intro SW");
+        assert_int_equal(c->start[0], ten);
+        assert_string_equal(c->title[1], "Suara Warga: Pertama");
+        assert_string_equal(c->title[2], "Suara Warga: Kedua");
+        assert_string_equal(c->title[3], "Outro SW");
+        assert_string_equal(c->title[4], "Pengisi");
+        assert_int_equal(find_title(c, "Suara Warga: Rahasia", 0), -1);
+        assert_int_equal(find_title(c, "Suara Warga: Tanpa izin", 0), -1);
+        free(c);
+        station_free(st);
+}
+
+/* ---- resume and speed -------------------------------------------------------------- */
+
+static void test_resume_mid_show(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        int64_t a = add_media(st, "programme", "Bagian 1", "", 600, NULL);
+        int64_t b = add_media(st, "programme", "Bagian 2", "", 600, NULL);
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, created_at)"
+             " VALUES ('Dialog', 127, 50400, 1200, 'playlist', 0)");
+        execf(st, "INSERT INTO show_items VALUES (1, 1, %lld), (1, 2, %lld)",
+              (long long)a, (long long)b);
+        int64_t two = time_from_local(2026, 4, 4, 14, 0, 0);
+        char err[512];
+        struct scheduler *s = scheduler_new(st->config, err, sizeof err);
+        assert_non_null(s);
+        struct playout_source src;
+        scheduler_get_source(s, false, &src);
+        struct playout_item item;
+        /* the station (re)starts at 14:13:20: part 2 is on, 200 s in */
+        assert_int_equal(src.next(src.ctx, two + 800000, &item), 0);
+        assert_int_equal(item.media_id, b);
+        assert_int_equal(item.scheduled_ms, two + 600000);
+        assert_int_equal(item.cue_in, 200LL * RATE);
+        playout_item_clear(&item);
+        scheduler_free(s);
+        station_free(st);
+}
+
+static void test_week_plan_of_a_large_library_is_fast(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        exec(st, "BEGIN");
+        for (int i = 0; i < 10000; i++) {
+                char title[32], artist[32], cat[16];
+                snprintf(title, sizeof title, "T%d", i);
+                snprintf(artist, sizeof artist, "A%d", i % 700);
+                snprintf(cat, sizeof cat, "c%d", i % 20);
+                add_media(st, "music", title, artist, 120 + i % 200, cat);
+        }
+        for (int i = 0; i < 200; i++)
+                execf(st,
+                      "INSERT INTO shows (name, days, start_time, duration, content,"
+                      " categories, seed, created_at) VALUES ('S%d', %d, %d, 3600,"
+                      " 'rotation', 'c%d,c%d', %d, 0)",
+                      i, 1 << (i % 7), (i / 7) * 3000 % 86400, i % 20, (i + 3) % 20, i);
+        exec(st, "COMMIT");
+        int64_t from = time_from_local(2026, 7, 6, 0, 0, 0);
+        int64_t t0 = time_monotonic_ns();
+        struct collected *c = plan(st, from, from + 7 * 86400000LL);
+        double seconds = (time_monotonic_ns() - t0) / 1e9;
+        fprintf(stderr, "# 7-day plan, 10000 media, 200 shows: %d items in %.3f s\n",
+                c->n, seconds);
+        assert_true(c->n > 3000);
+        assert_true(seconds < 2.0);
+        free(c);
+        station_free(st);
+}
+
+int main(void)
+{
+        log_threshold = LOG_ERROR;
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_fallback_loops_and_skips_missing),
+            cmocka_unit_test(test_plan_fallback_all_day),
+            cmocka_unit_test(test_hard_psa_on_its_millisecond),
+            cmocka_unit_test(test_soft_psa_boundary_or_window_end),
+            cmocka_unit_test(test_campaign_expires_at_midnight),
+            cmocka_unit_test(test_rotation_separation_over_a_week),
+            cmocka_unit_test(test_overlapping_shows),
+            cmocka_unit_test(test_deleted_and_missing_media_skipped),
+            cmocka_unit_test(test_dst_days_in_berlin),
+            cmocka_unit_test(test_air_next_complaint_with_intro),
+            cmocka_unit_test(test_suara_warga_segment_never_airs_confidential),
+            cmocka_unit_test(test_resume_mid_show),
+            cmocka_unit_test(test_week_plan_of_a_large_library_is_fast),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,833 @@
+/* Complaint segments (call-in recordings): upload, the workflow received ->
+ * verified -> queued -> aired -> forwarded -> closed (or rejected), the queue
+ * order and the LAPOR!-shaped export.  Caller identity appears only in these
+ * authenticated staff views, never in anything that airs or is public. */
+#define LOG_MODULE "web"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "media/media.h"
+#include "scheduler/scheduler.h"
+#include "web/web_private.h"
+
+static const char *const statuses[] = {"received",  "verified", "queued",  "aired",
+                                       "forwarded", "closed",   "rejected"};
+
+static bool valid_status(const char *s)
+{
+        for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+                if (strcmp(s, statuses[i]) == 0)
+                        return true;
+        return false;
+}
+
+static json_t *column_json(sqlite3_stmt *stmt, int i)
+{
+        if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
+                return json_null();
+        json_t *s = json_string((const char *)sqlite3_column_text(stmt, i));
+        return s ? s : json_null();
+}
+
+/* Times in these tables are UTC seconds; rows written by the scheduler may
+ * carry milliseconds, told apart by size (1e11 s is far beyond any date). */
+static json_t *column_time(sqlite3_stmt *stmt, int i)
+{
+        char when[64];
+        if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
+                return json_null();
+        int64_t seconds = sqlite3_column_int64(stmt, i); /* see schema.c: units */
+        return json_string(time_format_iso(seconds * 1000, when, sizeof when));
+}
+
+#define COMPLAINT_COLUMNS                                                                \
+        "c.id, c.title, c.summary, c.category, c.location, c.incident_date, "            \
+        "c.caller_name, c.caller_phone, c.anonymous, c.confidential, c.consent, "        \
+        "c.status, "                                                                     \
+        "c.queue_position, c.air_next, c.lapor_tracking_id, c.created_at, "              \
+        "c.updated_at, "                                                                 \
+        "m.duration, c.intro_media_id, m.path "                                          \
+        "FROM complaints c LEFT JOIN media m ON m.id = c.media_id "
+
+static json_t *complaint_json(sqlite3_stmt *stmt)
+{
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_integer(sqlite3_column_int64(stmt, 0)));
+        json_object_set_new(o, "title", column_json(stmt, 1));
+        json_object_set_new(o, "summary", column_json(stmt, 2));
+        json_object_set_new(o, "category", column_json(stmt, 3));
+        json_object_set_new(o, "location", column_json(stmt, 4));
+        json_object_set_new(o, "incident_date", column_json(stmt, 5));
+        json_object_set_new(o, "caller_name", column_json(stmt, 6));
+        json_object_set_new(o, "caller_phone", column_json(stmt, 7));
+        json_object_set_new(o, "anonymous", json_boolean(sqlite3_column_int(stmt, 8)));
+        json_object_set_new(o, "confidential", json_boolean(sqlite3_column_int(stmt, 9)));
+        json_object_set_new(o, "consent", json_boolean(sqlite3_column_int(stmt, 10)));
+        json_object_set_new(o, "status", column_json(stmt, 11));
+        json_object_set_new(o, "queue_position",
+                            sqlite3_column_type(stmt, 12) == SQLITE_NULL
+                                ? json_null()
+                                : json_integer(sqlite3_column_int64(stmt, 12)));
+        json_object_set_new(o, "air_next", json_boolean(sqlite3_column_int(stmt, 13)));
+        json_object_set_new(o, "lapor_tracking_id", column_json(stmt, 14));
+        json_object_set_new(o, "created_at", column_time(stmt, 15));
+        json_object_set_new(o, "updated_at", column_time(stmt, 16));
+        json_object_set_new(o, "duration", json_real(sqlite3_column_double(stmt, 17)));
+        json_object_set_new(o, "has_intro",
+                            json_boolean(sqlite3_column_type(stmt, 18) != SQLITE_NULL));
+        return o;
+}
+
+/* ---- upload ------------------------------------------------------------------------ */
+
+/* "1"/"0" or absent (then def).  Returns 0/1, or -1 on any other value. */
+static int form_flag(struct web_request *r, const char *name, int def)
+{
+        const char *v = web_field(r, name);
+        if (!v || !*v)
+                return def;
+        if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "on") == 0)
+                return 1;
+        if (strcmp(v, "0") == 0 || strcmp(v, "false") == 0)
+                return 0;
+        return -1;
+}
+
+static bool valid_date(const char *s)
+{
+        int64_t ms;
+        int y, m, d;
+        char extra;
+        if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+                return false;
+        if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
+                return false;
+        if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1900 || y > 2200)
+                return false;
+        if (time_parse_date(s, &ms) < 0)
+                return false;
+        /* 2025-02-31 must not slide into March */
+        int yy, mm, dd;
+        time_local_fields(ms + 12 * 3600 * 1000LL, &yy, &mm, &dd, NULL, NULL, NULL, NULL);
+        return yy == y && mm == m && dd == d;
+}
+
+/* Makes and imports the spoken intro.  Returns the media id or 0. */
+static int64_t make_intro(struct web_request *r, const char *title, const char *location)
+{
+        char err[256];
+        char *text = *location
+                         ? xasprintf("Suara Warga dari %s, tentang %s.", location, title)
+                         : xasprintf("Suara Warga, tentang %s.", title);
+        const char *dir = getenv("TMPDIR");
+        char *path = xasprintf("%s/siaran-intro-XXXXXX.wav", dir && *dir ? dir : "/tmp");
+        struct sched_media media = {0};
+        int64_t id = 0;
+        int fd = mkstemps(path, 4);
+        if (fd < 0) {
+                log_warn("complaint intro: cannot create a temp file: %s",
+                         strerror(errno));
+                goto out;
+        }
+        close(fd);
+        if (media_tts_to_wav(text, "id", path, err, sizeof err) < 0) {
+                log_warn("complaint intro: text-to-speech failed: %s", err);
+                goto out;
+        }
+        if (sched_media_import(r->db, r->web->ctx.config, path, ITEM_ANNOUNCEMENT, NULL,
+                               NULL, NULL, &media, err, sizeof err) < 0) {
+                log_warn("complaint intro: %s", err);
+                goto out;
+        }
+        id = media.id;
+out:
+        if (fd >= 0)
+                unlink(path);
+        sched_media_clear(&media);
+        free(path);
+        free(text);
+        return id;
+}
+
+/* The library row of an uploaded recording carries the complaint's title,
+ * never a name from the file's tags or its uploaded file name. */
+static void set_media_title(sqlite3 *db, int64_t media_id, const char *title)
+{
+        sqlite3_stmt *stmt = NULL;
+        if (sqlite3_prepare_v2(db,
+                               "UPDATE media SET title = ?1, artist = '' WHERE id = ?2",
+                               -1, &stmt, NULL) == SQLITE_OK) {
+                sqlite3_bind_text(stmt, 1, title, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(stmt, 2, media_id);
+                sqlite3_step(stmt);
+        }
+        sqlite3_finalize(stmt);
+}
+
+static int insert_event(sqlite3 *db, int64_t complaint_id, const char *from,
+                        const char *to, int64_t user_id, const char *note)
+{
+        sqlite3_stmt *stmt = NULL;
+        int rc = -1;
+        if (sqlite3_prepare_v2(
+                db,
+                "INSERT INTO complaint_events (complaint_id, from_status, "
+                "to_status, user_id, at, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                -1, &stmt, NULL) != SQLITE_OK)
+                goto out;
+        sqlite3_bind_int64(stmt, 1, complaint_id);
+        if (from)
+                sqlite3_bind_text(stmt, 2, from, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 3, to, -1, SQLITE_STATIC);
+        if (user_id > 0)
+                sqlite3_bind_int64(stmt, 4, user_id);
+        sqlite3_bind_int64(stmt, 5, time_now_ms() / 1000);
+        sqlite3_bind_text(stmt, 6, note ? note : "", -1, SQLITE_STATIC);
+        rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : -1;
+out:
+        sqlite3_finalize(stmt);
+        return rc;
+}
+
+void web_handle_complaint_create(struct web_request *r)
+{
+        static const struct {
+                const char *name;
+                size_t max;
+                bool required;
+        } text_fields[] = {
+            {"title", 200, true},         {"summary", 4000, false},
+            {"category", 100, false},     {"location", 200, false},
+            {"incident_date", 10, false}, {"caller_name", 200, false},
+            {"caller_phone", 40, false},
+        };
+        char err[256];
+        struct sched_media media = {0};
+        sqlite3_stmt *stmt = NULL;
+        bool in_transaction = false;
+
+        if (!r->upload_path || r->upload_size == 0) {
+                web_respond_error(r, 400,
+                                  "the form needs an audio file in the field 'audio'");
+                goto out;
+        }
+        for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++) {
+                const char *v = web_field(r, text_fields[i].name);
+                if (text_fields[i].required && (!v || !*v)) {
+                        web_respond_error(r, 400, "the field '%s' is required",
+                                          text_fields[i].name);
+                        goto out;
+                }
+                if (v && (!web_text_valid(v, true) || strlen(v) > text_fields[i].max)) {
+                        web_respond_error(
+                            r, 400,
+                            "the field '%s' must be UTF-8 text of at most %zu bytes",
+                            text_fields[i].name, text_fields[i].max);
+                        goto out;
+                }
+        }
+        const char *title = web_field(r, "title");
+        const char *location = web_field(r, "location");
+        const char *incident_date = web_field(r, "incident_date");
+        if (incident_date && *incident_date && !valid_date(incident_date)) {
+                web_respond_error(r, 400, "incident_date must be a date YYYY-MM-DD");
+                goto out;
+        }
+        int anonymous = form_flag(r, "anonymous", 1);
+        int confidential = form_flag(r, "confidential", 0);
+        int consent = form_flag(r, "consent", 0);
+        if (anonymous < 0 || confidential < 0 || consent < 0) {
+                web_respond_error(r, 400,
+                                  "anonymous, confidential and consent must be 1 or 0");
+                goto out;
+        }
+
+        int rc =
+            sched_media_import(r->db, r->web->ctx.config, r->upload_path, ITEM_COMPLAINT,
+                               NULL, NULL, NULL, &media, err, sizeof err);
+        if (rc < 0) {
+                web_respond_import_error(r, rc, err);
+                goto out;
+        }
+        set_media_title(r->db, media.id, title);
+        int64_t intro_id = make_intro(r, title, location ? location : "");
+        if (intro_id > 0) {
+                char *intro_title = xasprintf("Suara Warga: %s", title);
+                set_media_title(r->db, intro_id, intro_title);
+                free(intro_title);
+        }
+
+        if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+                goto db_error;
+        in_transaction = true;
+        if (sqlite3_prepare_v2(
+                r->db,
+                "INSERT INTO complaints (media_id, intro_media_id, title, summary, "
+                "category, "
+                "location, incident_date, caller_name, caller_phone, anonymous, "
+                "confidential, "
+                "consent, status, created_by, created_at, updated_at) VALUES (?1, ?2, "
+                "?3, ?4, "
+                "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'received', ?13, ?14, ?14)",
+                -1, &stmt, NULL) != SQLITE_OK)
+                goto db_error;
+        sqlite3_bind_int64(stmt, 1, media.id);
+        if (intro_id > 0)
+                sqlite3_bind_int64(stmt, 2, intro_id);
+        sqlite3_bind_text(stmt, 3, title, -1, SQLITE_STATIC);
+        const char *optional[] = {"summary", "category", "location"};
+        for (int i = 0; i < 3; i++) {
+                const char *v = web_field(r, optional[i]);
+                sqlite3_bind_text(stmt, 4 + i, v ? v : "", -1, SQLITE_STATIC);
+        }
+        const char *nullable[] = {"incident_date", "caller_name", "caller_phone"};
+        for (int i = 0; i < 3; i++) {
+                const char *v = web_field(r, nullable[i]);
+                if (v && *v)
+                        sqlite3_bind_text(stmt, 7 + i, v, -1, SQLITE_STATIC);
+        }
+        sqlite3_bind_int(stmt, 10, anonymous);
+        sqlite3_bind_int(stmt, 11, confidential);
+        sqlite3_bind_int(stmt, 12, consent);
+        sqlite3_bind_int64(stmt, 13, r->session.user_id);
+        sqlite3_bind_int64(stmt, 14, time_now_ms() / 1000);
+        if (sqlite3_step(stmt) != SQLITE_DONE)
+                goto db_error;
+        int64_t id = sqlite3_last_insert_rowid(r->db);
+        if (insert_event(r->db, id, NULL, "received", r->session.user_id, "") < 0)
+                goto db_error;
+        if (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+                goto db_error;
+        in_transaction = false;
+        log_info("complaint %lld received from %s (media %lld, %.1f s)", (long long)id,
+                 r->session.user, (long long)media.id, media.duration);
+        web_respond_json(r, 201,
+                         json_pack("{sI ss sf sb}", "id", (json_int_t)id, "status",
+                                   "received", "duration", media.duration, "intro",
+                                   intro_id > 0));
+        goto out;
+db_error:
+        web_respond_db_error(r);
+out:
+        sqlite3_finalize(stmt);
+        if (in_transaction)
+                sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+        sched_media_clear(&media);
+}
+
+/* ---- reading -------------------------------------------------------------------------
+ */
+
+static json_t *status_counts(sqlite3 *db)
+{
+        json_t *counts = json_object();
+        sqlite3_stmt *stmt = NULL;
+        for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+                json_object_set_new(counts, statuses[i], json_integer(0));
+        if (sqlite3_prepare_v2(db,
+                               "SELECT status, count(*) FROM complaints GROUP BY status",
+                               -1, &stmt, NULL) == SQLITE_OK)
+                while (sqlite3_step(stmt) == SQLITE_ROW)
+                        json_object_set_new(counts,
+                                            (const char *)sqlite3_column_text(stmt, 0),
+                                            json_integer(sqlite3_column_int64(stmt, 1)));
+        sqlite3_finalize(stmt);
+        return counts;
+}
+
+void web_handle_complaint_list(struct web_request *r)
+{
+        const char *status = web_query(r, "status");
+        sqlite3_stmt *stmt = NULL;
+        if (status && !valid_status(status)) {
+                web_respond_error(r, 400, "unknown status '%.40s'", status);
+                return;
+        }
+        /* queued ones in airing order (air-next first), the rest newest first */
+        if (sqlite3_prepare_v2(r->db,
+                               "SELECT " COMPLAINT_COLUMNS
+                               "WHERE ?1 IS NULL OR c.status = ?1 "
+                               "ORDER BY c.status = 'queued' DESC, c.air_next DESC, "
+                               "c.queue_position, c.created_at DESC, c.id DESC LIMIT 500",
+                               -1, &stmt, NULL) != SQLITE_OK) {
+                web_respond_db_error(r);
+                return;
+        }
+        if (status)
+                sqlite3_bind_text(stmt, 1, status, -1, SQLITE_STATIC);
+        json_t *list = json_array();
+        while (sqlite3_step(stmt) == SQLITE_ROW)
+                json_array_append_new(list, complaint_json(stmt));
+        sqlite3_finalize(stmt);
+        web_respond_json(
+            r, 200,
+            json_pack("{so so}", "complaints", list, "counts", status_counts(r->db)));
+}
+
+/* Fills the complaint with the events.  Returns the JSON or NULL if none. */
+static json_t *load_complaint(sqlite3 *db, int64_t id, char **media_path)
+{
+        sqlite3_stmt *stmt = NULL;
+        json_t *o = NULL;
+        if (sqlite3_prepare_v2(db, "SELECT " COMPLAINT_COLUMNS "WHERE c.id = ?1", -1,
+                               &stmt, NULL) != SQLITE_OK)
+                goto out;
+        sqlite3_bind_int64(stmt, 1, id);
+        if (sqlite3_step(stmt) != SQLITE_ROW)
+                goto out;
+        o = complaint_json(stmt);
+        if (media_path && sqlite3_column_type(stmt, 19) != SQLITE_NULL)
+                *media_path = xstrdup((const char *)sqlite3_column_text(stmt, 19));
+        sqlite3_finalize(stmt);
+        stmt = NULL;
+        json_t *events = json_array();
+        if (sqlite3_prepare_v2(
+                db,
+                "SELECT e.from_status, e.to_status, u.name, e.at, e.note "
+                "FROM complaint_events e LEFT JOIN users u ON u.id = e.user_id "
+                "WHERE e.complaint_id = ?1 ORDER BY e.id",
+                -1, &stmt, NULL) == SQLITE_OK) {
+                sqlite3_bind_int64(stmt, 1, id);
+                while (sqlite3_step(stmt) == SQLITE_ROW)
+                        json_array_append_new(
+                            events,
+                            json_pack("{so so so so so}", "from", column_json(stmt, 0),
+                                      "to", column_json(stmt, 1), "user",
+                                      column_json(stmt, 2), "at", column_time(stmt, 3),
+                                      "note", column_json(stmt, 4)));
+        }
+        json_object_set_new(o, "events", events);
+out:
+        sqlite3_finalize(stmt);
+        return o;
+}
+
+void web_handle_complaint_get(struct web_request *r)
+{
+        json_t *o = load_complaint(r->db, r->ids[0], NULL);
+        if (!o) {
+                web_respond_error(r, 404, "no complaint %lld", (long long)r->ids[0]);
+                return;
+        }
+        web_respond_json(r, 200, o);
+}
+
+static const char *audio_type(const char *path)
+{
+        const char *dot = strrchr(path, '.');
+        static const char *const types[][2] = {
+            {".wav", "audio/wav"}, {".ogg", "audio/ogg"},   {".opus", "audio/ogg"},
+            {".oga", "audio/ogg"}, {".mp3", "audio/mpeg"},  {".flac", "audio/flac"},
+            {".m4a", "audio/mp4"}, {".webm", "audio/webm"},
+        };
+        for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+                if (strcmp(dot, types[i][0]) == 0)
+                        return types[i][1];
+        return "application/octet-stream";
+}
+
+void web_handle_complaint_audio(struct web_request *r)
+{
+        char *path = NULL;
+        json_t *o = load_complaint(r->db, r->ids[0], &path);
+        if (!o || !path)
+                web_respond_error(r, 404, "no recording for complaint %lld",
+                                  (long long)r->ids[0]);
+        else if (web_respond_file(r, path, audio_type(path)) < 0)
+                web_respond_error(r, 404, "the recording's file is missing");
+        json_decref(o);
+        free(path);
+}
+
+/* The record SP4N-LAPOR! asks for, in its own (Indonesian) field names. */
+static json_t *lapor_record(json_t *c, const char *media_path)
+{
+        bool anonymous = json_is_true(json_object_get(c, "anonymous"));
+        const char *base = media_path ? strrchr(media_path, '/') : NULL;
+        json_int_t id = json_integer_value(json_object_get(c, "id"));
+        char *url = xasprintf("/api/v1/complaints/%lld/audio", (long long)id);
+        json_t *record =
+            json_pack("{sI sO sO sO sO sO sb sb s{ss ss} sO sO}", "id", id, "judul",
+                      json_object_get(c, "title"), "isi", json_object_get(c, "summary"),
+                      "tanggal_kejadian", json_object_get(c, "incident_date"), "lokasi",
+                      json_object_get(c, "location"), "kategori",
+                      json_object_get(c, "category"), "anonim", anonymous, "rahasia",
+                      json_is_true(json_object_get(c, "confidential")), "lampiran",
+                      "berkas", base ? base + 1 : "", "url", url, "nomor_pelacakan",
+                      json_object_get(c, "lapor_tracking_id"), "status",
+                      json_object_get(c, "status"));
+        free(url);
+        /* the reporter's identity goes to LAPOR! only when they did not ask
+         * for anonymity */
+        if (record && !anonymous)
+                json_object_set_new(
+                    record, "pelapor",
+                    json_pack("{sO sO}", "nama", json_object_get(c, "caller_name"),
+                              "telepon", json_object_get(c, "caller_phone")));
+        return record;
+}
+
+static void csv_field(char **out, size_t *len, json_t *value, bool last)
+{
+        char buf[32];
+        const char *text = "";
+        if (json_is_string(value))
+                text = json_string_value(value);
+        else if (json_is_boolean(value))
+                text = json_is_true(value) ? "ya" : "tidak";
+        else if (json_is_integer(value)) {
+                snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(value));
+                text = buf;
+        }
+        size_t need = *len + strlen(text) * 2 + 4;
+        *out = xrealloc(*out, need);
+        char *p = *out + *len;
+        *p++ = '"';
+        for (const char *s = text; *s; s++) {
+                if (*s == '"')
+                        *p++ = '"';
+                *p++ = *s;
+        }
+        *p++ = '"';
+        *p++ = last ? '\n' : ',';
+        *len = (size_t)(p - *out);
+}
+
+static void respond_lapor(struct web_request *r, unsigned int status)
+{
+        char *path = NULL;
+        json_t *c = load_complaint(r->db, r->ids[0], &path);
+        if (!c) {
+                web_respond_error(r, 404, "no complaint %lld", (long long)r->ids[0]);
+                return;
+        }
+        json_t *record = lapor_record(c, path);
+        const char *format = web_query(r, "format");
+        if (format && strcmp(format, "csv") == 0) {
+                static const char *const keys[] = {
+                    "id",       "judul",  "isi",     "tanggal_kejadian", "lokasi",
+                    "kategori", "anonim", "rahasia", "nomor_pelacakan"};
+                size_t n = sizeof keys / sizeof keys[0];
+                char *csv = NULL;
+                size_t len = 0;
+                for (size_t i = 0; i <= n; i++) {
+                        json_t *key = json_string(i < n ? keys[i] : "lampiran");
+                        csv_field(&csv, &len, key, i == n);
+                        json_decref(key);
+                }
+                for (size_t i = 0; i <= n; i++)
+                        csv_field(
+                            &csv, &len,
+                            i < n ? json_object_get(record, keys[i])
+                                  : json_object_get(json_object_get(record, "lampiran"),
+                                                    "berkas"),
+                            i == n);
+                web_respond_bytes(r, status, "text/csv; charset=utf-8", csv, len, true);
+                free(csv);
+                json_decref(record);
+        } else {
+                web_respond_json(r, status, record);
+        }
+        json_decref(c);
+        free(path);
+}
+
+void web_handle_complaint_lapor(struct web_request *r)
+{
+        respond_lapor(r, 200);
+}
+
+/* ---- the workflow -------------------------------------------------------------------
+ */
+
+enum transition_flags {
+        NEEDS_AIRABLE = 1 << 0, /* consent given, not confidential */
+        SET_QUEUE_END = 1 << 1, /* last place in the queue */
+        SET_AIR_NEXT = 1 << 2,
+        SET_TRACKING = 1 << 3,
+        CLEAR_QUEUE = 1 << 4,
+};
+
+struct transition {
+        const char *action;
+        const char *from[4];
+        const char *to;
+        int flags;
+};
+
+static const struct transition verify_step = {"verify", {"received"}, "verified", 0};
+static const struct transition reject_step = {
+    "reject", {"received", "verified", "queued"}, "rejected", CLEAR_QUEUE};
+static const struct transition queue_step = {
+    "queue", {"verified"}, "queued", NEEDS_AIRABLE | SET_QUEUE_END};
+static const struct transition air_next_step = {
+    "air-next", {"verified", "queued"}, "queued", NEEDS_AIRABLE | SET_AIR_NEXT};
+static const struct transition forward_step = {
+    "forward", {"verified", "aired"}, "forwarded", SET_TRACKING | CLEAR_QUEUE};
+static const struct transition close_step = {
+    "close", {"aired", "forwarded"}, "closed", CLEAR_QUEUE};
+
+/* Applies one step in one transaction.  Returns true when it changed. */
+static bool apply_transition(struct web_request *r, const struct transition *t,
+                             const char *tracking_id)
+{
+        sqlite3_stmt *stmt = NULL;
+        char from[16] = "";
+        bool changed = false;
+        int64_t id = r->ids[0];
+        if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+                goto db_error;
+        if (sqlite3_prepare_v2(
+                r->db,
+                "SELECT status, consent, confidential FROM complaints WHERE id = ?1", -1,
+                &stmt, NULL) != SQLITE_OK)
+                goto db_error;
+        sqlite3_bind_int64(stmt, 1, id);
+        if (sqlite3_step(stmt) != SQLITE_ROW) {
+                web_respond_error(r, 404, "no complaint %lld", (long long)id);
+                goto out;
+        }
+        snprintf(from, sizeof from, "%s", (const char *)sqlite3_column_text(stmt, 0));
+        bool consent = sqlite3_column_int(stmt, 1);
+        bool confidential = sqlite3_column_int(stmt, 2);
+        sqlite3_finalize(stmt);
+        stmt = NULL;
+        bool allowed = false;
+        for (int i = 0; i < 4 && t->from[i]; i++)
+                if (strcmp(from, t->from[i]) == 0)
+                        allowed = true;
+        if (!allowed) {
+                web_respond_error(r, 409, "cannot %s a complaint that is %s", t->action,
+                                  from);
+                goto out;
+        }
+        if ((t->flags & NEEDS_AIRABLE) && confidential) {
+                web_respond_error(r, 409, "a confidential complaint is never aired");
+                goto out;
+        }
+        if ((t->flags & NEEDS_AIRABLE) && !consent) {
+                web_respond_error(r, 409, "the caller did not consent to airing");
+                goto out;
+        }
+        /* the queue position is kept when air-next is applied to a queued one */
+        if (sqlite3_prepare_v2(
+                r->db,
+                "UPDATE complaints SET status = ?2, updated_at = ?3, "
+                "queue_position = CASE WHEN ?4 THEN NULL WHEN ?5 THEN "
+                " (SELECT coalesce(max(queue_position), 0) + 1 FROM complaints "
+                "  WHERE status = 'queued') "
+                " WHEN ?6 AND queue_position IS NULL THEN "
+                " (SELECT coalesce(max(queue_position), 0) + 1 FROM complaints "
+                "  WHERE status = 'queued') ELSE queue_position END, "
+                "air_next = CASE WHEN ?6 THEN 1 ELSE 0 END, "
+                "lapor_tracking_id = coalesce(?7, lapor_tracking_id) WHERE id = ?1",
+                -1, &stmt, NULL) != SQLITE_OK)
+                goto db_error;
+        sqlite3_bind_int64(stmt, 1, id);
+        sqlite3_bind_text(stmt, 2, t->to, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(stmt, 3, time_now_ms() / 1000);
+        sqlite3_bind_int(stmt, 4, (t->flags & CLEAR_QUEUE) != 0);
+        sqlite3_bind_int(stmt, 5, (t->flags & SET_QUEUE_END) != 0);
+        sqlite3_bind_int(stmt, 6, (t->flags & SET_AIR_NEXT) != 0);
+        if (tracking_id)
+                sqlite3_bind_text(stmt, 7, tracking_id, -1, SQLITE_STATIC);
+        if (sqlite3_step(stmt) != SQLITE_DONE)
+                goto db_error;
+        sqlite3_finalize(stmt);
+        stmt = NULL;
+        if (insert_event(r->db, id, from, t->to, r->session.user_id,
+                         strcmp(t->action, "air-next") == 0 ? "air-next"
+                         : tracking_id                      ? tracking_id
+                                                            : "") < 0)
+                goto db_error;
+        if (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+                goto db_error;
+        changed = true;
+        log_info("complaint %lld: %s -> %s (%s) by %s", (long long)id, from, t->to,
+                 t->action, r->session.user);
+        goto out;
+db_error:
+        web_respond_db_error(r);
+out:
+        sqlite3_finalize(stmt);
+        if (!changed)
+                sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+        return changed;
+}
+
+static void schedule_changed(struct web_request *r)
+{
+        if (r->web->ctx.playout)
+                playout_schedule_changed(r->web->ctx.playout);
+        web_status_schedule_changed(r->web->status);
+}
+
+static void respond_complaint(struct web_request *r)
+{
+        json_t *o = load_complaint(r->db, r->ids[0], NULL);
+        if (!o)
+                web_respond_error(r, 500, "the complaint vanished");
+        else
+                web_respond_json(r, 200, o);
+}
+
+static void simple_step(struct web_request *r, const struct transition *t,
+                        bool reschedule)
+{
+        if (!apply_transition(r, t, NULL))
+                return;
+        if (reschedule)
+                schedule_changed(r);
+        respond_complaint(r);
+}
+
+void web_handle_complaint_verify(struct web_request *r)
+{
+        simple_step(r, &verify_step, false);
+}
+
+void web_handle_complaint_reject(struct web_request *r)
+{
+        simple_step(r, &reject_step, true);
+}
+
+void web_handle_complaint_queue(struct web_request *r)
+{
+        simple_step(r, &queue_step, true);
+}
+
+void web_handle_complaint_air_next(struct web_request *r)
+{
+        simple_step(r, &air_next_step, true);
+}
+
+void web_handle_complaint_close(struct web_request *r)
+{
+        simple_step(r, &close_step, false);
+}
+
+void web_handle_complaint_forward(struct web_request *r)
+{
+        const char *tracking = json_string_value(json_object_get(r->json, "tracking_id"));
+        if (!tracking || !*tracking || strlen(tracking) > 64) {
+                web_respond_error(r, 400,
+                                  "tracking_id (the LAPOR! tracking number, at most 64 "
+                                  "characters) is required");
+                return;
+        }
+        for (const char *p = tracking; *p; p++) {
+                if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+                        web_respond_error(r, 400, "tracking_id has control characters");
+                        return;
+                }
+        }
+        if (!apply_transition(r, &forward_step, tracking))
+                return;
+        schedule_changed(r);
+        respond_lapor(r, 200);
+}
+
+void web_handle_complaint_reorder(struct web_request *r)
+{
+        json_t *ids = json_object_get(r->json, "ids");
+        sqlite3_stmt *stmt = NULL;
+        bool done = false;
+        size_t n = json_array_size(ids);
+        if (!json_is_array(ids) || n == 0 || n > 1000) {
+                web_respond_error(r, 400,
+                                  "ids must be a non-empty array of complaint ids");
+                return;
+        }
+        for (size_t i = 0; i < n; i++) {
+                json_t *v = json_array_get(ids, i);
+                if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+                        web_respond_error(r, 400, "ids[%zu] is not a complaint id", i);
+                        return;
+                }
+                for (size_t j = 0; j < i; j++)
+                        if (json_integer_value(json_array_get(ids, j)) ==
+                            json_integer_value(v)) {
+                                web_respond_error(r, 400, "id %lld is listed twice",
+                                                  (long long)json_integer_value(v));
+                                return;
+                        }
+        }
+        if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+                goto db_error;
+        if (sqlite3_prepare_v2(r->db, "SELECT status FROM complaints WHERE id = ?1", -1,
+                               &stmt, NULL) != SQLITE_OK)
+                goto db_error;
+        for (size_t i = 0; i < n; i++) {
+                json_int_t id = json_integer_value(json_array_get(ids, i));
+                sqlite3_reset(stmt);
+                sqlite3_bind_int64(stmt, 1, id);
+                if (sqlite3_step(stmt) != SQLITE_ROW) {
+                        web_respond_error(r, 404, "no complaint %lld", (long long)id);
+                        goto out;
+                }
+                if (strcmp((const char *)sqlite3_column_text(stmt, 0), "queued") != 0) {
+                        web_respond_error(r, 409, "complaint %lld is not queued",
+                                          (long long)id);
+                        goto out;
+                }
+        }
+        sqlite3_finalize(stmt);
+        stmt = NULL;
+        /* the listed ones first, in the given order; the others keep their
+         * order behind them */
+        if (sqlite3_prepare_v2(
+                r->db,
+                "UPDATE complaints SET queue_position = queue_position + ?1 "
+                "WHERE status = 'queued'",
+                -1, &stmt, NULL) != SQLITE_OK)
+                goto db_error;
+        sqlite3_bind_int64(stmt, 1, (sqlite3_int64)n + 1);
+        if (sqlite3_step(stmt) != SQLITE_DONE)
+                goto db_error;
+        sqlite3_finalize(stmt);
+        stmt = NULL;
+        if (sqlite3_prepare_v2(
+                r->db,
+                "UPDATE complaints SET queue_position = ?2, updated_at = ?3 "
+                "WHERE id = ?1",
+                -1, &stmt, NULL) != SQLITE_OK)
+                goto db_error;
+        for (size_t i = 0; i < n; i++) {
+                sqlite3_reset(stmt);
+                sqlite3_bind_int64(stmt, 1, json_integer_value(json_array_get(ids, i)));
+                sqlite3_bind_int64(stmt, 2, (sqlite3_int64)i + 1);
+                sqlite3_bind_int64(stmt, 3, time_now_ms() / 1000);
+                if (sqlite3_step(stmt) != SQLITE_DONE)
+                        goto db_error;
+        }
+        sqlite3_finalize(stmt);
+        stmt = NULL;
+        if (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+                goto db_error;
+        done = true;
+        log_info("complaint queue reordered by %s", r->session.user);
+        schedule_changed(r);
+        r->ids[0] = 0;
+        {
+                json_t *order = json_array();
+                if (sqlite3_prepare_v2(
+                        r->db,
+                        "SELECT id FROM complaints WHERE status = 'queued' "
+                        "ORDER BY air_next DESC, queue_position",
+                        -1, &stmt, NULL) == SQLITE_OK)
+                        while (sqlite3_step(stmt) == SQLITE_ROW)
+                                json_array_append_new(
+                                    order, json_integer(sqlite3_column_int64(stmt, 0)));
+                web_respond_json(r, 200, json_pack("{so}", "queue", order));
+        }
+        goto out;
+db_error:
+        web_respond_db_error(r);
+out:
+        sqlite3_finalize(stmt);
+        if (!done)
+                sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+}

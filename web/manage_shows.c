@@ -1,0 +1,805 @@
+/* Shows (the programme grid) and PSA campaigns for operators: list, read,
+ * create, replace and delete.  The whole body is checked before the
+ * transaction starts; a show or campaign and its dates and items are written
+ * together, so the engine never plans from half of an edit. */
+#define LOG_MODULE "web"
+#include <inttypes.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "web/manage_private.h"
+
+#define MAX_ITEMS 500
+#define MAX_DATES 366
+#define MAX_TIMES 96
+
+/* ---- shared ---------------------------------------------------------------- */
+
+/* The ids of rows in a child table, in position order, as a JSON array. */
+static json_t *child_ids(sqlite3 *db, const char *sql, int64_t id)
+{
+        sqlite3_stmt *stmt = NULL;
+        json_t *a = json_array();
+        if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK) {
+                sqlite3_bind_int64(stmt, 1, id);
+                while (sqlite3_step(stmt) == SQLITE_ROW)
+                        json_array_append_new(
+                            a, sqlite3_column_type(stmt, 0) == SQLITE_INTEGER
+                                   ? json_integer(sqlite3_column_int64(stmt, 0))
+                                   : manage_column_text(stmt, 0));
+        }
+        sqlite3_finalize(stmt);
+        return a;
+}
+
+/* The playlist with titles, for one show or campaign. */
+static json_t *playlist_details(sqlite3 *db, const char *table, const char *column,
+                                int64_t id)
+{
+        sqlite3_stmt *stmt = NULL;
+        json_t *a = json_array();
+        char *sql = xasprintf("SELECT m.id, m.title, m.artist, m.kind, m.duration, "
+                              "m.deleted FROM %s i JOIN media m ON m.id = i.media_id "
+                              "WHERE i.%s = ?1 ORDER BY i.position",
+                              table, column); /* table names are constants */
+        if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK) {
+                sqlite3_bind_int64(stmt, 1, id);
+                while (sqlite3_step(stmt) == SQLITE_ROW)
+                        json_array_append_new(
+                            a, json_pack("{sI so so so sf sb}", "id",
+                                         (json_int_t)sqlite3_column_int64(stmt, 0),
+                                         "title", manage_column_text(stmt, 1), "artist",
+                                         manage_column_text(stmt, 2), "kind",
+                                         manage_column_text(stmt, 3), "duration",
+                                         sqlite3_column_double(stmt, 4), "deleted",
+                                         sqlite3_column_int(stmt, 5)));
+        }
+        sqlite3_finalize(stmt);
+        free(sql);
+        return a;
+}
+
+/* Inserts the media ids as positioned rows of table (show_items or
+ * campaign_items).  Returns 0 or -1. */
+static int insert_items(sqlite3 *db, const char *sql, int64_t id, json_t *items)
+{
+        sqlite3_stmt *stmt = NULL;
+        size_t i;
+        json_t *item;
+        int rc = -1;
+        if (!items)
+                return 0;
+        if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+                goto out;
+        json_array_foreach(items, i, item)
+        {
+                sqlite3_reset(stmt);
+                sqlite3_bind_int64(stmt, 1, id);
+                sqlite3_bind_int64(stmt, 2, (sqlite3_int64)i + 1);
+                sqlite3_bind_int64(stmt, 3, json_integer_value(item));
+                if (sqlite3_step(stmt) != SQLITE_DONE)
+                        goto out;
+        }
+        rc = 0;
+out:
+        sqlite3_finalize(stmt);
+        return rc;
+}
+
+static int exec_id(sqlite3 *db, const char *sql, int64_t id)
+{
+        sqlite3_stmt *stmt = NULL;
+        int rc = -1;
+        if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK) {
+                sqlite3_bind_int64(stmt, 1, id);
+                rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : -1;
+        }
+        sqlite3_finalize(stmt);
+        return rc;
+}
+
+static bool row_exists(sqlite3 *db, const char *sql, int64_t id)
+{
+        sqlite3_stmt *stmt = NULL;
+        bool found = false;
+        if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK) {
+                sqlite3_bind_int64(stmt, 1, id);
+                found = sqlite3_step(stmt) == SQLITE_ROW;
+        }
+        sqlite3_finalize(stmt);
+        return found;
+}
+
+static void bind_nullable(sqlite3_stmt *stmt, int i, const char *s)
+{
+        if (s)
+                sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC);
+        else
+                sqlite3_bind_null(stmt, i);
+}
+
+/* ---- shows -------------------------------------------------------------------- */
+
+struct show_input {
+        const char *name, *host, *valid_from, *valid_to, *content;
+        int days;
+        int start;      /* seconds after local midnight */
+        int64_t length; /* seconds */
+        json_t *dates;  /* borrowed from the body */
+        json_t *items;
+        char *categories;
+        double track_hours, artist_minutes;
+        bool hard_start, hard_end;
+};
+
+/* Checks a show's body.  Returns 0, 400 or 422 (reason in err), or 500. */
+static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err,
+                     size_t err_size)
+{
+        static const char *const allowed[] = {
+            "name", "host", "days", "start", "duration", "valid_from", "valid_to",
+            "dates", "content", "items", "categories", "track_separation_hours",
+            "artist_separation_minutes", "hard_start", "hard_end",
+            /* read-only fields of a GET answer, ignored so it can be sent back */
+            "id", "end", "playlist", NULL};
+        const char *start = NULL;
+        double minutes = 0;
+        size_t i;
+        json_t *d;
+        memset(in, 0, sizeof *in);
+        if (manage_check_keys(body, allowed, err, err_size) < 0 ||
+            manage_get_text(body, "name", true, MANAGE_TEXT_MAX, NULL, &in->name, err,
+                            err_size) < 0 ||
+            manage_get_text(body, "host", false, MANAGE_TEXT_MAX, "", &in->host, err,
+                            err_size) < 0 ||
+            manage_get_days(body, "days", 0, &in->days, err, err_size) < 0 ||
+            manage_get_text(body, "start", true, 8, NULL, &start, err, err_size) < 0 ||
+            manage_get_number(body, "duration", true, false, 1, 1440, 0, &minutes, err,
+                              err_size) < 0 ||
+            manage_get_date(body, "valid_from", false, &in->valid_from, err, err_size) <
+                0 ||
+            manage_get_date(body, "valid_to", false, &in->valid_to, err, err_size) < 0 ||
+            manage_get_text(body, "content", true, 20, NULL, &in->content, err,
+                            err_size) < 0 ||
+            manage_get_ids(body, "items", false, MAX_ITEMS, &in->items, err, err_size) <
+                0 ||
+            manage_get_categories(body, "categories", &in->categories, err, err_size) <
+                0 ||
+            manage_get_number(body, "track_separation_hours", false, false, 0, 168, 3,
+                              &in->track_hours, err, err_size) < 0 ||
+            manage_get_number(body, "artist_separation_minutes", false, false, 0, 1440,
+                              30, &in->artist_minutes, err, err_size) < 0 ||
+            manage_get_bool(body, "hard_start", false, &in->hard_start, err, err_size) <
+                0 ||
+            manage_get_bool(body, "hard_end", false, &in->hard_end, err, err_size) < 0)
+                return 400;
+        if (manage_parse_clock(start, &in->start) < 0) {
+                snprintf(err, err_size, "start must be a time HH:MM");
+                return 400;
+        }
+        in->length = llround(minutes * 60);
+        if (in->valid_from && in->valid_to && strcmp(in->valid_from, in->valid_to) > 0) {
+                snprintf(err, err_size, "valid_to is before valid_from");
+                return 400;
+        }
+        in->dates = json_object_get(body, "dates");
+        if (json_is_null(in->dates))
+                in->dates = NULL;
+        if (in->dates) {
+                if (!json_is_array(in->dates) || json_array_size(in->dates) > MAX_DATES)
+                        goto bad_dates;
+                json_array_foreach(in->dates, i, d)
+                {
+                        if (!json_is_string(d) ||
+                            !manage_date_valid(json_string_value(d)))
+                                goto bad_dates;
+                }
+        }
+        if (in->days == 0 && json_array_size(in->dates) == 0) {
+                snprintf(err, err_size, "a show needs days of the week or dates");
+                return 400;
+        }
+        bool playlist = strcmp(in->content, "playlist") == 0;
+        if (!playlist && strcmp(in->content, "rotation") != 0 &&
+            strcmp(in->content, "complaints") != 0) {
+                snprintf(err, err_size,
+                         "content must be \"playlist\", \"rotation\" or \"complaints\"");
+                return 400;
+        }
+        if (playlist && json_array_size(in->items) == 0) {
+                snprintf(err, err_size, "a playlist show needs items (media ids)");
+                return 400;
+        }
+        if (!playlist && json_array_size(in->items) > 0) {
+                snprintf(err, err_size, "items are only for playlist shows");
+                return 400;
+        }
+        if (strcmp(in->content, "rotation") == 0 &&
+            (!in->categories || !*in->categories)) {
+                snprintf(err, err_size, "a rotation show needs categories");
+                return 400;
+        }
+        int checked = manage_check_media(db, in->items, NULL, err, err_size);
+        return checked == 0 ? 0 : checked > 0 ? 422 : 500;
+bad_dates:
+        snprintf(err, err_size, "dates must be a list of at most %d dates YYYY-MM-DD",
+                 MAX_DATES);
+        return 400;
+}
+
+/* Writes the show (id 0: a new one) and its dates and items, in the
+ * caller's transaction.  Returns the id or -1. */
+static int64_t write_show(sqlite3 *db, int64_t id, const struct show_input *in)
+{
+        sqlite3_stmt *stmt = NULL;
+        int64_t rc = -1;
+        const char *sql =
+            id ? "UPDATE shows SET name = ?1, host = ?2, days = ?3, start_time = ?4, "
+                 "duration = ?5, valid_from = ?6, valid_to = ?7, content = ?8, "
+                 "categories = ?9, track_separation_hours = ?10, "
+                 "artist_separation_minutes = ?11, hard_start = ?12, hard_end = ?13 "
+                 "WHERE id = ?14"
+               : "INSERT INTO shows (name, host, days, start_time, duration, valid_from, "
+                 "valid_to, content, categories, track_separation_hours, "
+                 "artist_separation_minutes, hard_start, hard_end, seed, created_at) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15, "
+                 "?16)";
+        if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+                goto out;
+        sqlite3_bind_text(stmt, 1, in->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 2, in->host, -1, SQLITE_STATIC);
+        sqlite3_bind_int(stmt, 3, in->days);
+        sqlite3_bind_int(stmt, 4, in->start);
+        sqlite3_bind_int64(stmt, 5, in->length);
+        bind_nullable(stmt, 6, in->valid_from);
+        bind_nullable(stmt, 7, in->valid_to);
+        sqlite3_bind_text(stmt, 8, in->content, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 9, in->categories ? in->categories : "", -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_double(stmt, 10, in->track_hours);
+        sqlite3_bind_double(stmt, 11, in->artist_minutes);
+        sqlite3_bind_int(stmt, 12, in->hard_start);
+        sqlite3_bind_int(stmt, 13, in->hard_end);
+        if (id) {
+                sqlite3_bind_int64(stmt, 14, id);
+        } else {
+                /* each show its own rotation order, fixed once stored */
+                sqlite3_bind_int64(stmt, 15,
+                                   1 + (int64_t)randombytes_uniform(0x7fffffff));
+                sqlite3_bind_int64(stmt, 16, time_now_ms() / 1000);
+        }
+        if (sqlite3_step(stmt) != SQLITE_DONE)
+                goto out;
+        if (!id)
+                id = sqlite3_last_insert_rowid(db);
+        if (exec_id(db, "DELETE FROM show_dates WHERE show_id = ?1", id) < 0 ||
+            exec_id(db, "DELETE FROM show_items WHERE show_id = ?1", id) < 0)
+                goto out;
+        sqlite3_finalize(stmt);
+        stmt = NULL;
+        if (in->dates) {
+                size_t i;
+                json_t *d;
+                if (sqlite3_prepare_v2(db,
+                                       "INSERT OR IGNORE INTO show_dates (show_id, date) "
+                                       "VALUES (?1, ?2)",
+                                       -1, &stmt, NULL) != SQLITE_OK)
+                        goto out;
+                json_array_foreach(in->dates, i, d)
+                {
+                        sqlite3_reset(stmt);
+                        sqlite3_bind_int64(stmt, 1, id);
+                        sqlite3_bind_text(stmt, 2, json_string_value(d), -1,
+                                          SQLITE_STATIC);
+                        if (sqlite3_step(stmt) != SQLITE_DONE)
+                                goto out;
+                }
+        }
+        if (insert_items(db,
+                         "INSERT INTO show_items (show_id, position, media_id) "
+                         "VALUES (?1, ?2, ?3)",
+                         id, in->items) < 0)
+                goto out;
+        rc = id;
+out:
+        sqlite3_finalize(stmt);
+        return rc;
+}
+
+#define SHOW_COLUMNS                                                                     \
+        "SELECT id, name, host, days, start_time, duration, valid_from, valid_to, "      \
+        "content, categories, track_separation_hours, artist_separation_minutes, "       \
+        "hard_start, hard_end FROM shows "
+
+static json_t *show_json(sqlite3 *db, sqlite3_stmt *stmt)
+{
+        char start[16], end[16];
+        int64_t id = sqlite3_column_int64(stmt, 0);
+        int start_s = sqlite3_column_int(stmt, 4);
+        int64_t length = sqlite3_column_int64(stmt, 5);
+        manage_format_clock(start_s, start, sizeof start);
+        manage_format_clock((int)((start_s + length) % 86400), end, sizeof end);
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_integer(id));
+        json_object_set_new(o, "name", manage_column_text(stmt, 1));
+        json_object_set_new(o, "host", manage_column_text(stmt, 2));
+        json_object_set_new(o, "days", manage_days_json(sqlite3_column_int(stmt, 3)));
+        json_object_set_new(o, "start", json_string(start));
+        json_object_set_new(o, "duration", json_real((double)length / 60.0));
+        json_object_set_new(o, "end", json_string(end));
+        json_object_set_new(o, "valid_from", manage_column_text(stmt, 6));
+        json_object_set_new(o, "valid_to", manage_column_text(stmt, 7));
+        json_object_set_new(o, "dates",
+                            child_ids(db,
+                                      "SELECT date FROM show_dates WHERE show_id = ?1 "
+                                      "ORDER BY date",
+                                      id));
+        json_object_set_new(o, "content", manage_column_text(stmt, 8));
+        json_object_set_new(
+            o, "items",
+            child_ids(db,
+                      "SELECT media_id FROM show_items WHERE show_id = ?1 "
+                      "ORDER BY position",
+                      id));
+        json_object_set_new(
+            o, "categories",
+            manage_split_json((const char *)sqlite3_column_text(stmt, 9)));
+        json_object_set_new(o, "track_separation_hours",
+                            json_real(sqlite3_column_double(stmt, 10)));
+        json_object_set_new(o, "artist_separation_minutes",
+                            json_real(sqlite3_column_double(stmt, 11)));
+        json_object_set_new(o, "hard_start", json_boolean(sqlite3_column_int(stmt, 12)));
+        json_object_set_new(o, "hard_end", json_boolean(sqlite3_column_int(stmt, 13)));
+        return o;
+}
+
+static json_t *load_show(sqlite3 *db, int64_t id)
+{
+        sqlite3_stmt *stmt = NULL;
+        json_t *o = NULL;
+        if (sqlite3_prepare_v2(db, SHOW_COLUMNS "WHERE id = ?1", -1, &stmt, NULL) ==
+            SQLITE_OK) {
+                sqlite3_bind_int64(stmt, 1, id);
+                if (sqlite3_step(stmt) == SQLITE_ROW) {
+                        o = show_json(db, stmt);
+                        json_object_set_new(
+                            o, "playlist",
+                            playlist_details(db, "show_items", "show_id", id));
+                }
+        }
+        sqlite3_finalize(stmt);
+        return o;
+}
+
+void manage_show_list(struct web_request *r)
+{
+        sqlite3_stmt *stmt = NULL;
+        if (sqlite3_prepare_v2(r->db, SHOW_COLUMNS "ORDER BY start_time, name, id", -1,
+                               &stmt, NULL) != SQLITE_OK) {
+                web_respond_db_error(r);
+                return;
+        }
+        json_t *list = json_array();
+        while (sqlite3_step(stmt) == SQLITE_ROW)
+                json_array_append_new(list, show_json(r->db, stmt));
+        sqlite3_finalize(stmt);
+        web_respond_json(r, 200, json_pack("{so}", "shows", list));
+}
+
+void manage_show_get(struct web_request *r)
+{
+        json_t *o = load_show(r->db, r->ids[0]);
+        if (!o) {
+                web_respond_error(r, 404, "no show %" PRId64, r->ids[0]);
+                return;
+        }
+        web_respond_json(r, 200, o);
+}
+
+/* POST (id 0) and PUT. */
+static void save_show(struct web_request *r, int64_t id)
+{
+        struct show_input in;
+        char err[256] = "";
+        if (id && !row_exists(r->db, "SELECT 1 FROM shows WHERE id = ?1", id)) {
+                web_respond_error(r, 404, "no show %" PRId64, id);
+                return;
+        }
+        int status = read_show(r->db, r->json, &in, err, sizeof err);
+        if (status) {
+                web_respond_error(r, (unsigned int)status, "%s", err);
+                goto out;
+        }
+        if (manage_begin(r->db) < 0)
+                goto db_error;
+        int64_t saved = write_show(r->db, id, &in);
+        if (saved < 0 || manage_commit(r->db) < 0)
+                goto db_error;
+        log_info("show %" PRId64 " (%s) %s by %s", saved, in.name,
+                 id ? "changed" : "created", r->session.user);
+        web_respond_json(r, id ? 200 : 201, load_show(r->db, saved));
+        manage_schedule_changed(r);
+        goto out;
+db_error:
+        web_respond_db_error(r);
+        manage_rollback(r->db);
+out:
+        free(in.categories);
+}
+
+void manage_show_create(struct web_request *r)
+{
+        save_show(r, 0);
+}
+
+void manage_show_replace(struct web_request *r)
+{
+        save_show(r, r->ids[0]);
+}
+
+/* DELETE for shows and campaigns. */
+static void delete_row(struct web_request *r, const char *what, const char *sql)
+{
+        if (manage_begin(r->db) < 0)
+                goto db_error;
+        if (exec_id(r->db, sql, r->ids[0]) < 0)
+                goto db_error;
+        int changed = sqlite3_changes(r->db);
+        if (manage_commit(r->db) < 0)
+                goto db_error;
+        if (changed == 0) {
+                web_respond_error(r, 404, "no %s %" PRId64, what, r->ids[0]);
+                return;
+        }
+        log_info("%s %" PRId64 " deleted by %s", what, r->ids[0], r->session.user);
+        web_respond_json(r, 200,
+                         json_pack("{sI sb}", "id", (json_int_t)r->ids[0], "deleted", 1));
+        manage_schedule_changed(r);
+        return;
+db_error:
+        web_respond_db_error(r);
+        manage_rollback(r->db);
+}
+
+void manage_show_delete(struct web_request *r)
+{
+        delete_row(r, "show", "DELETE FROM shows WHERE id = ?1");
+}
+
+/* ---- campaigns ---------------------------------------------------------------- */
+
+struct campaign_input {
+        const char *name, *valid_from, *valid_to, *timing;
+        int days;
+        char *times; /* "07:00,12:00" */
+        double interval, window, fade;
+        json_t *items;
+};
+
+static int read_campaign(struct web_request *r, json_t *body, struct campaign_input *in,
+                         char *err, size_t err_size)
+{
+        static const char *const allowed[] = {"name", "valid_from", "valid_to", "days",
+                                              "timing", "times", "interval_minutes",
+                                              "window_minutes", "fade_seconds", "items",
+                                              /* read-only fields of a GET answer */
+                                              "id", "playlist", NULL};
+        const struct config *config = r->web->ctx.config;
+        size_t i;
+        json_t *t;
+        memset(in, 0, sizeof *in);
+        if (manage_check_keys(body, allowed, err, err_size) < 0 ||
+            manage_get_text(body, "name", true, MANAGE_TEXT_MAX, NULL, &in->name, err,
+                            err_size) < 0 ||
+            manage_get_date(body, "valid_from", true, &in->valid_from, err, err_size) <
+                0 ||
+            manage_get_date(body, "valid_to", true, &in->valid_to, err, err_size) < 0 ||
+            manage_get_days(body, "days", 127, &in->days, err, err_size) < 0 ||
+            manage_get_text(body, "timing", true, 10, NULL, &in->timing, err, err_size) <
+                0 ||
+            manage_get_number(body, "interval_minutes", false, true, 0, 1440, 0,
+                              &in->interval, err, err_size) < 0 ||
+            manage_get_number(body, "window_minutes", false, false, 0.5, 120,
+                              config->soft_window > 0 ? config->soft_window : 5,
+                              &in->window, err, err_size) < 0 ||
+            manage_get_number(body, "fade_seconds", false, false, 0, 30,
+                              config->hard_fade >= 0 ? config->hard_fade : 2, &in->fade,
+                              err, err_size) < 0 ||
+            manage_get_ids(body, "items", true, MAX_ITEMS, &in->items, err, err_size) < 0)
+                return 400;
+        if (strcmp(in->valid_from, in->valid_to) > 0) {
+                snprintf(err, err_size, "valid_to is before valid_from");
+                return 400;
+        }
+        if (in->days == 0) {
+                snprintf(err, err_size, "days must name at least one day");
+                return 400;
+        }
+        if (strcmp(in->timing, "hard") != 0 && strcmp(in->timing, "soft") != 0) {
+                snprintf(err, err_size, "timing must be \"hard\" or \"soft\"");
+                return 400;
+        }
+        json_t *times = json_object_get(body, "times");
+        in->times = xstrdup("");
+        if (times && !json_is_null(times)) {
+                if (!json_is_array(times) || json_array_size(times) > MAX_TIMES)
+                        goto bad_times;
+                json_array_foreach(times, i, t)
+                {
+                        int seconds;
+                        char clock[16];
+                        if (!json_is_string(t) ||
+                            manage_parse_clock(json_string_value(t), &seconds) < 0)
+                                goto bad_times;
+                        manage_format_clock(seconds, clock, sizeof clock);
+                        char *joined = *in->times ? xasprintf("%s,%s", in->times, clock)
+                                                  : xstrdup(clock);
+                        free(in->times);
+                        in->times = joined;
+                }
+        }
+        if (!*in->times && in->interval == 0) {
+                snprintf(err, err_size, "a campaign needs times or interval_minutes");
+                return 400;
+        }
+        int checked = manage_check_media(r->db, in->items, "psa", err, err_size);
+        return checked == 0 ? 0 : checked > 0 ? 422 : 500;
+bad_times:
+        snprintf(err, err_size, "times must be a list of at most %d times HH:MM",
+                 MAX_TIMES);
+        return 400;
+}
+
+static int64_t write_campaign(sqlite3 *db, int64_t id, const struct campaign_input *in)
+{
+        sqlite3_stmt *stmt = NULL;
+        int64_t rc = -1;
+        const char *sql =
+            id ? "UPDATE campaigns SET name = ?1, valid_from = ?2, valid_to = ?3, "
+                 "days = ?4, timing = ?5, times = ?6, interval_minutes = ?7, "
+                 "window_minutes = ?8, fade_seconds = ?9 WHERE id = ?10"
+               : "INSERT INTO campaigns (name, valid_from, valid_to, days, timing, "
+                 "times, "
+                 "interval_minutes, window_minutes, fade_seconds, created_at) VALUES "
+                 "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?11)";
+        if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+                goto out;
+        sqlite3_bind_text(stmt, 1, in->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 2, in->valid_from, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 3, in->valid_to, -1, SQLITE_STATIC);
+        sqlite3_bind_int(stmt, 4, in->days);
+        sqlite3_bind_text(stmt, 5, in->timing, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 6, in->times, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(stmt, 7, (int64_t)in->interval);
+        /* the column is whole minutes */
+        sqlite3_bind_int64(stmt, 8, (int64_t)llround(in->window));
+        sqlite3_bind_double(stmt, 9, in->fade);
+        if (id)
+                sqlite3_bind_int64(stmt, 10, id);
+        else
+                sqlite3_bind_int64(stmt, 11, time_now_ms() / 1000);
+        if (sqlite3_step(stmt) != SQLITE_DONE)
+                goto out;
+        if (!id)
+                id = sqlite3_last_insert_rowid(db);
+        if (exec_id(db, "DELETE FROM campaign_items WHERE campaign_id = ?1", id) < 0 ||
+            insert_items(db,
+                         "INSERT INTO campaign_items (campaign_id, position, media_id) "
+                         "VALUES (?1, ?2, ?3)",
+                         id, in->items) < 0)
+                goto out;
+        rc = id;
+out:
+        sqlite3_finalize(stmt);
+        return rc;
+}
+
+#define CAMPAIGN_COLUMNS                                                                 \
+        "SELECT id, name, valid_from, valid_to, days, timing, times, interval_minutes, " \
+        "window_minutes, fade_seconds FROM campaigns "
+
+static json_t *campaign_json(sqlite3 *db, sqlite3_stmt *stmt)
+{
+        int64_t id = sqlite3_column_int64(stmt, 0);
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_integer(id));
+        json_object_set_new(o, "name", manage_column_text(stmt, 1));
+        json_object_set_new(o, "valid_from", manage_column_text(stmt, 2));
+        json_object_set_new(o, "valid_to", manage_column_text(stmt, 3));
+        json_object_set_new(o, "days", manage_days_json(sqlite3_column_int(stmt, 4)));
+        json_object_set_new(o, "timing", manage_column_text(stmt, 5));
+        json_object_set_new(
+            o, "times", manage_split_json((const char *)sqlite3_column_text(stmt, 6)));
+        json_object_set_new(o, "interval_minutes",
+                            json_integer(sqlite3_column_int64(stmt, 7)));
+        json_object_set_new(o, "window_minutes",
+                            json_integer(sqlite3_column_int64(stmt, 8)));
+        json_object_set_new(o, "fade_seconds", json_real(sqlite3_column_double(stmt, 9)));
+        json_object_set_new(o, "items",
+                            child_ids(db,
+                                      "SELECT media_id FROM campaign_items WHERE "
+                                      "campaign_id = ?1 ORDER BY position",
+                                      id));
+        return o;
+}
+
+static json_t *load_campaign(sqlite3 *db, int64_t id)
+{
+        sqlite3_stmt *stmt = NULL;
+        json_t *o = NULL;
+        if (sqlite3_prepare_v2(db, CAMPAIGN_COLUMNS "WHERE id = ?1", -1, &stmt, NULL) ==
+            SQLITE_OK) {
+                sqlite3_bind_int64(stmt, 1, id);
+                if (sqlite3_step(stmt) == SQLITE_ROW) {
+                        o = campaign_json(db, stmt);
+                        json_object_set_new(
+                            o, "playlist",
+                            playlist_details(db, "campaign_items", "campaign_id", id));
+                }
+        }
+        sqlite3_finalize(stmt);
+        return o;
+}
+
+void manage_campaign_list(struct web_request *r)
+{
+        sqlite3_stmt *stmt = NULL;
+        if (sqlite3_prepare_v2(r->db, CAMPAIGN_COLUMNS "ORDER BY valid_from, name, id",
+                               -1, &stmt, NULL) != SQLITE_OK) {
+                web_respond_db_error(r);
+                return;
+        }
+        json_t *list = json_array();
+        while (sqlite3_step(stmt) == SQLITE_ROW)
+                json_array_append_new(list, campaign_json(r->db, stmt));
+        sqlite3_finalize(stmt);
+        web_respond_json(r, 200, json_pack("{so}", "campaigns", list));
+}
+
+void manage_campaign_get(struct web_request *r)
+{
+        json_t *o = load_campaign(r->db, r->ids[0]);
+        if (!o) {
+                web_respond_error(r, 404, "no campaign %" PRId64, r->ids[0]);
+                return;
+        }
+        web_respond_json(r, 200, o);
+}
+
+static void save_campaign(struct web_request *r, int64_t id)
+{
+        struct campaign_input in;
+        char err[256] = "";
+        if (id && !row_exists(r->db, "SELECT 1 FROM campaigns WHERE id = ?1", id)) {
+                web_respond_error(r, 404, "no campaign %" PRId64, id);
+                return;
+        }
+        int status = read_campaign(r, r->json, &in, err, sizeof err);
+        if (status) {
+                web_respond_error(r, (unsigned int)status, "%s", err);
+                goto out;
+        }
+        if (manage_begin(r->db) < 0)
+                goto db_error;
+        int64_t saved = write_campaign(r->db, id, &in);
+        if (saved < 0 || manage_commit(r->db) < 0)
+                goto db_error;
+        log_info("campaign %" PRId64 " (%s) %s by %s", saved, in.name,
+                 id ? "changed" : "created", r->session.user);
+        web_respond_json(r, id ? 200 : 201, load_campaign(r->db, saved));
+        manage_schedule_changed(r);
+        goto out;
+db_error:
+        web_respond_db_error(r);
+        manage_rollback(r->db);
+out:
+        free(in.times);
+}
+
+void manage_campaign_create(struct web_request *r)
+{
+        save_campaign(r, 0);
+}
+
+void manage_campaign_replace(struct web_request *r)
+{
+        save_campaign(r, r->ids[0]);
+}
+
+void manage_campaign_delete(struct web_request *r)
+{
+        delete_row(r, "campaign", "DELETE FROM campaigns WHERE id = ?1");
+}
+
+/* GET /api/v1/campaigns/{id}/report: plays per item in a period, by the rule
+ * of docs/asrun.md (as-run rows of kind psa with the item's media that put
+ * audio on air).  Without from/to: the campaign's validity period. */
+void manage_campaign_report(struct web_request *r)
+{
+        char err[256];
+        char when[64];
+        sqlite3_stmt *stmt = NULL;
+        json_t *campaign = load_campaign(r->db, r->ids[0]);
+        json_t *items = NULL;
+        int64_t from_ms = 0, to_ms = 0, total = 0;
+        if (!campaign) {
+                web_respond_error(r, 404, "no campaign %" PRId64, r->ids[0]);
+                goto out;
+        }
+        if (!web_query(r, "from") && !web_query(r, "to") && !web_query(r, "date")) {
+                const char *vf =
+                    json_string_value(json_object_get(campaign, "valid_from"));
+                const char *vt = json_string_value(json_object_get(campaign, "valid_to"));
+                if (time_parse_date(vf, &from_ms) < 0 ||
+                    time_parse_date(vt, &to_ms) < 0) {
+                        web_respond_error(r, 500, "the campaign's dates are unreadable");
+                        goto out;
+                }
+                to_ms = time_local_midnight(to_ms + 36 * 3600 * 1000LL);
+        } else if (manage_query_range(r, &from_ms, &to_ms, err, sizeof err) < 0) {
+                web_respond_error(r, 400, "%s", err);
+                goto out;
+        }
+        if (sqlite3_prepare_v2(
+                r->db,
+                "SELECT ci.position, m.id, m.title, a.started_at, a.ended_at, a.reason "
+                "FROM campaign_items ci JOIN media m ON m.id = ci.media_id "
+                "LEFT JOIN asrun a ON a.media_id = ci.media_id AND a.kind = 'psa' "
+                "AND a.frames > 0 AND a.started_at >= ?2 AND a.started_at < ?3 "
+                "WHERE ci.campaign_id = ?1 ORDER BY ci.position, a.started_at",
+                -1, &stmt, NULL) != SQLITE_OK) {
+                web_respond_db_error(r);
+                goto out;
+        }
+        sqlite3_bind_int64(stmt, 1, r->ids[0]);
+        sqlite3_bind_int64(stmt, 2, from_ms);
+        sqlite3_bind_int64(stmt, 3, to_ms);
+        items = json_array();
+        json_t *item = NULL;
+        int64_t position = -1;
+        while (sqlite3_step(stmt) == SQLITE_ROW) {
+                if (!item || sqlite3_column_int64(stmt, 0) != position) {
+                        position = sqlite3_column_int64(stmt, 0);
+                        item = json_pack("{sI sI so sI s[]}", "position",
+                                         (json_int_t)position, "media_id",
+                                         (json_int_t)sqlite3_column_int64(stmt, 1),
+                                         "title", manage_column_text(stmt, 2), "plays",
+                                         (json_int_t)0, "airings");
+                        json_array_append_new(items, item);
+                }
+                if (sqlite3_column_type(stmt, 3) == SQLITE_NULL)
+                        continue;
+                int64_t start = sqlite3_column_int64(stmt, 3);
+                int64_t end = sqlite3_column_int64(stmt, 4);
+                json_t *airing = json_object();
+                json_object_set_new(
+                    airing, "started_at",
+                    json_string(time_format_iso(start, when, sizeof when)));
+                json_object_set_new(airing, "ended_at",
+                                    json_string(time_format_iso(end, when, sizeof when)));
+                json_object_set_new(airing, "duration",
+                                    json_real((double)(end - start) / 1000));
+                json_object_set_new(airing, "reason", manage_column_text(stmt, 5));
+                json_array_append_new(json_object_get(item, "airings"), airing);
+                json_object_set_new(
+                    item, "plays",
+                    json_integer(json_integer_value(json_object_get(item, "plays")) + 1));
+                total++;
+        }
+        char from_text[64], to_text[64];
+        web_respond_json(r, 200,
+                         json_pack("{s{sI sO} ss ss sI so}", "campaign", "id",
+                                   (json_int_t)r->ids[0], "name",
+                                   json_object_get(campaign, "name"), "from",
+                                   time_format_iso(from_ms, from_text, sizeof from_text),
+                                   "to", time_format_iso(to_ms, to_text, sizeof to_text),
+                                   "plays", (json_int_t)total, "items", items));
+        items = NULL;
+out:
+        sqlite3_finalize(stmt);
+        json_decref(items);
+        json_decref(campaign);
+}

@@ -1,0 +1,81 @@
+/* The as-run page: what aired on a day (filtered by kind), its CSV export,
+ * and the PSA campaign report. */
+'use strict';
+(function () {
+  var S = Siaran, M = Manage, $ = M.$;
+
+  function time(iso) {
+    if (!iso) return '';
+    var m = /T(\d\d:\d\d:\d\d)/.exec(iso);
+    return m ? m[1] : iso;
+  }
+
+  function load() {
+    var f = $('asrun-form').elements;
+    var params = new URLSearchParams({ date: f.date.value });
+    if (f.kind.value) params.set('kind', f.kind.value);
+    $('csv').href = '/api/v1/asrun.csv?' + new URLSearchParams({ date: f.date.value }).toString();
+    M.get('/api/v1/asrun?' + params.toString()).then(function (data) {
+      var body = $('rows');
+      S.clear(body);
+      data.rows.forEach(function (r) {
+        var tr = S.make('tr');
+        tr.appendChild(S.make('td', time(r.scheduled_at)));
+        tr.appendChild(S.make('td', time(r.started_at)));
+        tr.appendChild(S.make('td', M.duration(r.duration), 'num'));
+        tr.appendChild(S.make('td', M.t('k_' + r.kind, r.kind)));
+        tr.appendChild(S.make('td', r.artist ? r.title + ' – ' + r.artist : r.title));
+        tr.appendChild(S.make('td', r.reason));
+        body.appendChild(tr);
+      });
+      if (!data.rows.length) {
+        var tr = S.make('tr');
+        tr.appendChild(S.make('td', M.t('nothing', 'Tidak ada.')));
+        body.appendChild(tr);
+      }
+    }).catch(function (e) { M.say(e.message, true); });
+  }
+
+  function campaigns() {
+    M.get('/api/v1/campaigns').then(function (data) {
+      var select = $('report-form').elements.campaign;
+      S.clear(select);
+      data.campaigns.forEach(function (c) {
+        select.appendChild(M.option(c.id, c.name + ' (' + c.valid_from + ' – ' + c.valid_to + ')'));
+      });
+    }).catch(function (e) { M.say(e.message, true); });
+  }
+
+  function report(e) {
+    e.preventDefault();
+    var f = $('report-form').elements;
+    if (!f.campaign.value) return;
+    var params = new URLSearchParams();
+    if (f.from.value) params.set('from', f.from.value);
+    if (f.to.value) params.set('to', f.to.value);
+    M.get('/api/v1/campaigns/' + f.campaign.value + '/report?' + params.toString()).then(function (data) {
+      S.text($('report-total'), M.t('total', 'Jumlah diputar') + ': ' + data.plays);
+      var body = $('report');
+      S.clear(body);
+      data.items.forEach(function (item) {
+        var tr = S.make('tr');
+        tr.appendChild(S.make('td', item.position));
+        tr.appendChild(S.make('td', item.title));
+        tr.appendChild(S.make('td', item.plays, 'num'));
+        tr.appendChild(S.make('td', item.airings.map(function (a) {
+          return a.started_at.slice(0, 10) + ' ' + time(a.started_at);
+        }).join(', ')));
+        body.appendChild(tr);
+      });
+    }).catch(function (err) { M.say(err.message, true); });
+  }
+
+  M.start(function () {
+    $('asrun-form').elements.date.value = M.isoDate(new Date());
+    $('asrun-form').addEventListener('submit', function (e) { e.preventDefault(); load(); });
+    $('report-form').addEventListener('submit', report);
+    M.onlang = load;
+    load();
+    campaigns();
+  });
+})();

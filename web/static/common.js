@@ -1,0 +1,105 @@
+/* Shared by the pages: translations (Bahasa Indonesia first, English by a
+ * switch kept in localStorage), time formatting and a JSON fetch helper.
+ * Values from the server are only ever put into the page as text. */
+'use strict';
+var Siaran = (function () {
+  var en = {
+    listen: 'Listen', listen_hint: 'Press play to listen to the live stream.',
+    now: 'On air now', next: 'Up next', today: "Today's programme",
+    staff_login: 'Staff login', panel: 'Panel', logout: 'Log out', login: 'Log in',
+    username: 'User name', password: 'Password', skip: 'Skip', outputs: 'Outputs',
+    output: 'Output', mount: 'Mount', connected: 'Connected', listeners: 'Listeners',
+    complaints: 'Citizen voices (complaints)', filter: 'Filter', all: 'All',
+    st_received: 'Received', st_verified: 'Verified', st_queued: 'Queued',
+    st_aired: 'Aired', st_forwarded: 'Forwarded', st_closed: 'Closed', st_rejected: 'Rejected',
+    title: 'Title', location: 'Location (village / district)', caller: 'Caller',
+    status: 'Status', actions: 'Actions', new_complaint: 'New complaint',
+    audio: 'Recording (audio file)', summary: 'Summary', category: 'Category',
+    incident_date: 'Incident date', caller_name: 'Caller name', caller_phone: 'Caller phone',
+    anonymous: 'Anonymous', confidential: 'Confidential (never aired)',
+    consent: 'Caller agreed to airing', upload: 'Upload', announcement: 'Announcement',
+    ann_text: 'Text (spoken by the computer)', ann_audio: 'or an audio file', mode: 'When',
+    mode_next: 'After the current item', mode_now: 'Now (urgent)', mode_at: 'At a time',
+    at: 'Time', preview: 'Preview', send: 'Send',
+    a_verify: 'Verify', a_reject: 'Reject', a_queue: 'Queue', 'a_air-next': 'Air next',
+    a_forward: 'Forward to LAPOR!', a_close: 'Close', a_lapor: 'LAPOR! record',
+    tracking_prompt: 'LAPOR! tracking number:', done: 'Done.', uploaded: 'Complaint saved.',
+    sent: 'Announcement saved.', nothing: 'Nothing on air', logged_out: 'Logged out.',
+    lang: 'Bahasa Indonesia', anon_caller: '(anonymous)'
+  };
+  var id = {
+    a_verify: 'Verifikasi', a_reject: 'Tolak', a_queue: 'Antrekan', 'a_air-next': 'Siarkan berikutnya',
+    a_forward: 'Teruskan ke LAPOR!', a_close: 'Tutup', a_lapor: 'Data LAPOR!',
+    tracking_prompt: 'Nomor pelacakan LAPOR!:', done: 'Selesai.', uploaded: 'Aduan tersimpan.',
+    sent: 'Pengumuman tersimpan.', nothing: 'Tidak ada siaran', logged_out: 'Sudah keluar.',
+    lang: 'English', anon_caller: '(anonim)',
+    st_received: 'Diterima', st_verified: 'Diverifikasi', st_queued: 'Antre',
+    st_aired: 'Sudah disiarkan', st_forwarded: 'Diteruskan', st_closed: 'Selesai',
+    st_rejected: 'Ditolak'
+  };
+  var original = {};
+  var lang = 'id';
+  try { lang = localStorage.getItem('siaran.lang') === 'en' ? 'en' : 'id'; } catch (e) { /* private mode */ }
+
+  function t(key) {
+    if (lang === 'en' && en[key]) return en[key];
+    return id[key] || original[key] || en[key] || key;
+  }
+  function apply() {
+    document.documentElement.lang = lang;
+    var nodes = document.querySelectorAll('[data-i18n]');
+    for (var i = 0; i < nodes.length; i++) {
+      var key = nodes[i].getAttribute('data-i18n');
+      if (!(key in original)) original[key] = nodes[i].textContent;
+      nodes[i].textContent = lang === 'en' && en[key] ? en[key] : original[key];
+    }
+    var button = document.getElementById('lang');
+    if (button) button.textContent = t('lang');
+  }
+  function toggle() {
+    lang = lang === 'en' ? 'id' : 'en';
+    try { localStorage.setItem('siaran.lang', lang); } catch (e) { /* ignore */ }
+    apply();
+    document.dispatchEvent(new Event('siaran-lang'));
+  }
+  function clock(iso) {
+    if (!iso) return '';
+    var m = /T(\d\d:\d\d)/.exec(iso);
+    return m ? m[1] : iso;
+  }
+  function text(el, value) {
+    el.textContent = value === null || value === undefined ? '' : String(value);
+    return el;
+  }
+  function make(tag, value, cls) {
+    var el = document.createElement(tag);
+    if (value !== undefined) text(el, value);
+    if (cls) el.className = cls;
+    return el;
+  }
+  function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
+  function getJSON(url) {
+    return fetch(url, { credentials: 'same-origin', cache: 'no-store' }).then(function (r) {
+      return r.json().then(function (body) {
+        if (!r.ok) throw new Error(body && body.error ? body.error : 'HTTP ' + r.status);
+        return body;
+      });
+    });
+  }
+  function renderNext(list, items) {
+    clear(list);
+    (items || []).forEach(function (item) {
+      var li = make('li');
+      li.appendChild(make('time', clock(item.starts_at)));
+      li.appendChild(make('span', item.title));
+      list.appendChild(li);
+    });
+  }
+  document.addEventListener('DOMContentLoaded', function () {
+    apply();
+    var button = document.getElementById('lang');
+    if (button) button.addEventListener('click', toggle);
+  });
+  return { t: t, apply: apply, clock: clock, text: text, make: make, clear: clear,
+           getJSON: getJSON, renderNext: renderNext };
+})();

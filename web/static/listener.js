@@ -1,0 +1,51 @@
+/* The public listener page: the player and now playing, refreshed every 5 s. */
+'use strict';
+(function () {
+  var S = Siaran;
+  var streamSet = false;
+  var last = null;
+
+  function progress() {
+    var bar = document.getElementById('now-progress');
+    if (!last || !last.now || !last.now.duration) { bar.value = 0; return; }
+    var elapsed = last.now.elapsed + (Date.now() - last.fetched) / 1000;
+    bar.value = Math.min(1, elapsed / last.now.duration);
+  }
+
+  function show(data) {
+    data.fetched = Date.now();
+    last = data;
+    S.text(document.getElementById('station'), data.station.name);
+    document.title = data.station.name;
+    if (!streamSet && data.stream_url) {
+      document.getElementById('player').src = data.stream_url;
+      streamSet = true;
+    }
+    S.text(document.getElementById('now-title'), data.now ? data.now.title : S.t('nothing'));
+    S.text(document.getElementById('now-artist'), data.now ? data.now.artist : '');
+    S.renderNext(document.getElementById('next'), data.next);
+    progress();
+  }
+
+  function refresh() {
+    S.getJSON('/api/v1/nowplaying').then(show).catch(function () { /* next round */ });
+  }
+
+  function today() {
+    S.getJSON('/api/v1/rundown').then(function (data) {
+      var now = Date.now();
+      var items = (data.items || []).filter(function (item) {
+        return Date.parse(item.starts_at) >= now - 3600 * 1000;
+      }).slice(0, 40);
+      S.renderNext(document.getElementById('today'), items);
+    }).catch(function () { /* the programme is optional */ });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    refresh();
+    today();
+    setInterval(refresh, 5000);
+    setInterval(progress, 1000);
+    setInterval(today, 300000);
+  });
+})();

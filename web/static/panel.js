@@ -1,0 +1,287 @@
+/* The staff panel: login, now playing and outputs, the complaint queue and
+ * its workflow, uploads with a progress bar, announcements with a spoken
+ * preview.  Every state-changing request carries the X-CSRF-Token header. */
+'use strict';
+(function () {
+  var S = Siaran;
+  var csrf = null;
+  var role = null;
+  var last = null;
+  var actions = {
+    received: ['verify', 'reject'],
+    verified: ['queue', 'air-next', 'forward', 'reject'],
+    queued: ['air-next', 'reject'],
+    aired: ['forward', 'close'],
+    forwarded: ['close'],
+    closed: [], rejected: []
+  };
+
+  function $(id) { return document.getElementById(id); }
+
+  function say(message, isError) {
+    var el = $('message');
+    S.text(el, message);
+    el.className = isError ? 'error' : '';
+  }
+
+  function send(method, url, body) {
+    var options = { method: method, credentials: 'same-origin', headers: {} };
+    if (csrf) options.headers['X-CSRF-Token'] = csrf;
+    if (body !== undefined) {
+      options.headers['Content-Type'] = 'application/json';
+      options.body = JSON.stringify(body);
+    }
+    return fetch(url, options).then(function (r) {
+      var type = r.headers.get('Content-Type') || '';
+      if (type.indexOf('application/json') !== 0) {
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        return r;
+      }
+      return r.json().then(function (data) {
+        if (!r.ok) throw new Error(data.error || 'HTTP ' + r.status);
+        return data;
+      });
+    });
+  }
+
+  function showLoggedIn(data) {
+    csrf = data.csrf_token;
+    role = data.role;
+    S.text($('who'), data.user + ' (' + data.role + ')');
+    $('login').hidden = true;
+    $('dashboard').hidden = false;
+    $('logout').hidden = false;
+    $('nav-users').hidden = role !== 'admin';
+    var staff = role === 'staff' || role === 'admin';
+    var cards = document.querySelectorAll('.staff');
+    for (var i = 0; i < cards.length; i++) cards[i].hidden = !staff;
+    refreshNow();
+    if (staff) { refreshComplaints(); refreshAnnouncements(); }
+  }
+
+  function showLogin() {
+    csrf = null;
+    $('login').hidden = false;
+    $('dashboard').hidden = true;
+    $('logout').hidden = true;
+    S.text($('who'), '');
+  }
+
+  /* ---- now playing ---- */
+  function progress() {
+    if (!last || !last.now) { $('now-progress').value = 0; S.text($('now-time'), ''); return; }
+    var elapsed = last.now.elapsed + (Date.now() - last.fetched) / 1000;
+    var d = last.now.duration || 0;
+    $('now-progress').value = d ? Math.min(1, elapsed / d) : 0;
+    S.text($('now-time'), fmt(elapsed) + ' / ' + fmt(d));
+  }
+  function fmt(s) {
+    s = Math.max(0, Math.floor(s));
+    var m = Math.floor(s / 60);
+    return m + ':' + ('0' + (s % 60)).slice(-2);
+  }
+  function refreshNow() {
+    S.getJSON('/api/v1/nowplaying').then(function (data) {
+      data.fetched = Date.now();
+      last = data;
+      S.text($('station'), data.station.name);
+      S.text($('now-title'), data.now ? data.now.title : S.t('nothing'));
+      S.text($('now-kind'), data.now ? data.now.kind : '');
+      S.renderNext($('next'), data.next);
+      var body = $('outputs');
+      S.clear(body);
+      data.outputs.forEach(function (o) {
+        var tr = S.make('tr');
+        tr.appendChild(S.make('td', o.name));
+        tr.appendChild(S.make('td', o.mount));
+        tr.appendChild(S.make('td', o.connected ? '✔' : '✘'));
+        tr.appendChild(S.make('td', o.listeners));
+        body.appendChild(tr);
+      });
+      progress();
+    }).catch(function () { /* next round */ });
+  }
+
+  /* ---- complaints ---- */
+  function act(id, action) {
+    var body;
+    if (action === 'forward') {
+      var tracking = window.prompt(S.t('tracking_prompt'));
+      if (!tracking) return;
+      body = { tracking_id: tracking };
+    }
+    send('POST', '/api/v1/complaints/' + id + '/' + action, body).then(function () {
+      say(S.t('done'));
+      refreshComplaints();
+      refreshNow();
+    }).catch(function (e) { say(e.message, true); });
+  }
+  function showLapor(id) {
+    S.getJSON('/api/v1/complaints/' + id + '/lapor').then(function (record) {
+      var blob = new Blob([JSON.stringify(record, null, 2)], { type: 'application/json' });
+      var a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = 'lapor-' + id + '.json';
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+    }).catch(function (e) { say(e.message, true); });
+  }
+  function refreshComplaints() {
+    var filter = $('filter').value;
+    var url = '/api/v1/complaints' + (filter ? '?status=' + encodeURIComponent(filter) : '');
+    S.getJSON(url).then(function (data) {
+      var counts = [];
+      Object.keys(data.counts).forEach(function (k) {
+        counts.push(S.t('st_' + k) + ': ' + data.counts[k]);
+      });
+      S.text($('counts'), counts.join(' · '));
+      var body = $('complaints');
+      S.clear(body);
+      data.complaints.forEach(function (c) {
+        var tr = S.make('tr');
+        tr.appendChild(S.make('td', c.id));
+        var title = S.make('td');
+        title.appendChild(S.make('strong', c.title));
+        if (c.summary) title.appendChild(S.make('div', c.summary, 'muted'));
+        if (c.duration) title.appendChild(S.make('div', fmt(c.duration), 'muted duration'));
+        var flags = [];
+        if (c.confidential) flags.push(S.t('confidential'));
+        if (!c.consent) flags.push('¬ ' + S.t('consent'));
+        if (flags.length) title.appendChild(S.make('div', flags.join(' · '), 'muted'));
+        tr.appendChild(title);
+        tr.appendChild(S.make('td', c.location));
+        var caller = [c.caller_name, c.caller_phone].filter(Boolean).join(' ');
+        tr.appendChild(S.make('td', (caller || '–') + (c.anonymous ? ' ' + S.t('anon_caller') : '')));
+        var status = S.t('st_' + c.status) + (c.air_next ? ' ★' : '') +
+          (c.queue_position ? ' #' + c.queue_position : '');
+        tr.appendChild(S.make('td', status));
+        var cell = S.make('td');
+        (actions[c.status] || []).forEach(function (a) {
+          var b = S.make('button', S.t('a_' + a), a === 'reject' ? 'danger' : '');
+          b.type = 'button';
+          b.addEventListener('click', function () { act(c.id, a); });
+          cell.appendChild(b);
+        });
+        var lapor = S.make('button', S.t('a_lapor'), 'secondary');
+        lapor.type = 'button';
+        lapor.addEventListener('click', function () { showLapor(c.id); });
+        cell.appendChild(lapor);
+        tr.appendChild(cell);
+        body.appendChild(tr);
+      });
+    }).catch(function (e) { say(e.message, true); });
+  }
+
+  /* A multipart upload with a progress bar (fetch cannot report upload
+   * progress, XMLHttpRequest can). */
+  function upload(url, form, bar) {
+    return new Promise(function (resolve, reject) {
+      var xhr = new XMLHttpRequest();
+      xhr.open('POST', url);
+      xhr.setRequestHeader('X-CSRF-Token', csrf);
+      bar.hidden = false;
+      bar.value = 0;
+      xhr.upload.addEventListener('progress', function (e) {
+        if (e.lengthComputable) bar.value = e.loaded / e.total;
+      });
+      xhr.addEventListener('load', function () {
+        bar.hidden = true;
+        var data = {};
+        try { data = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
+        if (xhr.status >= 200 && xhr.status < 300) resolve(data);
+        else reject(new Error(data.error || 'HTTP ' + xhr.status));
+      });
+      xhr.addEventListener('error', function () { bar.hidden = true; reject(new Error('network')); });
+      xhr.send(form);
+    });
+  }
+
+  function complaintSubmit(e) {
+    e.preventDefault();
+    var f = e.target;
+    var form = new FormData(f);
+    ['anonymous', 'confidential', 'consent'].forEach(function (k) {
+      form.set(k, f.elements[k].checked ? '1' : '0');
+    });
+    upload('/api/v1/complaints', form, $('upload-progress')).then(function () {
+      say(S.t('uploaded'));
+      f.reset();
+      refreshComplaints();
+    }).catch(function (err) { say(err.message, true); });
+  }
+
+  /* ---- announcements ---- */
+  function refreshAnnouncements() {
+    S.getJSON('/api/v1/announcements').then(function (data) {
+      var list = $('announcements');
+      S.clear(list);
+      data.announcements.slice(0, 10).forEach(function (a) {
+        var li = S.make('li');
+        li.appendChild(S.make('time', S.clock(a.created_at)));
+        li.appendChild(S.make('span', a.title + ' (' + a.mode + ', ' + a.status + ')'));
+        list.appendChild(li);
+      });
+    }).catch(function () { /* shown next time */ });
+  }
+  function preview() {
+    var text = $('announcement-form').elements.text.value;
+    if (!text) return;
+    send('POST', '/api/v1/announcements/preview', { text: text }).then(function (r) {
+      return r.blob();
+    }).then(function (blob) {
+      var player = $('preview-player');
+      player.src = URL.createObjectURL(blob);
+      player.hidden = false;
+      player.play();
+    }).catch(function (e) { say(e.message, true); });
+  }
+  function announcementSubmit(e) {
+    e.preventDefault();
+    var f = e.target;
+    var at = f.elements.at.value;
+    var mode = f.elements.mode.value;
+    var done = function () { say(S.t('sent')); f.reset(); refreshAnnouncements(); refreshNow(); };
+    var fail = function (err) { say(err.message, true); };
+    if (f.elements.audio.files.length) {
+      var form = new FormData(f);
+      upload('/api/v1/announcements', form, $('upload-progress')).then(done).catch(fail);
+    } else {
+      var body = { text: f.elements.text.value, mode: mode };
+      if (mode === 'at') body.at = at;
+      send('POST', '/api/v1/announcements', body).then(done).catch(fail);
+    }
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    $('login-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var f = e.target;
+      send('POST', '/api/v1/session', { username: f.elements.username.value,
+                                        password: f.elements.password.value })
+        .then(function (data) { f.reset(); say(''); showLoggedIn(data); })
+        .catch(function (err) { say(err.message, true); });
+    });
+    $('logout').addEventListener('click', function () {
+      send('DELETE', '/api/v1/session').then(function () { say(S.t('logged_out')); showLogin(); })
+        .catch(function () { showLogin(); });
+    });
+    $('skip').addEventListener('click', function () {
+      send('POST', '/api/v1/playout/skip').then(function () { setTimeout(refreshNow, 800); })
+        .catch(function (e) { say(e.message, true); });
+    });
+    $('filter').addEventListener('change', refreshComplaints);
+    $('complaint-form').addEventListener('submit', complaintSubmit);
+    $('announcement-form').addEventListener('submit', announcementSubmit);
+    $('preview').addEventListener('click', preview);
+    document.addEventListener('siaran-lang', function () {
+      if (csrf && (role === 'staff' || role === 'admin')) refreshComplaints();
+    });
+    S.getJSON('/api/v1/session').then(showLoggedIn).catch(showLogin);
+    setInterval(function () { if (csrf) refreshNow(); }, 5000);
+    setInterval(function () {
+      if (csrf && (role === 'staff' || role === 'admin')) refreshComplaints();
+    }, 15000);
+    setInterval(progress, 1000);
+  });
+})();

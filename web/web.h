@@ -1,0 +1,43 @@
+/*
+ * web: the libmicrohttpd server, the JSON API under /api/v1, sessions and
+ * roles, the panel's static files compiled into the binary and the public
+ * listener page.  This is the module's one public header.
+ *
+ * Threads: libmicrohttpd's internal thread pool.  The server has its own
+ * SQLite connection per thread; it never touches audio.  It reads the
+ * engine's snapshots and sends it commands through the playout_* thread-safe
+ * calls.
+ */
+#ifndef SIARAN_WEB_H
+#define SIARAN_WEB_H
+
+#include "common/common.h"
+#include "encoder/encoder.h"
+#include "playout/playout.h"
+
+struct web;
+
+/* What the server may look at.  All pointers are borrowed and must outlive
+ * the server. playout may be NULL (then now-playing is empty). */
+struct web_context {
+        const struct config *config;
+        struct playout *playout;
+        struct sink **sinks; /* the Icecast outputs, for status */
+        size_t n_sinks;
+};
+
+/* Starts listening on config->web_listen.  NULL with a reason in err. */
+struct web *web_start(const struct web_context *context, char *err, size_t err_size);
+
+/* Stops the server and frees it. web_stop(NULL) is a no-op. */
+void web_stop(struct web *web);
+
+/* Creates a panel account in config's database (for `siaran user add`):
+ * name of 1-64 letters, digits or . _ - @; role admin, operator or staff;
+ * password of at least 8 characters, stored as an argon2id hash.  Returns 0,
+ * -2 on bad input or -1 on another failure (a taken name, the database), with
+ * a one-line reason in err.  Any thread. */
+int web_user_add(const struct config *config, const char *name, const char *role,
+                 const char *password, char *err, size_t err_size);
+
+#endif
