@@ -14,13 +14,16 @@
 
 /* ---- memory: out-of-memory is the one fatal error ---------------------- */
 
-void *xmalloc(size_t size);
-void *xcalloc(size_t count, size_t size);
-void *xrealloc(void *ptr, size_t size);
+/* They never return NULL (they abort instead); saying so lets the compiler
+ * check callers without false "may be null" warnings. */
+void *xmalloc(size_t size) __attribute__((returns_nonnull, malloc));
+void *xcalloc(size_t count, size_t size) __attribute__((returns_nonnull, malloc));
+void *xrealloc(void *ptr, size_t size) __attribute__((returns_nonnull));
 /* Returns a copy owned by the caller; xstrdup(NULL) returns NULL. */
 char *xstrdup(const char *s);
 /* printf into a new string owned by the caller. */
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xasprintf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), returns_nonnull, malloc));
 
 /* ---- logging: one line per event on stderr ----------------------------- */
 

@@ -213,18 +213,24 @@ static char *url_encode(const char *s, bool keep_slash)
         return out;
 }
 
-static char *basic_credentials(const char *user, const char *password)
+/* "Authorization: Basic base64(user:password)\r\n", built in one buffer so the
+ * caller can wipe every copy of the password. */
+static char *basic_auth_header(const char *user, const char *password)
 {
+        static const char prefix[] = "Authorization: Basic ";
         char *plain = xasprintf("%s:%s", user, password);
         size_t plain_len = strlen(plain);
-        size_t size =
+        size_t encoded_size =
             sodium_base64_ENCODED_LEN(plain_len, sodium_base64_VARIANT_ORIGINAL);
-        char *encoded = xmalloc(size);
-        sodium_bin2base64(encoded, size, (const unsigned char *)plain, plain_len,
-                          sodium_base64_VARIANT_ORIGINAL);
+        size_t prefix_len = sizeof prefix - 1;
+        char *header = xmalloc(prefix_len + encoded_size + 2);
+        memcpy(header, prefix, prefix_len);
+        sodium_bin2base64(header + prefix_len, encoded_size, (const unsigned char *)plain,
+                          plain_len, sodium_base64_VARIANT_ORIGINAL);
+        strcat(header, "\r\n");
         sodium_memzero(plain, plain_len);
         free(plain);
-        return encoded;
+        return header;
 }
 
 /* Reads the status line's code ("HTTP/1.x NNN"); -1 when none came in time. */
@@ -259,12 +265,9 @@ int icecast_update_title(const char *host, int port, const char *user,
         char *target =
             xasprintf("/admin/metadata?mount=%s&mode=updinfo&song=%s&charset=UTF-8",
                       q_mount, q_song);
-        char *auth = basic_credentials(user, password);
-        char *header = xasprintf("Authorization: Basic %s\r\n", auth);
+        char *header = basic_auth_header(user, password);
         int fd = send_get(host, port, target, header, deadline);
-        sodium_memzero(auth, strlen(auth));
         sodium_memzero(header, strlen(header));
-        free(auth);
         free(header);
         free(target);
         free(q_mount);
