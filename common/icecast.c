@@ -51,8 +51,10 @@ static bool arm_deadline(int fd, int64_t deadline_ms)
         return true;
 }
 
-/* Connects by deadline_ms (the name lookup itself is not bounded: servers are
- * normally given as addresses or local names). */
+/* Connects by deadline_ms to the first of host's addresses that answers
+ * ("localhost" may give ::1 first while the server listens on 127.0.0.1 only).
+ * The name lookup itself is not bounded: servers are normally given as
+ * addresses or local names. */
 static int connect_by(const char *host, int port, int64_t deadline_ms)
 {
         struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
@@ -61,12 +63,15 @@ static int connect_by(const char *host, int port, int64_t deadline_ms)
         snprintf(service, sizeof service, "%d", port);
         if (getaddrinfo(host, service, &hints, &res) != 0 || !res)
                 return -1;
-        int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        /* On Linux SO_SNDTIMEO bounds connect() too. */
-        if (fd >= 0 && (!arm_deadline(fd, deadline_ms) ||
-                        connect(fd, res->ai_addr, res->ai_addrlen) < 0)) {
-                close(fd);
-                fd = -1;
+        int fd = -1;
+        for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+                fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+                /* On Linux SO_SNDTIMEO bounds connect() too. */
+                if (fd >= 0 && (!arm_deadline(fd, deadline_ms) ||
+                                connect(fd, ai->ai_addr, ai->ai_addrlen) < 0)) {
+                        close(fd);
+                        fd = -1;
+                }
         }
         freeaddrinfo(res);
         return fd;
@@ -131,9 +136,12 @@ static int send_get(const char *host, int port, const char *target, const char *
         int fd = connect_by(host, port, deadline_ms);
         if (fd < 0)
                 return -1;
-        char *request = xasprintf("GET %s HTTP/1.0\r\nHost: %s:%d\r\n%s"
+        /* An IPv6 literal is bracketed in Host, as in a URL (RFC 7230 5.4). */
+        bool ipv6_literal = strchr(host, ':') != NULL;
+        char *request = xasprintf("GET %s HTTP/1.0\r\nHost: %s%s%s:%d\r\n%s"
                                   "User-Agent: siaran/" SIARAN_VERSION "\r\n\r\n",
-                                  target, host, port, extra);
+                                  target, ipv6_literal ? "[" : "", host,
+                                  ipv6_literal ? "]" : "", port, extra);
         size_t len = strlen(request);
         bool sent = send_by(fd, request, len, deadline_ms);
         sodium_memzero(request, len); /* it may carry credentials */

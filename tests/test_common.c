@@ -1,11 +1,16 @@
-/* Unit tests of common/: the config parser's errors and defaults, and the
- * station-time helpers across time zones and DST changes. */
+/* Unit tests of common/: the config parser's errors and defaults, the
+ * station-time helpers across time zones and DST changes, and the exact
+ * bytes of the Icecast title request. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -190,6 +195,110 @@ static int teardown(void **state)
         return rc;
 }
 
+/* ---- the Icecast title request, seen by a one-shot HTTP peer on loopback -- */
+
+struct http_peer {
+        int listen_fd;
+        int port;
+        const char *answer; /* the status line sent back */
+        char request[2048]; /* what the client sent, up to the blank line */
+};
+
+static void *http_peer_serve(void *arg)
+{
+        struct http_peer *peer = arg;
+        int fd = accept(peer->listen_fd, NULL, NULL);
+        if (fd < 0)
+                return NULL;
+        size_t len = 0;
+        while (len < sizeof peer->request - 1 && !strstr(peer->request, "\r\n\r\n")) {
+                ssize_t got =
+                    recv(fd, peer->request + len, sizeof peer->request - 1 - len, 0);
+                if (got <= 0)
+                        break;
+                len += (size_t)got;
+                peer->request[len] = '\0';
+        }
+        send(fd, peer->answer, strlen(peer->answer), MSG_NOSIGNAL);
+        close(fd);
+        return NULL;
+}
+
+/* Listens on an ephemeral port of ::1 (or 127.0.0.1); false if neither. */
+static bool http_peer_listen(struct http_peer *peer, bool ipv6)
+{
+        struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_addr = in6addr_loopback};
+        struct sockaddr_in a4 = {.sin_family = AF_INET,
+                                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        struct sockaddr *addr = ipv6 ? (struct sockaddr *)&a6 : (struct sockaddr *)&a4;
+        socklen_t addr_len = ipv6 ? sizeof a6 : sizeof a4;
+        peer->listen_fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+        if (peer->listen_fd < 0 || bind(peer->listen_fd, addr, addr_len) < 0 ||
+            listen(peer->listen_fd, 1) < 0 ||
+            getsockname(peer->listen_fd, addr, &addr_len) < 0) {
+                if (peer->listen_fd >= 0)
+                        close(peer->listen_fd);
+                return false;
+        }
+        peer->port = ntohs(ipv6 ? a6.sin6_port : a4.sin_port);
+        return true;
+}
+
+static int update_title_against(struct http_peer *peer, const char *host, char *err,
+                                size_t err_size)
+{
+        pthread_t thread;
+        assert_int_equal(pthread_create(&thread, NULL, http_peer_serve, peer), 0);
+        int rc = icecast_update_title(host, peer->port, "source", "hackme", "/radio.mp3",
+                                      "Lagu & Berita: 100%", 2000, err, err_size);
+        pthread_join(thread, NULL);
+        close(peer->listen_fd);
+        return rc;
+}
+
+static void test_title_request_bytes(void **state)
+{
+        (void)state;
+        struct http_peer peer = {.answer = "HTTP/1.0 200 OK\r\n\r\n"};
+        assert_true(http_peer_listen(&peer, false));
+        char err[128] = "";
+        assert_int_equal(update_title_against(&peer, "127.0.0.1", err, sizeof err), 0);
+        char *expected = xasprintf(
+            "GET /admin/metadata?mount=/radio.mp3&mode=updinfo"
+            "&song=Lagu%%20%%26%%20Berita%%3A%%20100%%25&charset=UTF-8 HTTP/1.0\r\n"
+            "Host: 127.0.0.1:%d\r\n"
+            /* base64("source:hackme") */
+            "Authorization: Basic c291cmNlOmhhY2ttZQ==\r\n"
+            "User-Agent: siaran/" SIARAN_VERSION "\r\n\r\n",
+            peer.port);
+        assert_string_equal(peer.request, expected);
+        free(expected);
+}
+
+static void test_title_request_over_ipv6(void **state)
+{
+        (void)state;
+        struct http_peer peer = {.answer = "HTTP/1.0 200 OK\r\n\r\n"};
+        if (!http_peer_listen(&peer, true))
+                skip(); /* no IPv6 loopback on this machine */
+        char err[128] = "";
+        assert_int_equal(update_title_against(&peer, "::1", err, sizeof err), 0);
+        char *host = xasprintf("\r\nHost: [::1]:%d\r\n", peer.port);
+        assert_non_null(strstr(peer.request, host));
+        free(host);
+}
+
+static void test_title_refused(void **state)
+{
+        (void)state;
+        struct http_peer peer = {.answer =
+                                     "HTTP/1.0 401 Authentication Required\r\n\r\n"};
+        assert_true(http_peer_listen(&peer, false));
+        char err[128] = "";
+        assert_int_equal(update_title_against(&peer, "127.0.0.1", err, sizeof err), -1);
+        assert_string_equal(err, "the server answered 401");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -199,6 +308,9 @@ int main(void)
             cmocka_unit_test(test_config_paths_are_absolute_from_a_relative_config),
             cmocka_unit_test(test_time_parse_and_format),
             cmocka_unit_test(test_time_across_dst),
+            cmocka_unit_test(test_title_request_bytes),
+            cmocka_unit_test(test_title_request_over_ipv6),
+            cmocka_unit_test(test_title_refused),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
