@@ -27,6 +27,14 @@
  * Returns NULL with a reason in err. Close with sqlite3_close_v2. */
 sqlite3 *sched_db_open(const char *path, char *err, size_t err_size);
 
+/* The last failure SQLite reported on this thread since
+ * sched_db_failure_clear(), as an extended result code (0 when none).  Unlike
+ * sqlite3_errcode it survives later successful calls (a finalize, a reset), so
+ * a handler that failed deep in a multi-statement write can still tell a full
+ * disk from a broken constraint. */
+int sched_db_last_failure(void);
+void sched_db_failure_clear(void);
+
 /* The schema version this build migrates to. */
 int sched_schema_version(void);
 
@@ -54,8 +62,9 @@ void sched_media_clear(struct sched_media *media);
  * existing row with the same content (then *existed is true; may be NULL).
  * original_name is kept for display only (may be NULL).  categories is a
  * comma-separated list (may be NULL).  Fills out (may be NULL).  Returns 0;
- * -1 when src is not usable audio (or shorter than 50 ms), or -2 when storing it failed (disk full,
- * database), each with a one-line reason in err; on error nothing is stored. */
+ * -1 when src is not usable audio (or shorter than 50 ms), or -2 when storing it failed
+ * (disk full, database), each with a one-line reason in err; on error nothing is stored.
+ */
 int sched_media_import(sqlite3 *db, const struct config *config, const char *src,
                        enum item_kind kind, const char *original_name,
                        const char *categories, bool *existed, struct sched_media *out,

@@ -1,5 +1,6 @@
 /* The schema and its forward migrations (PRAGMA user_version). */
 #define LOG_MODULE "db"
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -222,8 +223,43 @@ static int migrate(sqlite3 *db, char *err, size_t err_size)
         return 0;
 }
 
+static __thread int last_failure;
+
+/* SQLite's error log: called on the thread whose call failed, before the
+ * failure is returned.  Notices, warnings and schema changes (retried
+ * inside SQLite) are not failures. */
+static void record_failure(void *unused, int code, const char *message)
+{
+        (void)unused;
+        (void)message;
+        int primary = code & 0xff;
+        if (primary != SQLITE_NOTICE && primary != SQLITE_WARNING &&
+            primary != SQLITE_SCHEMA)
+                last_failure = code;
+}
+
+static void install_failure_log(void)
+{
+        /* Refused (SQLITE_MISUSE) once SQLite is initialized; the first open
+         * comes before that in every command. */
+        if (sqlite3_config(SQLITE_CONFIG_LOG, record_failure, NULL) != SQLITE_OK)
+                log_debug("SQLite error log not installed");
+}
+
+int sched_db_last_failure(void)
+{
+        return last_failure;
+}
+
+void sched_db_failure_clear(void)
+{
+        last_failure = 0;
+}
+
 sqlite3 *sched_db_open(const char *path, char *err, size_t err_size)
 {
+        static pthread_once_t failure_log_once = PTHREAD_ONCE_INIT;
+        pthread_once(&failure_log_once, install_failure_log);
         sqlite3 *db = NULL;
         int rc = sqlite3_open_v2(
             path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,

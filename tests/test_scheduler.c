@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -759,6 +760,52 @@ static void test_week_plan_of_a_large_library(void **state)
         station_free(st);
 }
 
+/* A failure stays on record for its thread after a later successful call has
+ * reset the connection's error, and is neither seen by nor lost to other
+ * threads. */
+static void fail_a_constraint(sqlite3 *db)
+{
+        assert_int_not_equal(
+            sqlite3_exec(db, "INSERT INTO t (id) VALUES (1)", NULL, NULL, NULL),
+            SQLITE_OK);
+}
+
+static void *failure_on_other_thread(void *db)
+{
+        sched_db_failure_clear();
+        fail_a_constraint(db);
+        return (void *)(intptr_t)sched_db_last_failure();
+}
+
+static void test_db_failure_survives_a_later_success(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        exec(st, "CREATE TABLE t (id INTEGER PRIMARY KEY)");
+        exec(st, "INSERT INTO t (id) VALUES (1)");
+        sched_db_failure_clear();
+        assert_int_equal(sched_db_last_failure(), 0);
+
+        fail_a_constraint(st->db);
+        sqlite3_stmt *stmt = NULL;
+        assert_int_equal(sqlite3_prepare_v2(st->db, "SELECT 1", -1, &stmt, NULL),
+                         SQLITE_OK);
+        assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+        sqlite3_finalize(stmt);
+        assert_int_equal(sqlite3_errcode(st->db), SQLITE_OK);
+        assert_int_equal(sched_db_last_failure(), SQLITE_CONSTRAINT_PRIMARYKEY);
+
+        sched_db_failure_clear();
+        pthread_t other;
+        void *seen = NULL;
+        assert_int_equal(pthread_create(&other, NULL, failure_on_other_thread, st->db),
+                         0);
+        pthread_join(other, &seen);
+        assert_int_equal((int)(intptr_t)seen, SQLITE_CONSTRAINT_PRIMARYKEY);
+        assert_int_equal(sched_db_last_failure(), 0);
+        station_free(st);
+}
+
 int main(void)
 {
         log_threshold = LOG_ERROR;
@@ -776,6 +823,7 @@ int main(void)
             cmocka_unit_test(test_suara_warga_segment_never_airs_confidential),
             cmocka_unit_test(test_resume_mid_show),
             cmocka_unit_test(test_week_plan_of_a_large_library),
+            cmocka_unit_test(test_db_failure_survives_a_later_success),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

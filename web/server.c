@@ -226,9 +226,13 @@ void web_respond_db_error(struct web_request *r)
         int code = sqlite3_extended_errcode(r->db) & 0xff;
         const char *message = sqlite3_errmsg(r->db);
         /* Finalizing a statement that had succeeded clears the connection's
-         * error; then there is no reason left to give. */
-        if (code == SQLITE_OK)
-                message = "the change could not be completed";
+         * error; the failure is still on record for this thread. */
+        if (code == SQLITE_OK) {
+                int failure = sched_db_last_failure();
+                code = failure & 0xff;
+                message = failure ? sqlite3_errstr(failure)
+                                  : "the change could not be completed";
+        }
         if (code == SQLITE_FULL)
                 web_respond_error(r, 507, "database: the disk is full (%s)", message);
         else if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
@@ -645,6 +649,7 @@ static void finish_request(struct web_request *r)
                 web_respond_error(r, 500, "database unavailable");
                 return;
         }
+        sched_db_failure_clear();
         r->route->handler(r);
         web_db_release(r->web, r->db);
         r->db = NULL;
