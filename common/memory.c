@@ -6,9 +6,11 @@
 
 #include "common/common.h"
 
+/* Every allocation asks for at least one byte, so NULL is always a failure
+ * (the header promises callers a pointer). */
 static void *check(void *ptr, size_t size)
 {
-        if (!ptr && size) {
+        if (!ptr) {
                 fprintf(stderr, "siaran: out of memory (%zu bytes)\n", size);
                 abort();
         }
@@ -22,7 +24,10 @@ void *xmalloc(size_t size)
 
 void *xcalloc(size_t count, size_t size)
 {
-        return check(calloc(count ? count : 1, size ? size : 1), count * size);
+        size_t total;
+        if (__builtin_mul_overflow(count, size, &total))
+                total = SIZE_MAX; /* calloc refuses it too; the message says why */
+        return check(calloc(count ? count : 1, size ? size : 1), total);
 }
 
 void *xrealloc(void *ptr, size_t size)
