@@ -392,7 +392,7 @@ int sched_media_import(sqlite3 *db, const struct config *config, const char *src
         rc = 0;
 out:
         if (in_transaction)
-                sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+                sched_db_rollback(db);
         if (stored)
                 remove_if_unreferenced(db, stored);
         sched_media_clear(&row);

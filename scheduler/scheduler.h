@@ -27,13 +27,20 @@
  * Returns NULL with a reason in err. Close with sqlite3_close_v2. */
 sqlite3 *sched_db_open(const char *path, char *err, size_t err_size);
 
-/* The last failure SQLite reported on this thread since
+/* The first failure SQLite logged on this thread since
  * sched_db_failure_clear(), as an extended result code (0 when none).  Unlike
  * sqlite3_errcode it survives later successful calls (a finalize, a reset), so
  * a handler that failed deep in a multi-statement write can still tell a full
- * disk from a broken constraint. */
+ * disk from a broken constraint.  SQLite logs a statement that aborts (a full
+ * disk in mid-write, a constraint); a failed COMMIT or SQLITE_BUSY is not
+ * logged, but stays in sqlite3_errcode until the next call. */
 int sched_db_last_failure(void);
 void sched_db_failure_clear(void);
+
+/* Rolls back the open transaction, if any: after a failed COMMIT, or a full
+ * disk in mid-statement, SQLite has already rolled it back itself, and a
+ * second ROLLBACK would only be an error of its own. */
+void sched_db_rollback(sqlite3 *db);
 
 /* The schema version this build migrates to. */
 int sched_schema_version(void);

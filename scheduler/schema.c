@@ -227,14 +227,15 @@ static __thread int last_failure;
 
 /* SQLite's error log: called on the thread whose call failed, before the
  * failure is returned.  Notices, warnings and schema changes (retried
- * inside SQLite) are not failures. */
+ * inside SQLite) are not failures.  The first one is kept: what follows a
+ * failure (a rollback, clean-up) is its consequence, not its cause. */
 static void record_failure(void *unused, int code, const char *message)
 {
         (void)unused;
         (void)message;
         int primary = code & 0xff;
         if (primary != SQLITE_NOTICE && primary != SQLITE_WARNING &&
-            primary != SQLITE_SCHEMA)
+            primary != SQLITE_SCHEMA && last_failure == 0)
                 last_failure = code;
 }
 
@@ -254,6 +255,12 @@ int sched_db_last_failure(void)
 void sched_db_failure_clear(void)
 {
         last_failure = 0;
+}
+
+void sched_db_rollback(sqlite3 *db)
+{
+        if (!sqlite3_get_autocommit(db))
+                sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 sqlite3 *sched_db_open(const char *path, char *err, size_t err_size)

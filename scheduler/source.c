@@ -215,7 +215,7 @@ static void asrun_flush_unwritten(struct scheduler *s)
                 ok = sched_asrun_record(s->db, &u->record) == 0;
         }
         if (!ok || sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-                sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+                sched_db_rollback(s->db);
                 return;
         }
         for (size_t i = 0; i < s->n_unwritten; i++)
@@ -488,7 +488,7 @@ static void complaint_aired(struct scheduler *s, int64_t id, int64_t at_ms)
         log_info("complaint %lld aired", (long long)id);
         goto out;
 rollback:
-        exec_sql(s->db, "ROLLBACK");
+        sched_db_rollback(s->db);
 fail:
         log_debug("complaint %lld not marked aired: %s", (long long)id,
                   sqlite3_errmsg(s->db));

@@ -760,9 +760,9 @@ static void test_week_plan_of_a_large_library(void **state)
         station_free(st);
 }
 
-/* A failure stays on record for its thread after a later successful call has
- * reset the connection's error, and is neither seen by nor lost to other
- * threads. */
+/* The first failure stays on record for its thread after a later successful
+ * call has reset the connection's error, and is neither seen by nor lost to
+ * other threads. */
 static void fail_a_constraint(sqlite3 *db)
 {
         assert_int_not_equal(
@@ -793,6 +793,10 @@ static void test_db_failure_survives_a_later_success(void **state)
         assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
         sqlite3_finalize(stmt);
         assert_int_equal(sqlite3_errcode(st->db), SQLITE_OK);
+        assert_int_equal(sched_db_last_failure(), SQLITE_CONSTRAINT_PRIMARYKEY);
+        /* what follows a failure is not its cause: the first one stays */
+        assert_int_not_equal(sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL),
+                             SQLITE_OK);
         assert_int_equal(sched_db_last_failure(), SQLITE_CONSTRAINT_PRIMARYKEY);
 
         sched_db_failure_clear();

@@ -314,7 +314,7 @@ db_error:
 out:
         sqlite3_finalize(stmt);
         if (in_transaction)
-                sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+                sched_db_rollback(r->db);
         sched_media_clear(&media);
 }
 
@@ -654,7 +654,7 @@ db_error:
 out:
         sqlite3_finalize(stmt);
         if (!changed)
-                sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+                sched_db_rollback(r->db);
         return changed;
 }
 
@@ -829,5 +829,5 @@ db_error:
 out:
         sqlite3_finalize(stmt);
         if (!done)
-                sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+                sched_db_rollback(r->db);
 }

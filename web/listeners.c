@@ -148,7 +148,7 @@ fail:
                  sqlite3_errmsg(log->db));
         sqlite3_finalize(stmt);
         if (began)
-                sqlite3_exec(log->db, "ROLLBACK", NULL, NULL, NULL);
+                sched_db_rollback(log->db);
         /* stored_at of the mounts that failed is unchanged: retried next poll */
         for (size_t m = 0; m < log->n_mounts; m++)
                 if (log->mounts[m].stored_at_ms == at_ms)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "scheduler/scheduler.h"
 #include "web/manage_private.h"
 
 const struct web_route web_manage_routes[] = {
@@ -479,8 +480,7 @@ int manage_commit(sqlite3 *db)
 
 void manage_rollback(sqlite3 *db)
 {
-        if (!sqlite3_get_autocommit(db))
-                sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        sched_db_rollback(db);
 }
 
 void manage_schedule_changed(struct web_request *r)
