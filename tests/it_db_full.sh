@@ -88,8 +88,10 @@ write_json() { # write_json METHOD PATH JSON
 }
 DUMP="SELECT (SELECT count(*) FROM shows) || '|' || (SELECT count(*) FROM show_dates) || '|' ||
 	(SELECT count(*) FROM campaigns) || '|' || ifnull((SELECT group_concat(category) FROM media_category), '') ||
-	'|' || (SELECT title FROM media WHERE id = ${PSA:-0})"
-dump0=$(sql "$DUMP")
+	'|' || ifnull((SELECT title FROM media WHERE id = ${PSA:-0}), '?')"
+dump0=$(sqlite3 "$DB" "$DUMP")
+check "the PSA is in the library (id ${PSA:-none}; before: '$dump0')" \
+	eval '[ -n "$PSA" ] && [ "${dump0##*|}" = "Nada Dua" ]'
 write_json POST /api/v1/shows '{"name":"Pagi Lebak","days":[1,2,3],"start":"06:00",
 	"duration":60,"content":"rotation","categories":["pop"],"dates":["2030-01-07","2030-01-08"]}'
 check "a show on a full disk is refused with 507 (HTTP $CODE: $(head -c 120 "$TMP/body"))" \
@@ -102,7 +104,7 @@ check "a campaign on a full disk is refused with 507 (HTTP $CODE: $(head -c 120 
 write_json PATCH "/api/v1/media/${PSA:-0}" '{"title":"Iklan Layanan","categories":["jalan","aman"]}'
 check "a media edit on a full disk is refused with 507 (HTTP $CODE: $(head -c 120 "$TMP/body"))" \
 	eval '[ "$CODE" = 507 ] && grep -q "full" "$TMP/body"'
-dump1=$(sql "$DUMP")
+dump1=$(sqlite3 "$DB" "$DUMP")
 check "and none of them stored a part ('$dump0' before, '$dump1' after)" [ "$dump0" = "$dump1" ]
 
 req POST /api/v1/session -H 'Content-Type: application/json' \

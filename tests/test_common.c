@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -210,6 +211,8 @@ static void *http_peer_serve(void *arg)
         int fd = accept(peer->listen_fd, NULL, NULL);
         if (fd < 0)
                 return NULL;
+        struct timeval limit = {.tv_sec = 5};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
         size_t len = 0;
         while (len < sizeof peer->request - 1 && !strstr(peer->request, "\r\n\r\n")) {
                 ssize_t got =
@@ -241,6 +244,10 @@ static bool http_peer_listen(struct http_peer *peer, bool ipv6)
                 return false;
         }
         peer->port = ntohs(ipv6 ? a6.sin6_port : a4.sin_port);
+        /* accept and recv give up after 5 s, so a client that never comes
+         * fails the test instead of hanging it */
+        struct timeval limit = {.tv_sec = 5};
+        setsockopt(peer->listen_fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
         return true;
 }
 

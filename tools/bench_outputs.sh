@@ -117,7 +117,7 @@ live_ratios=()
 batch_ratios=()
 paced_ratios=()
 for run in $(seq 1 "$RUNS"); do
-	rm -f "$TMP/siaran.db"*
+	rm -f "$TMP/siaran.db"* "$TMP"/cpu.*
 	"$SIARAN" run -c "$TMP/siaran.conf" >"$TMP/siaran.log" 2>&1 &
 	pid=$!
 	TEST_PIDS+=("$pid")
@@ -141,7 +141,11 @@ for run in $(seq 1 "$RUNS"); do
 		tee >(timed live-vorbis oggenc -Q -q 4 -o "$TMP/live.ogg" -) \
 			>(timed live-opus opusenc --quiet --bitrate 32 --downmix-mono - "$TMP/live.opus") |
 		timed live-mp3 lame --quiet -b 128 - "$TMP/live.mp3"
-	sleep 1 # the process substitutions finish after the pipeline
+	# The process substitutions may finish after the pipeline.
+	for _ in $(seq 1 100); do
+		[ -s "$TMP/cpu.live-vorbis" ] && [ -s "$TMP/cpu.live-opus" ] && break
+		sleep 0.1
+	done
 
 	timed vorbis oggenc -Q -q 4 -o "$TMP/s.ogg" "$TMP/music.wav"
 	timed opus opusenc --quiet --bitrate 32 --downmix-mono "$TMP/music.wav" "$TMP/s.opus"
