@@ -154,18 +154,25 @@ int item_kind_parse(const char *name, enum item_kind *kind);
 /* ---- Icecast's public status ------------------------------------------------ */
 
 struct json_t;
+struct addrinfo;
 /* GET http://host:port/status-json.xsl, the whole exchange (the name lookup
  * aside) bounded by timeout_ms.  Returns the parsed JSON (json_decref it) or
  * NULL. */
 struct json_t *icecast_status_fetch(const char *host, int port, int timeout_ms);
 /* The status's source on mount ("/radio.ogg"), borrowed; NULL when none. */
 struct json_t *icecast_status_source(struct json_t *status, const char *mount);
+/* host:port's addresses (getaddrinfo, not bounded in time), NULL when the
+ * lookup fails; free with icecast_addresses_free. */
+struct addrinfo *icecast_lookup(const char *host, int port);
+void icecast_addresses_free(struct addrinfo *addresses);
 /* Sets the title listeners of mount see (ICY metadata of MP3 streams) with
- * the source credentials; the whole exchange (the name lookup aside) bounded
- * by timeout_ms.  Returns 0, or -1 with a reason in err. */
-int icecast_update_title(const char *host, int port, const char *user,
-                         const char *password, const char *mount, const char *song,
-                         int timeout_ms, char *err, size_t err_size);
+ * the source credentials.  With addresses (from icecast_lookup) no name is
+ * looked up and the whole exchange is bounded by timeout_ms; with NULL, host
+ * is looked up first.  host goes in the Host header either way.  Returns 0,
+ * or -1 with a reason in err. */
+int icecast_update_title(const char *host, int port, const struct addrinfo *addresses,
+                         const char *user, const char *password, const char *mount,
+                         const char *song, int timeout_ms, char *err, size_t err_size);
 
 /* ---- small helpers --------------------------------------------------------- */
 

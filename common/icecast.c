@@ -51,20 +51,39 @@ static bool arm_deadline(int fd, int64_t deadline_ms)
         return true;
 }
 
-/* Connects by deadline_ms to the first of host's addresses that answers
- * ("localhost" may give ::1 first while the server listens on 127.0.0.1 only).
- * The name lookup itself is not bounded: servers are normally given as
- * addresses or local names. */
-static int connect_by(const char *host, int port, int64_t deadline_ms)
+struct addrinfo *icecast_lookup(const char *host, int port)
 {
         struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
         struct addrinfo *res = NULL;
         char service[16];
         snprintf(service, sizeof service, "%d", port);
-        if (getaddrinfo(host, service, &hints, &res) != 0 || !res)
-                return -1;
+        if (getaddrinfo(host, service, &hints, &res) != 0)
+                return NULL;
+        return res;
+}
+
+void icecast_addresses_free(struct addrinfo *addresses)
+{
+        if (addresses)
+                freeaddrinfo(addresses);
+}
+
+/* Connects by deadline_ms to the first of the addresses that answers
+ * ("localhost" may give ::1 first while the server listens on 127.0.0.1
+ * only); with no addresses given, host is looked up first, and that lookup
+ * itself is not bounded. */
+static int connect_by(const char *host, int port, const struct addrinfo *addresses,
+                      int64_t deadline_ms)
+{
+        struct addrinfo *looked_up = NULL;
+        if (!addresses) {
+                looked_up = icecast_lookup(host, port);
+                if (!looked_up)
+                        return -1;
+                addresses = looked_up;
+        }
         int fd = -1;
-        for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+        for (const struct addrinfo *ai = addresses; ai && fd < 0; ai = ai->ai_next) {
                 fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
                 /* On Linux SO_SNDTIMEO bounds connect() too. */
                 if (fd >= 0 && (!arm_deadline(fd, deadline_ms) ||
@@ -73,7 +92,7 @@ static int connect_by(const char *host, int port, int64_t deadline_ms)
                         fd = -1;
                 }
         }
-        freeaddrinfo(res);
+        icecast_addresses_free(looked_up);
         return fd;
 }
 
@@ -127,13 +146,14 @@ static char *read_all(int fd, size_t *len_out, int64_t deadline_ms)
         return buf;
 }
 
-/* Connects and sends "GET target" with the usual headers (and extra, a header
- * line or ""), by deadline_ms.  Returns the socket, -1 when the connection
+/* Connects (to addresses, or to host looked up now when NULL) and sends
+ * "GET target" with the usual headers (and extra, a header line or ""), by
+ * deadline_ms.  Returns the socket, -1 when the connection
  * failed, -2 when the request could not be sent. */
-static int send_get(const char *host, int port, const char *target, const char *extra,
-                    int64_t deadline_ms)
+static int send_get(const char *host, int port, const struct addrinfo *addresses,
+                    const char *target, const char *extra, int64_t deadline_ms)
 {
-        int fd = connect_by(host, port, deadline_ms);
+        int fd = connect_by(host, port, addresses, deadline_ms);
         if (fd < 0)
                 return -1;
         /* An IPv6 literal is bracketed in Host, as in a URL (RFC 7230 5.4). */
@@ -156,7 +176,7 @@ static int send_get(const char *host, int port, const char *target, const char *
 json_t *icecast_status_fetch(const char *host, int port, int timeout_ms)
 {
         int64_t deadline = now_ms() + timeout_ms;
-        int fd = send_get(host, port, "/status-json.xsl", "", deadline);
+        int fd = send_get(host, port, NULL, "/status-json.xsl", "", deadline);
         if (fd < 0)
                 return NULL;
         json_t *json = NULL;
@@ -263,9 +283,9 @@ static int read_status_code(int fd, int64_t deadline_ms)
         return code;
 }
 
-int icecast_update_title(const char *host, int port, const char *user,
-                         const char *password, const char *mount, const char *song,
-                         int timeout_ms, char *err, size_t err_size)
+int icecast_update_title(const char *host, int port, const struct addrinfo *addresses,
+                         const char *user, const char *password, const char *mount,
+                         const char *song, int timeout_ms, char *err, size_t err_size)
 {
         int64_t deadline = now_ms() + timeout_ms;
         char *q_mount = url_encode(mount, true);
@@ -274,7 +294,7 @@ int icecast_update_title(const char *host, int port, const char *user,
             xasprintf("/admin/metadata?mount=%s&mode=updinfo&song=%s&charset=UTF-8",
                       q_mount, q_song);
         char *header = basic_auth_header(user, password);
-        int fd = send_get(host, port, target, header, deadline);
+        int fd = send_get(host, port, addresses, target, header, deadline);
         sodium_memzero(header, strlen(header));
         free(header);
         free(target);

@@ -19,6 +19,7 @@
 #define LOG_MODULE "output"
 
 #include <errno.h>
+#include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -64,6 +65,11 @@ struct shout_sink {
         char *where; /* "host:port/mount", for log lines */
         bool ogg;
         shout_t *shout; /* used by the sink thread only, after creation */
+        /* The server's addresses, looked up when connecting, so that a title
+         * update never waits on a name lookup (a resolver that stopped
+         * answering would hold this thread, and the stream, for seconds).
+         * Sink thread only; NULL for Ogg outputs or when the lookup failed. */
+        struct addrinfo *title_addresses;
 
         pthread_t thread;
         pthread_mutex_t lock;
@@ -315,6 +321,16 @@ static bool try_connect(struct shout_sink *s)
                 s->song = xstrdup(s->last_song);
         pthread_mutex_unlock(&s->lock);
         log_info("output %s: connected to %s", s->name, s->where);
+        if (!s->ogg) {
+                /* libshout has just looked the same name up, so this is quick;
+                 * should it fail now, the addresses of before are kept. */
+                struct addrinfo *fresh =
+                    icecast_lookup(shout_get_host(s->shout), shout_get_port(s->shout));
+                if (fresh) {
+                        icecast_addresses_free(s->title_addresses);
+                        s->title_addresses = fresh;
+                }
+        }
         return true;
 }
 
@@ -336,8 +352,9 @@ static void send_song(struct shout_sink *s, const char *song)
 {
         char why[128];
         if (icecast_update_title(shout_get_host(s->shout), shout_get_port(s->shout),
-                                 shout_get_user(s->shout), shout_get_password(s->shout),
-                                 s->mount, song, TITLE_TIMEOUT_MS, why, sizeof why) < 0)
+                                 s->title_addresses, shout_get_user(s->shout),
+                                 shout_get_password(s->shout), s->mount, song,
+                                 TITLE_TIMEOUT_MS, why, sizeof why) < 0)
                 log_warn("output %s: cannot update the title on %s: %s", s->name,
                          s->where, why);
 }
@@ -498,6 +515,7 @@ static void destroy(struct shout_sink *s)
 {
         if (s->shout)
                 shout_free(s->shout);
+        icecast_addresses_free(s->title_addresses);
         pthread_mutex_destroy(&s->lock);
         pthread_cond_destroy(&s->wake);
         free(s->queue);

@@ -256,8 +256,9 @@ static int update_title_against(struct http_peer *peer, const char *host, char *
 {
         pthread_t thread;
         assert_int_equal(pthread_create(&thread, NULL, http_peer_serve, peer), 0);
-        int rc = icecast_update_title(host, peer->port, "source", "hackme", "/radio.mp3",
-                                      "Lagu & Berita: 100%", 2000, err, err_size);
+        int rc =
+            icecast_update_title(host, peer->port, NULL, "source", "hackme", "/radio.mp3",
+                                 "Lagu & Berita: 100%", 2000, err, err_size);
         pthread_join(thread, NULL);
         close(peer->listen_fd);
         return rc;
