@@ -17,17 +17,8 @@ if ! mount_tmpfs "$DBDIR" 4m; then
 	exit 0
 fi
 
-PORT=$(free_port)
-PASS="df$RANDOM$RANDOM"
-if ! start_icecast "$TMP/ice" "$PORT" "$PASS"; then
-	not_ok "icecast2 starts on port $PORT"
-	exit 1
-fi
 # Short items, so that as-run rows are due while the disk is full.
-tone "$TMP/a.ogg" 3 440 "Nada Satu" "Uji" -c:a libvorbis
-tone "$TMP/b.ogg" 3 660 "Nada Dua" "Uji" -c:a libvorbis
-printf '%s\n%s\n' "$TMP/a.ogg" "$TMP/b.ogg" >"$TMP/fb.m3u"
-write_conf "$TMP" "$PORT" "$PASS" fb.m3u
+short_items_station || exit 1
 sed -i "s|^database = .*|database = $DBDIR/siaran.db|" "$TMP/siaran.conf"
 CONF=$TMP/siaran.conf
 DB=$DBDIR/siaran.db

@@ -17,16 +17,7 @@ if [ "$(id -u)" != 0 ] || ! unshare -m true 2>/dev/null; then
 	exit 0
 fi
 
-PORT=$(free_port)
-PASS="dns$RANDOM$RANDOM"
-if ! start_icecast "$TMP/ice" "$PORT" "$PASS"; then
-	not_ok "icecast2 starts on port $PORT"
-	exit 1
-fi
-tone "$TMP/a.ogg" 3 440 "Nada Satu" "Uji" -c:a libvorbis
-tone "$TMP/b.ogg" 3 660 "Nada Dua" "Uji" -c:a libvorbis
-printf '%s\n%s\n' "$TMP/a.ogg" "$TMP/b.ogg" >"$TMP/fb.m3u"
-write_conf "$TMP" "$PORT" "$PASS" fb.m3u
+short_items_station || exit 1
 cat >>"$TMP/siaran.conf" <<CONF
 
 [output.legacy]
@@ -45,10 +36,19 @@ python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind((sys.argv[1], 53))
+print("bound", flush=True)
 while True:
     s.recvfrom(4096)
-' "$DNS_IP" &
+' "$DNS_IP" >"$TMP/dns.ready" &
 TEST_PIDS+=("$!")
+for _ in $(seq 1 50); do
+	[ -s "$TMP/dns.ready" ] && break
+	sleep 0.1
+done
+if [ ! -s "$TMP/dns.ready" ]; then
+	not_ok "a silent nameserver listens on $DNS_IP:53"
+	exit 1
+fi
 printf '127.0.0.1 localhost\n127.0.0.1 icecast.test\n' >"$TMP/hosts"
 printf 'nameserver %s\noptions timeout:2 attempts:2\n' "$DNS_IP" >"$TMP/resolv.conf"
 # in_namespace COMMAND...: becomes COMMAND (same pid: call it in a subshell),

@@ -111,6 +111,23 @@ listen = 127.0.0.1:$WEB_PORT
 CONF
 }
 
+# short_items_station: icecast2 on a free port (PORT, PASS) and
+# $TMP/siaran.conf whose fallback alternates two 3 s tones, "Nada Satu" and
+# "Nada Dua" (so item boundaries and title changes come often).  Reports
+# not_ok and fails when icecast2 does not start.
+short_items_station() {
+	PORT=$(free_port)
+	PASS="si$RANDOM$RANDOM"
+	if ! start_icecast "$TMP/ice" "$PORT" "$PASS"; then
+		not_ok "icecast2 starts on port $PORT"
+		return 1
+	fi
+	tone "$TMP/a.ogg" 3 440 "Nada Satu" "Uji" -c:a libvorbis
+	tone "$TMP/b.ogg" 3 660 "Nada Dua" "Uji" -c:a libvorbis
+	printf '%s\n%s\n' "$TMP/a.ogg" "$TMP/b.ogg" >"$TMP/fb.m3u"
+	write_conf "$TMP" "$PORT" "$PASS" fb.m3u
+}
+
 # frames of an audio file, decoded by ffmpeg to 44.1 kHz stereo
 frames_44k() {
 	ffmpeg -nostdin -loglevel error -i "$1" -f s16le -ac 2 -ar 44100 - | wc -c |
