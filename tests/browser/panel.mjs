@@ -147,7 +147,14 @@ try {
   let airNextAt = 0, remaining = 0, apiOnAir = null;
   const nowPlaying = async () => (await fetch(BASE + '/api/v1/nowplaying')).json();
   await step('air-next through its button queues it first', async () => {
-    const before = await nowPlaying();
+    // Pressed in the last instant of an item, air-next reaches the server
+    // after the next item has begun, and rightly airs after that one: wait
+    // for an item with 2 s or more to go, so the expected wait is known.
+    let before = await nowPlaying();
+    for (let i = 0; i < 40 && before.now.duration - before.now.elapsed < 2; i++) {
+      await sleep(250);
+      before = await nowPlaying();
+    }
     await row().getByRole('button', { name: 'Siarkan berikutnya' }).click();
     airNextAt = Date.now();
     remaining = before.now.duration - before.now.elapsed;
