@@ -34,7 +34,7 @@ sqlite3 *sched_db_open(const char *path, char *err, size_t err_size);
  * disk from a broken constraint.  SQLite logs a statement that aborts (a full
  * disk in mid-write, a constraint); a failed COMMIT or SQLITE_BUSY is not
  * logged, but stays in sqlite3_errcode until the next call. */
-int sched_db_last_failure(void);
+int sched_db_first_failure(void);
 void sched_db_failure_clear(void);
 
 /* Rolls back the open transaction, if any: after a failed COMMIT, or a full

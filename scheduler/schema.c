@@ -223,7 +223,7 @@ static int migrate(sqlite3 *db, char *err, size_t err_size)
         return 0;
 }
 
-static __thread int last_failure;
+static __thread int first_failure;
 
 /* SQLite's error log: called on the thread whose call failed, before the
  * failure is returned.  Notices, warnings and schema changes (retried
@@ -235,8 +235,8 @@ static void record_failure(void *unused, int code, const char *message)
         (void)message;
         int primary = code & 0xff;
         if (primary != SQLITE_NOTICE && primary != SQLITE_WARNING &&
-            primary != SQLITE_SCHEMA && last_failure == 0)
-                last_failure = code;
+            primary != SQLITE_SCHEMA && first_failure == 0)
+                first_failure = code;
 }
 
 static void install_failure_log(void)
@@ -247,14 +247,14 @@ static void install_failure_log(void)
                 log_debug("SQLite error log not installed");
 }
 
-int sched_db_last_failure(void)
+int sched_db_first_failure(void)
 {
-        return last_failure;
+        return first_failure;
 }
 
 void sched_db_failure_clear(void)
 {
-        last_failure = 0;
+        first_failure = 0;
 }
 
 void sched_db_rollback(sqlite3 *db)

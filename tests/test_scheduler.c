@@ -774,7 +774,7 @@ static void *failure_on_other_thread(void *db)
 {
         sched_db_failure_clear();
         fail_a_constraint(db);
-        return (void *)(intptr_t)sched_db_last_failure();
+        return (void *)(intptr_t)sched_db_first_failure();
 }
 
 static void test_db_failure_survives_a_later_success(void **state)
@@ -784,7 +784,7 @@ static void test_db_failure_survives_a_later_success(void **state)
         exec(st, "CREATE TABLE t (id INTEGER PRIMARY KEY)");
         exec(st, "INSERT INTO t (id) VALUES (1)");
         sched_db_failure_clear();
-        assert_int_equal(sched_db_last_failure(), 0);
+        assert_int_equal(sched_db_first_failure(), 0);
 
         fail_a_constraint(st->db);
         sqlite3_stmt *stmt = NULL;
@@ -793,11 +793,11 @@ static void test_db_failure_survives_a_later_success(void **state)
         assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
         sqlite3_finalize(stmt);
         assert_int_equal(sqlite3_errcode(st->db), SQLITE_OK);
-        assert_int_equal(sched_db_last_failure(), SQLITE_CONSTRAINT_PRIMARYKEY);
+        assert_int_equal(sched_db_first_failure(), SQLITE_CONSTRAINT_PRIMARYKEY);
         /* what follows a failure is not its cause: the first one stays */
         assert_int_not_equal(sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL),
                              SQLITE_OK);
-        assert_int_equal(sched_db_last_failure(), SQLITE_CONSTRAINT_PRIMARYKEY);
+        assert_int_equal(sched_db_first_failure(), SQLITE_CONSTRAINT_PRIMARYKEY);
 
         sched_db_failure_clear();
         pthread_t other;
@@ -806,7 +806,7 @@ static void test_db_failure_survives_a_later_success(void **state)
                          0);
         pthread_join(other, &seen);
         assert_int_equal((int)(intptr_t)seen, SQLITE_CONSTRAINT_PRIMARYKEY);
-        assert_int_equal(sched_db_last_failure(), 0);
+        assert_int_equal(sched_db_first_failure(), 0);
         station_free(st);
 }
 

@@ -228,7 +228,7 @@ void web_respond_db_error(struct web_request *r)
         /* Finalizing a statement that had succeeded clears the connection's
          * error; the failure is still on record for this thread. */
         if (code == SQLITE_OK) {
-                int failure = sched_db_last_failure();
+                int failure = sched_db_first_failure();
                 code = failure & 0xff;
                 message = failure ? sqlite3_errstr(failure)
                                   : "the change could not be completed";
