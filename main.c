@@ -53,8 +53,12 @@ static const struct {
     {"asrun", "siaran asrun -c FILE --from \"...\" --to \"...\" [--csv] [--campaign ID]",
      "Prints what actually aired in the window; with --campaign, the PSA campaign\n"
      "report: how many times each of its items aired, and when."},
-    {"user", "siaran user add -c FILE NAME --role admin|operator|staff",
-     "Creates a panel account; reads the password from the first line of stdin."},
+    {"user",
+     "siaran user add -c FILE NAME --role admin|operator|staff\n"
+     "  siaran user passwd|disable|enable -c FILE NAME",
+     "add creates a panel account and passwd sets a new password, each read from\n"
+     "the first line of stdin; disable stops an account from logging in, enable\n"
+     "lets it again.  passwd and disable end the account's sessions."},
 };
 
 static void print_usage(FILE *out)
@@ -249,6 +253,7 @@ static int command_run(const struct options *o)
         struct config *config = load_config(o);
         if (!config)
                 return EXIT_USAGE;
+        config_warn_if_readable(config);
         int rc = EXIT_RUNTIME;
         char err[512];
         struct outputs out = {0};
@@ -608,23 +613,65 @@ static int command_asrun(const struct options *o)
 /* ---- user ----------------------------------------------------------------------------
  */
 
+/* Reads the password from the first line of stdin into buf.  Returns 0 or -1. */
+static int read_password(const char *what, char *buf, size_t size)
+{
+        if (!fgets(buf, (int)size, stdin)) {
+                fprintf(stderr, "siaran: %s: no password on stdin\n", what);
+                return -1;
+        }
+        buf[strcspn(buf, "\r\n")] = '\0';
+        return 0;
+}
+
+/* siaran user passwd|disable|enable -c FILE NAME */
+static int command_user_change(const struct options *o, struct config *config)
+{
+        const char *action = o->args[0];
+        char password[1024] = "", err[512], what[32];
+        bool passwd = strcmp(action, "passwd") == 0;
+        snprintf(what, sizeof what, "user %s", action);
+        if (passwd && read_password(what, password, sizeof password) < 0)
+                return EXIT_USAGE;
+        int disabled = passwd ? -1 : strcmp(action, "disable") == 0;
+        int rc = web_user_set(config, o->args[1], disabled, passwd ? password : NULL, err,
+                              sizeof err);
+        explicit_bzero(password, sizeof password);
+        if (rc < 0) {
+                fprintf(stderr, "siaran: %s: %s\n", what, err);
+                return rc == -2 ? EXIT_USAGE : EXIT_RUNTIME;
+        }
+        printf("user %s %s\n", o->args[1],
+               passwd     ? "has a new password"
+               : disabled ? "disabled"
+                          : "enabled");
+        return 0;
+}
+
 static int command_user(const struct options *o)
 {
-        if (o->n_args != 2 || strcmp(o->args[0], "add") != 0)
-                return usage_error("%s",
-                                   "usage: siaran user add -c FILE NAME --role ROLE");
-        if (!o->role)
+        static const char usage[] = "usage: siaran user add -c FILE NAME --role ROLE | "
+                                    "siaran user passwd|disable|enable -c FILE NAME";
+        bool change = o->n_args == 2 && (strcmp(o->args[0], "passwd") == 0 ||
+                                         strcmp(o->args[0], "disable") == 0 ||
+                                         strcmp(o->args[0], "enable") == 0);
+        if (!change && (o->n_args != 2 || strcmp(o->args[0], "add") != 0))
+                return usage_error("%s", usage);
+        if (!change && !o->role)
                 return usage_error("%s needs --role admin|operator|staff", "user add");
         struct config *config = load_config(o);
         if (!config)
                 return EXIT_USAGE;
+        if (change) {
+                int rc = command_user_change(o, config);
+                config_free(config);
+                return rc;
+        }
         char password[1024];
-        if (!fgets(password, sizeof password, stdin)) {
-                fprintf(stderr, "siaran: user add: no password on stdin\n");
+        if (read_password("user add", password, sizeof password) < 0) {
                 config_free(config);
                 return EXIT_USAGE;
         }
-        password[strcspn(password, "\r\n")] = '\0';
         char err[512];
         int rc = web_user_add(config, o->args[1], o->role, password, err, sizeof err);
         explicit_bzero(password, sizeof password);
@@ -661,6 +708,9 @@ int main(int argc, char **argv)
         if (strcmp(cmd, "run") == 0)
                 pthread_sigmask(SIG_BLOCK, &set, NULL);
         signal(SIGPIPE, SIG_IGN);
+        /* the database (callers' names, password hashes), its WAL and the
+         * media store (callers' voices) are for the station's user and group */
+        umask(027);
 
         struct options o = {.command = cmd};
         int rc = parse_options(argc, argv, &o);

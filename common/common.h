@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define SIARAN_VERSION "0.1.0"
 
@@ -45,6 +46,22 @@ void log_message(enum log_level level, const char *module, const char *fmt, ...)
 #define log_warn(...) log_at(LOG_WARN, __VA_ARGS__)
 #define log_info(...) log_at(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) log_at(LOG_DEBUG, __VA_ARGS__)
+
+/* ---- text that leaves the program: log lines, CSV cells (common/text.c) ---- */
+
+/* Copies src into dst (always terminated, cut at size) with every control
+ * character written as an escape (\n, \r, \t, \xNN), so a value can never
+ * start a line of its own or hide what follows.  Returns dst. */
+char *text_escape_control(const char *src, char *dst, size_t size);
+
+/* Writes one CSV cell (no separator): quoted when it holds a comma, a quote or
+ * a line break, and prefixed with ' when it starts with = + - @, a tab or a
+ * CR, so a spreadsheet never takes it for a formula. */
+void csv_write_cell(FILE *out, const char *value);
+
+/* True when address (numeric IPv4 or IPv6) is one of the addresses in list
+ * (separated by commas or spaces; may be NULL).  Any thread. */
+bool address_in_list(const char *address, const char *list);
 
 /* ---- time ---------------------------------------------------------------- */
 
@@ -124,12 +141,17 @@ struct config {
         int64_t upload_limit; /* bytes */
         int session_hours;
         char *public_stream_url; /* what the listener page plays; default derived */
+        char *trusted_proxies;   /* addresses whose X-Forwarded-For is believed */
+        bool secure_cookies;     /* the session cookie carries Secure */
 };
 
 /* Reads and checks path.  On error returns NULL and writes a one-line reason of
  * the form "FILE:LINE: message" (or "FILE: message") into err. */
 struct config *config_load(const char *path, char *err, size_t err_size);
 void config_free(struct config *config);
+/* Logs a warning when the config file can be read by any user (it holds the
+ * Icecast passwords). */
+void config_warn_if_readable(const struct config *config);
 /* Resolves a path relative to the config's folder; result owned by caller. */
 char *config_resolve_path(const struct config *config, const char *path);
 

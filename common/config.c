@@ -1,6 +1,7 @@
 /* The station configuration: an INI file read with inih and checked against
  * a table of known keys (name, type, limits, default).  Unknown keys and bad
  * values are errors reported as FILE:LINE: reason. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/common.h"
 
@@ -46,6 +48,8 @@ static const struct key_spec keys[] = {
     {"web", "upload_limit", KEY_MEGABYTES, C(upload_limit), 1, 4096, NULL},
     {"web", "session_hours", KEY_INT, C(session_hours), 1, 24 * 30, NULL},
     {"web", "stream_url", KEY_STRING, C(public_stream_url), 0, 0, NULL},
+    {"web", "trusted_proxies", KEY_STRING, C(trusted_proxies), 0, 0, NULL},
+    {"web", "secure_cookies", KEY_BOOL, C(secure_cookies), 0, 0, NULL},
     {"output", "server", KEY_STRING, O(server), 0, 0, NULL},
     {"output", "port", KEY_INT, O(port), 1, 65535, NULL},
     {"output", "user", KEY_STRING, O(user), 0, 0, NULL},
@@ -79,6 +83,27 @@ static bool value_allowed(const char *allowed, const char *value)
                 p += n + (bar ? 1 : 0);
         }
         return false;
+}
+
+/* A list of numeric IPv4/IPv6 addresses separated by commas or spaces. */
+static bool address_list_valid(const char *list, char *reason, size_t size)
+{
+        char word[INET6_ADDRSTRLEN + 1];
+        for (const char *p = list; *p;) {
+                size_t n = strcspn(p, ", \t");
+                if (n > 0) {
+                        snprintf(word, sizeof word, "%.*s", (int)n, p);
+                        if (n >= sizeof word || !address_in_list(word, word)) {
+                                snprintf(reason, size,
+                                         "trusted_proxies: '%.*s' is not an IP address",
+                                         (int)(n > 64 ? 64 : n), p);
+                                return false;
+                        }
+                }
+                p += n;
+                p += strspn(p, ", \t");
+        }
+        return true;
 }
 
 static struct output_config *find_or_add_output(struct parse_state *st, const char *name)
@@ -121,6 +146,9 @@ static int store_value(struct parse_state *st, const struct key_spec *k, void *b
                                  value);
                         return -1;
                 }
+                if (k->offset == C(trusted_proxies) && base == st->config &&
+                    !address_list_valid(value, st->reason, sizeof st->reason))
+                        return -1;
                 /* fall through */
         case KEY_PATH: {
                 char **s = field;
@@ -314,6 +342,16 @@ fail:
         return NULL;
 }
 
+void config_warn_if_readable(const struct config *config)
+{
+        struct stat st;
+        if (stat(config->path, &st) == 0 && (st.st_mode & S_IROTH))
+                log_message(LOG_WARN, "config",
+                            "%s is readable by every user of this machine, and it holds "
+                            "the Icecast password: chmod o-rwx %s",
+                            config->path, config->path);
+}
+
 char *config_resolve_path(const struct config *config, const char *path)
 {
         if (path[0] == '/')
@@ -349,5 +387,6 @@ void config_free(struct config *c)
         free(c->fallback_playlist);
         free(c->web_listen);
         free(c->public_stream_url);
+        free(c->trusted_proxies);
         free(c);
 }

@@ -94,10 +94,19 @@ int64_t time_local_midnight(int64_t ms)
         return time_from_local(y, m, d, 0, 0, 0);
 }
 
+static int days_in_month(int y, int mo)
+{
+        static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        return mo == 2 && leap ? 29 : days[mo - 1];
+}
+
+/* A real calendar day and clock time: 2026-02-31 must not slide into March. */
 static bool valid_fields(int y, int mo, int d, int h, int mi, int s)
 {
-        return y >= 1970 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 &&
-               h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 && s <= 60;
+        return y >= 1970 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 &&
+               d <= days_in_month(y, mo) && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 &&
+               s >= 0 && s <= 60;
 }
 
 int time_parse_local(const char *text, int64_t *out_ms)

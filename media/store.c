@@ -130,8 +130,9 @@ char *media_store_add(const char *store_dir, const char *src, char *err, size_t 
                 tmp_path = NULL;
                 goto out;
         }
-        /* mkstemp makes 0600; the store is read by whoever runs the station */
-        fchmod(out, 0644);
+        /* mkstemp makes 0600; the station's group may read the store (a
+         * backup, a player), nobody else: it holds callers' voices */
+        fchmod(out, 0640);
 
         crypto_hash_sha256_init(&hash);
         for (;;) {

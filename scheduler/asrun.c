@@ -9,23 +9,11 @@
 
 #define TIME_TEXT_SIZE 40
 
-/* RFC 4180: a field with a comma, a quote or a line break goes in quotes,
- * with its quotes doubled. */
+/* RFC 4180 quoting, and no cell a spreadsheet would run as a formula
+ * (common/text.c). */
 static void csv_field(FILE *out, const char *text)
 {
-        if (!text)
-                text = "";
-        if (!strpbrk(text, ",\"\r\n")) {
-                fputs(text, out);
-                return;
-        }
-        fputc('"', out);
-        for (const char *c = text; *c; c++) {
-                if (*c == '"')
-                        fputc('"', out);
-                fputc(*c, out);
-        }
-        fputc('"', out);
+        csv_write_cell(out, text);
 }
 
 /* Station-zone time, or "" for a missing one (0: no planned start). */
@@ -191,6 +179,12 @@ static const char *column_text(sqlite3_stmt *stmt, int column)
 
 int sched_asrun_export(sqlite3 *db, int64_t from_ms, int64_t to_ms, bool csv, FILE *out)
 {
+        return sched_asrun_export_sources(db, from_ms, to_ms, csv, true, out);
+}
+
+int sched_asrun_export_sources(sqlite3 *db, int64_t from_ms, int64_t to_ms, bool csv,
+                               bool sources, FILE *out)
+{
         sqlite3_stmt *stmt = NULL;
         int rows = 0;
         int step;
@@ -215,7 +209,7 @@ int sched_asrun_export(sqlite3 *db, int64_t from_ms, int64_t to_ms, bool csv, FI
                     .title = column_text(stmt, 3),
                     .artist = column_text(stmt, 4),
                     .kind = column_text(stmt, 5),
-                    .source = column_text(stmt, 6),
+                    .source = sources ? column_text(stmt, 6) : "",
                     .reason = column_text(stmt, 7),
                 };
                 if (csv)

@@ -127,6 +127,9 @@ static int load_categories(sqlite3 *db, struct catalog *cat)
         if (sqlite3_prepare_v2(db,
                                "SELECT c.category, c.media_id FROM media_category c"
                                " JOIN media m ON m.id = c.media_id WHERE m.deleted = 0"
+                               /* rotations draw from categories: a complaint
+                                * recording airs only in Suara Warga */
+                               " AND m.kind != 'complaint'"
                                " ORDER BY c.category, c.media_id",
                                -1, &stmt, NULL) != SQLITE_OK)
                 goto out;

@@ -373,8 +373,11 @@ int sched_media_import(sqlite3 *db, const struct config *config, const char *src
                 }
         }
         /* categories given again for known content are added: an operator who
-         * re-imports a folder with a new category expects the tracks to carry it */
-        if (add_categories(db, row.id, categories, err, err_size) < 0)
+         * re-imports a folder with a new category expects the tracks to carry it.
+         * Content already stored as another kind is someone else's item (a
+         * complaint recording, a PSA): an import never changes it. */
+        bool same_item = !found_existing || (row.kind == kind && kind != ITEM_COMPLAINT);
+        if (same_item && add_categories(db, row.id, categories, err, err_size) < 0)
                 goto out;
         if (exec_simple(db, "COMMIT", err, err_size) < 0)
                 goto out;

@@ -66,7 +66,9 @@ void sched_media_clear(struct sched_media *media);
 /* Imports the audio file at src: analyses it at the station rate
  * (media_analyze), copies it into config->media_dir under a content-derived
  * name (media_store_add) and inserts its row in one transaction, or finds the
- * existing row with the same content (then *existed is true; may be NULL).
+ * existing row with the same content (then *existed is true; may be NULL;
+ * the row's kind may differ from kind, and it is left as it is unless it is of
+ * kind, not a complaint, and gets new categories).
  * original_name is kept for display only (may be NULL).  categories is a
  * comma-separated list (may be NULL).  Fills out (may be NULL).  Returns 0;
  * -1 when src is not usable audio (or shorter than 50 ms), or -2 when storing it failed
@@ -89,6 +91,10 @@ int sched_asrun_record(sqlite3 *db, const struct playout_asrun *record);
  * (header: scheduled,start,end,duration,title,artist,kind,source,reason) or as
  * aligned text lines.  Times in the station zone.  Returns rows or -1. */
 int sched_asrun_export(sqlite3 *db, int64_t from_ms, int64_t to_ms, bool csv, FILE *out);
+/* The same; without sources the source column (the stored file's path on the
+ * server) is left empty. */
+int sched_asrun_export_sources(sqlite3 *db, int64_t from_ms, int64_t to_ms, bool csv,
+                               bool sources, FILE *out);
 
 /* Writes one as-run CSV line for a record (render's --asrun file); writes the
  * header first when header is true. */

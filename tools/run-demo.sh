@@ -141,7 +141,7 @@ make_icecast_config() {
   </security>
 </icecast>
 XML
-	chmod 644 "$RUN/icecast.xml"
+	chmod 640 "$RUN/icecast.xml" # it holds the source and admin passwords
 	say "wrote run/icecast.xml"
 }
 

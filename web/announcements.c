@@ -119,6 +119,7 @@ void web_handle_announcement_create(struct web_request *r)
         char *tts_path = NULL;
         char *title = NULL;
         struct sched_media media = {0};
+        bool existed = false;
         sqlite3_stmt *stmt = NULL;
         const char *text, *mode, *at;
         int64_t air_at = 0;
@@ -177,13 +178,22 @@ void web_handle_announcement_create(struct web_request *r)
                 source = tts_path;
         }
         int rc = sched_media_import(r->db, r->web->ctx.config, source, ITEM_ANNOUNCEMENT,
-                                    NULL, NULL, NULL, &media, err, sizeof err);
+                                    NULL, NULL, &existed, &media, err, sizeof err);
         if (rc < 0) {
                 /* speech we made ourselves that fails to import is our fault */
                 web_respond_import_error(r, r->body_json ? -2 : rc, err);
                 goto out;
         }
-        if (text && *text) {
+        if (existed && media.kind != ITEM_ANNOUNCEMENT) {
+                /* an upload never changes another item's title or kind */
+                web_respond_error(r, 409,
+                                  "this recording is already stored as another "
+                                  "item; upload a recording of its own");
+                goto out;
+        }
+        if (existed) {
+                title = NULL; /* the same announcement again: it keeps its title */
+        } else if (text && *text) {
                 /* the first words are its title in the rundown and on the stream */
                 title = xasprintf("Pengumuman: %.60s", text);
                 for (char *p = title; *p; p++)
@@ -192,9 +202,10 @@ void web_handle_announcement_create(struct web_request *r)
         } else {
                 title = xstrdup("Pengumuman");
         }
-        if (sqlite3_prepare_v2(r->db,
-                               "UPDATE media SET title = ?1, artist = '' WHERE id = ?2",
-                               -1, &stmt, NULL) == SQLITE_OK) {
+        if (title && sqlite3_prepare_v2(r->db,
+                                        "UPDATE media SET title = ?1, artist = '' "
+                                        "WHERE id = ?2",
+                                        -1, &stmt, NULL) == SQLITE_OK) {
                 sqlite3_bind_text(stmt, 1, title, -1, SQLITE_STATIC);
                 sqlite3_bind_int64(stmt, 2, media.id);
                 sqlite3_step(stmt);

@@ -4,13 +4,20 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "scheduler/scheduler.h"
 #include "web/web_private.h"
 
 #define COOKIE_NAME "siaran_session"
-#define THROTTLE_WINDOW 300 /* seconds */
-#define THROTTLE_FAILURES 5 /* allowed within the window; the next is refused */
+/* Per client (the real one, behind a trusted proxy): failures allowed within
+ * the window; the next attempt waits until the window has passed. */
+#define CLIENT_WINDOW 300 /* seconds */
+#define CLIENT_FAILURES 5
+/* Per account: failures (in the same window) before each attempt waits 1 s,
+ * then 2, 4, ... at most ACCOUNT_DELAY_MAX seconds after the latest one. */
+#define ACCOUNT_FREE_FAILURES 5
+#define ACCOUNT_DELAY_MAX 30
 
 static void to_hex(const unsigned char *bytes, size_t n, char *hex)
 {
@@ -98,6 +105,129 @@ out:
         return rc;
 }
 
+/* Ends the user's sessions, all but the one whose token hash is keep (may be
+ * NULL).  Returns how many, or -1. */
+static int end_sessions(sqlite3 *db, int64_t user_id, const char *keep)
+{
+        sqlite3_stmt *stmt = NULL;
+        int n = -1;
+        if (sqlite3_prepare_v2(db,
+                               "DELETE FROM sessions WHERE user_id = ?1 AND "
+                               "token_hash != coalesce(?2, '')",
+                               -1, &stmt, NULL) != SQLITE_OK)
+                goto out;
+        sqlite3_bind_int64(stmt, 1, user_id);
+        if (keep)
+                sqlite3_bind_text(stmt, 2, keep, -1, SQLITE_STATIC);
+        if (sqlite3_step(stmt) == SQLITE_DONE)
+                n = sqlite3_changes(db);
+out:
+        sqlite3_finalize(stmt);
+        return n;
+}
+
+/* Changes an account: disabled (when disabled >= 0) and the password (when
+ * not NULL).  Either ends the user's sessions, all but keep (the caller's own;
+ * may be NULL).  Returns 0, -2 on bad input, -3 when there is no such user
+ * (reason in err), or -4 on a database error (on db). */
+static int update_user(sqlite3 *db, int64_t id, int disabled, const char *password,
+                       const char *keep, char *err, size_t err_size)
+{
+        char hash[crypto_pwhash_STRBYTES] = "";
+        sqlite3_stmt *stmt = NULL;
+        int rc = -4;
+        if (password && strlen(password) < 8) {
+                snprintf(err, err_size, "the password must have at least 8 characters");
+                return -2;
+        }
+        if (password && crypto_pwhash_str(hash, password, strlen(password),
+                                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+                snprintf(err, err_size, "out of memory while hashing the password");
+                return -2;
+        }
+        if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+                goto out;
+        if (sqlite3_prepare_v2(
+                db,
+                "UPDATE users SET disabled = coalesce(?2, disabled), "
+                "password_hash = coalesce(?3, password_hash) WHERE id = ?1",
+                -1, &stmt, NULL) != SQLITE_OK)
+                goto out;
+        sqlite3_bind_int64(stmt, 1, id);
+        if (disabled >= 0)
+                sqlite3_bind_int(stmt, 2, disabled);
+        if (password)
+                sqlite3_bind_text(stmt, 3, hash, -1, SQLITE_STATIC);
+        if (sqlite3_step(stmt) != SQLITE_DONE)
+                goto out;
+        if (sqlite3_changes(db) == 0) {
+                snprintf(err, err_size, "no user %lld", (long long)id);
+                rc = -3;
+                goto out;
+        }
+        if ((disabled == 1 || password) && end_sessions(db, id, keep) < 0)
+                goto out;
+        if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+                goto out;
+        rc = 0;
+out:
+        sqlite3_finalize(stmt);
+        if (rc != 0)
+                sched_db_rollback(db);
+        sodium_memzero(hash, sizeof hash);
+        return rc;
+}
+
+static int64_t find_user(sqlite3 *db, const char *name)
+{
+        sqlite3_stmt *stmt = NULL;
+        int64_t id = 0;
+        if (sqlite3_prepare_v2(db, "SELECT id FROM users WHERE name = ?1", -1, &stmt,
+                               NULL) != SQLITE_OK)
+                return -1;
+        sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+        int step = sqlite3_step(stmt);
+        if (step == SQLITE_ROW)
+                id = sqlite3_column_int64(stmt, 0);
+        else if (step != SQLITE_DONE)
+                id = -1;
+        sqlite3_finalize(stmt);
+        return id;
+}
+
+int web_user_set(const struct config *config, const char *name, int disabled,
+                 const char *password, char *err, size_t err_size)
+{
+        int rc = -1;
+        if (sodium_init() < 0) {
+                snprintf(err, err_size, "libsodium failed to initialise");
+                return -1;
+        }
+        sqlite3 *db = sched_db_open(config->database, err, err_size);
+        if (!db)
+                return -1;
+        int64_t id = find_user(db, name);
+        if (id == 0) {
+                snprintf(err, err_size, "no user named %s", name);
+                rc = -2;
+        } else if (id > 0) {
+                rc = update_user(db, id, disabled, password, NULL, err, err_size);
+                if (rc == -4)
+                        snprintf(err, err_size, "database: %s", sqlite3_errmsg(db));
+                rc = rc == 0 ? 0 : rc == -2 || rc == -3 ? -2 : -1;
+                if (rc == 0)
+                        log_info("user %s: %s", name,
+                                 password   ? "password changed, sessions ended"
+                                 : disabled ? "disabled, sessions ended"
+                                            : "enabled");
+        } else {
+                snprintf(err, err_size, "database: %s", sqlite3_errmsg(db));
+        }
+        sqlite3_close_v2(db);
+        return rc;
+}
+
 int web_user_add(const struct config *config, const char *name, const char *role,
                  const char *password, char *err, size_t err_size)
 {
@@ -156,43 +286,119 @@ int web_session_lookup(struct web_request *r, struct web_session *session)
         return rc;
 }
 
-static int count_failures(sqlite3 *db, const char *key, int64_t since)
+/* Failures of key since since, and the time of the latest (0 when none). */
+static int count_failures(sqlite3 *db, const char *key, int64_t since, int64_t *latest)
 {
         sqlite3_stmt *stmt = NULL;
         int n = -1;
         if (sqlite3_prepare_v2(
-                db, "SELECT count(*) FROM login_failures WHERE key = ?1 AND at > ?2", -1,
-                &stmt, NULL) == SQLITE_OK) {
+                db,
+                "SELECT count(*), coalesce(max(at), 0) FROM login_failures "
+                "WHERE key = ?1 AND at > ?2",
+                -1, &stmt, NULL) == SQLITE_OK) {
                 sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
                 sqlite3_bind_int64(stmt, 2, since);
-                if (sqlite3_step(stmt) == SQLITE_ROW)
+                if (sqlite3_step(stmt) == SQLITE_ROW) {
                         n = sqlite3_column_int(stmt, 0);
+                        *latest = sqlite3_column_int64(stmt, 1);
+                }
         }
         sqlite3_finalize(stmt);
         return n;
 }
 
-static void record_failure(sqlite3 *db, const char *key, int64_t now)
+/* Returns the new row's id, or -1. */
+static int64_t record_failure(sqlite3 *db, const char *key, int64_t now)
 {
         sqlite3_stmt *stmt = NULL;
+        int64_t id = -1;
         if (sqlite3_prepare_v2(db, "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
                                -1, &stmt, NULL) == SQLITE_OK) {
                 sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
                 sqlite3_bind_int64(stmt, 2, now);
+                if (sqlite3_step(stmt) == SQLITE_DONE)
+                        id = sqlite3_last_insert_rowid(db);
+        }
+        sqlite3_finalize(stmt);
+        return id;
+}
+
+/* Deletes every failure of key, or (key NULL) the one row rowid. */
+static void delete_failures(sqlite3 *db, const char *key, int64_t rowid)
+{
+        sqlite3_stmt *stmt = NULL;
+        if (sqlite3_prepare_v2(db,
+                               key ? "DELETE FROM login_failures WHERE key = ?1"
+                                   : "DELETE FROM login_failures WHERE rowid = ?2",
+                               -1, &stmt, NULL) == SQLITE_OK) {
+                if (key)
+                        sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(stmt, 2, rowid);
                 sqlite3_step(stmt);
         }
         sqlite3_finalize(stmt);
 }
 
-static void delete_failures(sqlite3 *db, const char *key)
+/* How long an account waits after its failures: nothing for the first few,
+ * then a delay that doubles with each failure up to a short cap.  An attacker
+ * who guesses at an account can slow its owner down by that much, never
+ * lock them out. */
+static int64_t account_delay(int failures)
 {
-        sqlite3_stmt *stmt = NULL;
-        if (sqlite3_prepare_v2(db, "DELETE FROM login_failures WHERE key = ?1", -1, &stmt,
-                               NULL) == SQLITE_OK) {
-                sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
-                sqlite3_step(stmt);
+        if (failures < ACCOUNT_FREE_FAILURES)
+                return 0;
+        int doublings = failures - ACCOUNT_FREE_FAILURES;
+        int64_t delay = (int64_t)1 << (doublings > 5 ? 5 : doublings);
+        return delay < ACCOUNT_DELAY_MAX ? delay : ACCOUNT_DELAY_MAX;
+}
+
+/* Takes one login attempt for the client and the account, in one write
+ * transaction so that parallel attempts are counted one after another: the
+ * attempt is recorded as a failure up front (forgotten again when the password
+ * is right).  Returns 0 (go on; the rows' ids in *client_row, *account_row),
+ * a positive number of seconds to wait (429), or -1 (database). */
+static int64_t take_attempt(sqlite3 *db, const char *client_key, const char *account_key,
+                            int64_t now, int64_t *client_row, int64_t *account_row)
+{
+        int64_t client_latest = 0, account_latest = 0, wait = 0;
+        if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+                return -1;
+        int by_client =
+            count_failures(db, client_key, now - CLIENT_WINDOW, &client_latest);
+        int by_account =
+            count_failures(db, account_key, now - CLIENT_WINDOW, &account_latest);
+        if (by_client < 0 || by_account < 0)
+                goto fail;
+        if (by_client >= CLIENT_FAILURES)
+                wait = client_latest + CLIENT_WINDOW - now;
+        else if (now < account_latest + account_delay(by_account))
+                wait = account_latest + account_delay(by_account) - now;
+        if (wait > 0) {
+                sched_db_rollback(db);
+                return wait;
         }
-        sqlite3_finalize(stmt);
+        *client_row = record_failure(db, client_key, now);
+        *account_row = record_failure(db, account_key, now);
+        if (*client_row < 0 || *account_row < 0 ||
+            sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+                goto fail;
+        return 0;
+fail:
+        sched_db_rollback(db);
+        return -1;
+}
+
+/* "; Secure" when the station says so, or a trusted proxy says the browser
+ * came over https. */
+static const char *cookie_secure(const struct web_request *r)
+{
+        if (r->web->ctx.config->secure_cookies)
+                return "; Secure";
+        const char *proto = MHD_lookup_connection_value(r->connection, MHD_HEADER_KIND,
+                                                        "X-Forwarded-Proto");
+        if (proto && strcasecmp(proto, "https") == 0 && web_from_trusted_proxy(r))
+                return "; Secure";
+        return "";
 }
 
 /* A hash that verifies nothing, so that an unknown name costs as much time as
@@ -229,17 +435,22 @@ void web_handle_login(struct web_request *r)
         web_client_address(r, address, sizeof address);
         snprintf(user_key, sizeof user_key, "user:%.128s", name);
         snprintf(address_key, sizeof address_key, "addr:%s", address);
-        int by_user = count_failures(r->db, user_key, now - THROTTLE_WINDOW);
-        int by_address = count_failures(r->db, address_key, now - THROTTLE_WINDOW);
-        if (by_user < 0 || by_address < 0) {
+        int64_t client_row = 0, account_row = 0;
+        int64_t wait =
+            take_attempt(r->db, address_key, user_key, now, &client_row, &account_row);
+        if (wait < 0) {
                 web_respond_db_error(r);
                 return;
         }
-        if (by_user >= THROTTLE_FAILURES || by_address >= THROTTLE_FAILURES) {
-                log_warn("login throttled for %s from %s", name, address);
+        if (wait > 0) {
+                char seconds[24];
+                log_warn("login throttled for %s from %s (%lld s)", name, address,
+                         (long long)wait);
                 web_respond_error(r, 429,
-                                  "too many failed logins; try again in a few minutes");
-                MHD_add_response_header(r->response, "Retry-After", "300");
+                                  "too many failed logins; try again in %lld seconds",
+                                  (long long)wait);
+                snprintf(seconds, sizeof seconds, "%lld", (long long)wait);
+                MHD_add_response_header(r->response, "Retry-After", seconds);
                 return;
         }
 
@@ -267,8 +478,7 @@ void web_handle_login(struct web_request *r)
         stmt = NULL;
 
         if (!verified) {
-                record_failure(r->db, user_key, now);
-                record_failure(r->db, address_key, now);
+                /* the failure is already on record (take_attempt) */
                 log_warn("failed login for %s from %s", name, address);
                 web_respond_error(r, 401, "wrong user name or password");
                 return;
@@ -305,13 +515,14 @@ void web_handle_login(struct web_request *r)
                 web_respond_db_error(r);
                 return;
         }
-        delete_failures(r->db, user_key);
+        delete_failures(r->db, user_key, 0);
+        delete_failures(r->db, NULL, client_row);
         log_info("user %s (%s) logged in from %s", name, role, address);
 
         char cookie[256];
         snprintf(cookie, sizeof cookie,
-                 COOKIE_NAME "=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%lld",
-                 token, (long long)(expires - now));
+                 COOKIE_NAME "=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%lld%s",
+                 token, (long long)(expires - now), cookie_secure(r));
         web_respond_json(
             r, 200,
             json_pack("{ss ss ss}", "csrf_token", csrf, "role", role, "user", name));
@@ -336,9 +547,11 @@ void web_handle_logout(struct web_request *r)
         sqlite3_finalize(stmt);
         log_info("user %s logged out", r->session.user);
         web_respond_json(r, 200, json_pack("{sb}", "logged_out", 1));
-        MHD_add_response_header(r->response, "Set-Cookie",
-                                COOKIE_NAME
-                                "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+        char cookie[128];
+        snprintf(cookie, sizeof cookie,
+                 COOKIE_NAME "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0%s",
+                 cookie_secure(r));
+        MHD_add_response_header(r->response, "Set-Cookie", cookie);
 }
 
 /* The CSRF token is handed out again so a reloaded page can act; another
@@ -404,4 +617,67 @@ void web_handle_users_add(struct web_request *r)
         web_respond_json(
             r, 201,
             json_pack("{sI ss ss}", "id", (json_int_t)id, "name", name, "role", role));
+}
+
+/* PATCH /api/v1/users/{id} {"disabled": bool, "password": "..."} */
+void web_handle_users_update(struct web_request *r)
+{
+        char err[256];
+        json_t *disabled_v = json_object_get(r->json, "disabled");
+        json_t *password_v = json_object_get(r->json, "password");
+        const char *key;
+        json_t *value;
+        json_object_foreach(r->json, key, value)
+        {
+                if (strcmp(key, "disabled") != 0 && strcmp(key, "password") != 0) {
+                        web_respond_error(r, 400, "unknown field '%.40s'", key);
+                        return;
+                }
+        }
+        if ((disabled_v && !json_is_boolean(disabled_v)) ||
+            (password_v && !json_is_string(password_v)) || (!disabled_v && !password_v)) {
+                web_respond_error(r, 400,
+                                  "give disabled (true or false) and/or password (text)");
+                return;
+        }
+        int disabled = disabled_v ? json_is_true(disabled_v) : -1;
+        if (disabled == 1 && r->ids[0] == r->session.user_id) {
+                web_respond_error(r, 409, "you cannot disable your own account");
+                return;
+        }
+        int rc = update_user(r->db, r->ids[0], disabled, json_string_value(password_v),
+                             r->session.token_hash, err, sizeof err);
+        if (rc == -2) {
+                web_respond_error(r, 400, "%s", err);
+                return;
+        }
+        if (rc == -3) {
+                web_respond_error(r, 404, "%s", err);
+                return;
+        }
+        if (rc < 0) {
+                web_respond_db_error(r);
+                return;
+        }
+        log_info("user %lld changed by %s%s%s", (long long)r->ids[0], r->session.user,
+                 disabled == 1   ? ": disabled"
+                 : disabled == 0 ? ": enabled"
+                                 : "",
+                 password_v ? ": new password" : "");
+        web_respond_json(r, 200,
+                         json_pack("{sI sb}", "id", (json_int_t)r->ids[0], "updated", 1));
+}
+
+/* DELETE /api/v1/users/{id}/sessions: logs the user out everywhere. */
+void web_handle_users_end_sessions(struct web_request *r)
+{
+        int n = end_sessions(r->db, r->ids[0], NULL);
+        if (n < 0) {
+                web_respond_db_error(r);
+                return;
+        }
+        log_info("user %lld: %d sessions ended by %s", (long long)r->ids[0], n,
+                 r->session.user);
+        web_respond_json(r, 200,
+                         json_pack("{sI si}", "id", (json_int_t)r->ids[0], "ended", n));
 }

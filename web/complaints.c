@@ -115,9 +115,14 @@ static bool valid_date(const char *s)
         return yy == y && mm == m && dd == d;
 }
 
-/* Makes and imports the spoken intro.  Returns the media id or 0. */
+static void set_media_title(sqlite3 *db, int64_t media_id, const char *title);
+
+/* Makes and imports the spoken intro, titled "Suara Warga: <title>".  It is
+ * stored as a complaint item, so it is the complaint's: no library listing,
+ * download, edit, playlist or rotation reaches it.  Returns the media id or 0. */
 static int64_t make_intro(struct web_request *r, const char *title, const char *location)
 {
+        bool existed = false;
         char err[256];
         char *text = *location
                          ? xasprintf("Suara Warga dari %s, tentang %s.", location, title)
@@ -137,12 +142,23 @@ static int64_t make_intro(struct web_request *r, const char *title, const char *
                 log_warn("complaint intro: text-to-speech failed: %s", err);
                 goto out;
         }
-        if (sched_media_import(r->db, r->web->ctx.config, path, ITEM_ANNOUNCEMENT, NULL,
-                               NULL, NULL, &media, err, sizeof err) < 0) {
+        if (sched_media_import(r->db, r->web->ctx.config, path, ITEM_COMPLAINT, NULL,
+                               NULL, &existed, &media, err, sizeof err) < 0) {
                 log_warn("complaint intro: %s", err);
                 goto out;
         }
+        if (existed && media.kind != ITEM_COMPLAINT) {
+                /* the same speech is some library item: never take it over */
+                log_warn("complaint intro: the speech is already media %lld",
+                         (long long)media.id);
+                goto out;
+        }
         id = media.id;
+        if (!existed) {
+                char *intro_title = xasprintf("Suara Warga: %s", title);
+                set_media_title(r->db, id, intro_title);
+                free(intro_title);
+        }
 out:
         if (fd >= 0)
                 unlink(path);
@@ -165,6 +181,26 @@ static void set_media_title(sqlite3 *db, int64_t media_id, const char *title)
                 sqlite3_step(stmt);
         }
         sqlite3_finalize(stmt);
+}
+
+int web_complaint_intros_protect(sqlite3 *db)
+{
+        /* Stations that ran an older siaran have intros stored as library
+         * announcements, confidential complaints' included. */
+        static const char sql[] =
+            "UPDATE media SET kind = 'complaint', deleted = deleted OR id IN "
+            " (SELECT intro_media_id FROM complaints WHERE confidential = 1) "
+            "WHERE kind != 'complaint' AND id IN (SELECT intro_media_id FROM complaints) "
+            " AND id NOT IN (SELECT media_id FROM announcements);"
+            "UPDATE complaints SET intro_media_id = NULL "
+            "WHERE confidential = 1 AND intro_media_id IS NOT NULL;";
+        char *msg = NULL;
+        if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+                log_error("complaint intros: %s", msg ? msg : sqlite3_errmsg(db));
+                sqlite3_free(msg);
+                return -1;
+        }
+        return 0;
 }
 
 static int insert_event(sqlite3 *db, int64_t complaint_id, const char *from,
@@ -198,11 +234,12 @@ void web_handle_complaint_create(struct web_request *r)
                 const char *name;
                 size_t max;
                 bool required;
+                bool multiline; /* may hold line breaks; the rest is one line */
         } text_fields[] = {
-            {"title", 200, true},         {"summary", 4000, false},
-            {"category", 100, false},     {"location", 200, false},
-            {"incident_date", 10, false}, {"caller_name", 200, false},
-            {"caller_phone", 40, false},
+            {"title", 200, true, false},         {"summary", 4000, false, true},
+            {"category", 100, false, false},     {"location", 200, false, false},
+            {"incident_date", 10, false, false}, {"caller_name", 200, false, false},
+            {"caller_phone", 40, false, false},
         };
         char err[256];
         struct sched_media media = {0};
@@ -221,11 +258,16 @@ void web_handle_complaint_create(struct web_request *r)
                                           text_fields[i].name);
                         goto out;
                 }
-                if (v && (!web_text_valid(v, true) || strlen(v) > text_fields[i].max)) {
-                        web_respond_error(
-                            r, 400,
-                            "the field '%s' must be UTF-8 text of at most %zu bytes",
-                            text_fields[i].name, text_fields[i].max);
+                if (v && (!web_text_valid(v, text_fields[i].multiline) ||
+                          strlen(v) > text_fields[i].max)) {
+                        web_respond_error(r, 400,
+                                          "the field '%s' must be UTF-8 text of at most "
+                                          "%zu bytes%s",
+                                          text_fields[i].name, text_fields[i].max,
+                                          text_fields[i].multiline
+                                              ? ""
+                                              : ", on one line, without control "
+                                                "characters");
                         goto out;
                 }
         }
@@ -245,20 +287,26 @@ void web_handle_complaint_create(struct web_request *r)
                 goto out;
         }
 
+        bool existed = false;
         int rc =
             sched_media_import(r->db, r->web->ctx.config, r->upload_path, ITEM_COMPLAINT,
-                               NULL, NULL, NULL, &media, err, sizeof err);
+                               NULL, NULL, &existed, &media, err, sizeof err);
         if (rc < 0) {
                 web_respond_import_error(r, rc, err);
                 goto out;
         }
-        set_media_title(r->db, media.id, title);
-        int64_t intro_id = make_intro(r, title, location ? location : "");
-        if (intro_id > 0) {
-                char *intro_title = xasprintf("Suara Warga: %s", title);
-                set_media_title(r->db, intro_id, intro_title);
-                free(intro_title);
+        if (existed) {
+                /* a complaint owns its recording; an upload never retitles
+                 * another item (a song, another complaint) */
+                web_respond_error(r, 409,
+                                  "this recording is already stored; a complaint "
+                                  "needs a recording of its own");
+                goto out;
         }
+        set_media_title(r->db, media.id, title);
+        /* a confidential complaint never airs, so it gets no intro to leak */
+        int64_t intro_id =
+            confidential ? 0 : make_intro(r, title, location ? location : "");
 
         if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
                 goto db_error;
@@ -470,7 +518,7 @@ static json_t *lapor_record(json_t *c, const char *media_path)
         return record;
 }
 
-static void csv_field(char **out, size_t *len, json_t *value, bool last)
+static void csv_field(FILE *out, json_t *value, bool last)
 {
         char buf[32];
         const char *text = "";
@@ -482,18 +530,8 @@ static void csv_field(char **out, size_t *len, json_t *value, bool last)
                 snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(value));
                 text = buf;
         }
-        size_t need = *len + strlen(text) * 2 + 4;
-        *out = xrealloc(*out, need);
-        char *p = *out + *len;
-        *p++ = '"';
-        for (const char *s = text; *s; s++) {
-                if (*s == '"')
-                        *p++ = '"';
-                *p++ = *s;
-        }
-        *p++ = '"';
-        *p++ = last ? '\n' : ',';
-        *len = (size_t)(p - *out);
+        csv_write_cell(out, text);
+        fputc(last ? '\n' : ',', out);
 }
 
 static void respond_lapor(struct web_request *r, unsigned int status)
@@ -513,18 +551,27 @@ static void respond_lapor(struct web_request *r, unsigned int status)
                 size_t n = sizeof keys / sizeof keys[0];
                 char *csv = NULL;
                 size_t len = 0;
+                FILE *out = open_memstream(&csv, &len);
+                if (!out) {
+                        web_respond_error(r, 500, "out of memory");
+                        json_decref(record);
+                        json_decref(c);
+                        free(path);
+                        return;
+                }
                 for (size_t i = 0; i <= n; i++) {
                         json_t *key = json_string(i < n ? keys[i] : "lampiran");
-                        csv_field(&csv, &len, key, i == n);
+                        csv_field(out, key, i == n);
                         json_decref(key);
                 }
                 for (size_t i = 0; i <= n; i++)
                         csv_field(
-                            &csv, &len,
+                            out,
                             i < n ? json_object_get(record, keys[i])
                                   : json_object_get(json_object_get(record, "lampiran"),
                                                     "berkas"),
                             i == n);
+                fclose(out);
                 web_respond_bytes(r, status, "text/csv; charset=utf-8", csv, len, true);
                 free(csv);
                 json_decref(record);

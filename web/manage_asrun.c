@@ -113,7 +113,9 @@ void manage_asrun_csv(struct web_request *r)
                 web_respond_error(r, 500, "out of memory");
                 return;
         }
-        int rows = sched_asrun_export(r->db, from_ms, to_ms, true, out);
+        /* the source column is a path on the server: for admins only */
+        int rows = sched_asrun_export_sources(r->db, from_ms, to_ms, true,
+                                              r->session.role == ROLE_ADMIN, out);
         fclose(out);
         if (rows < 0) {
                 web_respond_error(r, 500, "cannot read the as-run log");

@@ -495,7 +495,17 @@ void manage_media_upload(struct web_request *r)
                 web_respond_import_error(r, rc, err);
                 goto out;
         }
-        if ((title && *title) || (artist && *artist)) {
+        if (existed && (media.kind == ITEM_COMPLAINT || media.kind != k)) {
+                /* known content that is a complaint recording stays private,
+                 * and an upload never changes another item */
+                web_respond_error(r, 409,
+                                  media.kind == ITEM_COMPLAINT
+                                      ? "this recording is already stored as a complaint"
+                                      : "this recording is already in the library as "
+                                        "another item");
+                goto out;
+        }
+        if (!existed && ((title && *title) || (artist && *artist))) {
                 if (manage_begin(r->db) < 0 ||
                     apply_edits(r->db, media.id, title && *title ? title : NULL,
                                 artist && *artist ? artist : NULL, NULL, -1, NULL) < 0 ||

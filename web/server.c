@@ -37,6 +37,10 @@ static const struct web_route routes[] = {
     {"GET", "/api/v1/session", ROLES_ANY, BODY_NONE, web_handle_whoami, false},
     {"GET", "/api/v1/users", ROLE_ADMIN, BODY_NONE, web_handle_users_list, false},
     {"POST", "/api/v1/users", ROLE_ADMIN, BODY_JSON, web_handle_users_add, false},
+    {"PATCH", "/api/v1/users/{id}", ROLE_ADMIN, BODY_JSON, web_handle_users_update,
+     false},
+    {"DELETE", "/api/v1/users/{id}/sessions", ROLE_ADMIN, BODY_NONE,
+     web_handle_users_end_sessions, false},
     {"POST", "/api/v1/complaints", ROLES_STAFF, BODY_MULTIPART,
      web_handle_complaint_create, false},
     {"GET", "/api/v1/complaints", ROLES_STAFF, BODY_NONE, web_handle_complaint_list,
@@ -275,7 +279,8 @@ const char *web_query(const struct web_request *r, const char *name)
         return MHD_lookup_connection_value(r->connection, MHD_GET_ARGUMENT_KIND, name);
 }
 
-void web_client_address(const struct web_request *r, char *buf, size_t size)
+/* The address at the other end of the connection. */
+static void peer_address(const struct web_request *r, char *buf, size_t size)
 {
         const union MHD_ConnectionInfo *info =
             MHD_get_connection_info(r->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -291,6 +296,55 @@ void web_client_address(const struct web_request *r, char *buf, size_t size)
                 inet_ntop(AF_INET6,
                           &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
                           buf, (socklen_t)size);
+}
+
+bool web_from_trusted_proxy(const struct web_request *r)
+{
+        char peer[INET6_ADDRSTRLEN + 1];
+        const char *trusted = r->web->ctx.config->trusted_proxies;
+        if (!trusted || !*trusted)
+                return false;
+        peer_address(r, peer, sizeof peer);
+        return address_in_list(peer, trusted);
+}
+
+/* Behind a trusted proxy the client is the last address of X-Forwarded-For
+ * that is not itself a trusted proxy (each proxy appends the address it saw,
+ * so anything further left was written by the client and proves nothing). */
+void web_client_address(const struct web_request *r, char *buf, size_t size)
+{
+        peer_address(r, buf, size);
+        if (!web_from_trusted_proxy(r))
+                return;
+        const char *xff = MHD_lookup_connection_value(r->connection, MHD_HEADER_KIND,
+                                                      "X-Forwarded-For");
+        const char *trusted = r->web->ctx.config->trusted_proxies;
+        if (!xff)
+                return;
+        size_t end = strlen(xff);
+        while (end > 0) {
+                size_t start = end;
+                while (start > 0 && xff[start - 1] != ',')
+                        start--;
+                size_t a = start, b = end;
+                while (a < b && (xff[a] == ' ' || xff[a] == '\t'))
+                        a++;
+                while (b > a && (xff[b - 1] == ' ' || xff[b - 1] == '\t'))
+                        b--;
+                char hop[INET6_ADDRSTRLEN + 1];
+                unsigned char bin[16];
+                if (b - a == 0 || b - a >= sizeof hop)
+                        return; /* garbage: keep the proxy's own address */
+                memcpy(hop, xff + a, b - a);
+                hop[b - a] = '\0';
+                if (inet_pton(AF_INET, hop, bin) != 1 &&
+                    inet_pton(AF_INET6, hop, bin) != 1)
+                        return;
+                snprintf(buf, size, "%s", hop);
+                if (!address_in_list(hop, trusted))
+                        return;
+                end = start > 0 ? start - 1 : 0;
+        }
 }
 
 /* ---- routing --------------------------------------------------------------------- */
@@ -323,6 +377,17 @@ static bool match_path(const char *pattern, const char *path, int64_t ids[2])
         if (*pattern == '\0' && path[0] == '/' && path[1] == '\0')
                 return true;
         return *pattern == '\0' && *path == '\0';
+}
+
+/* The methods some route answers; any other (TRACE, OPTIONS, ...) is 405. */
+static bool known_method(const char *method)
+{
+        static const char *const methods[] = {"GET", "HEAD",  "POST",
+                                              "PUT", "PATCH", "DELETE"};
+        for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+                if (strcmp(method, methods[i]) == 0)
+                        return true;
+        return false;
 }
 
 static bool is_state_changing(const char *method)
@@ -442,6 +507,11 @@ static enum MHD_Result on_post_data(void *cls, enum MHD_ValueKind kind, const ch
                 r->bad_form = true;
                 return MHD_YES;
         }
+        if (memchr(data, '\0', size)) {
+                /* the value would silently end at the NUL */
+                r->nul_in_form = true;
+                return MHD_YES;
+        }
         f->value = xrealloc(f->value, f->len + size + 1);
         memcpy(f->value + f->len, data, size);
         f->len += size;
@@ -474,6 +544,13 @@ static void begin_body(struct web_request *r)
                                                                  : BODY_JSON;
         if (body == BODY_JSON) {
                 r->body_json = true;
+                /* a cross-site form can send text/plain or urlencoded bodies,
+                 * never application/json */
+                if (!content_type_is(r, "application/json")) {
+                        web_respond_error(r, 415,
+                                          "expected Content-Type: application/json");
+                        return;
+                }
                 if (content_length(r) > JSON_BODY_LIMIT)
                         web_respond_error(r, 413,
                                           "the request body is larger than %d bytes",
@@ -556,12 +633,11 @@ static void begin_request(struct web_request *r)
         if (!find_route(r, routes, sizeof routes / sizeof routes[0], &path_matched))
                 find_route(r, web_manage_routes, web_manage_routes_count, &path_matched);
         if (!r->route) {
-                const struct web_asset *asset = NULL;
-                if (strcmp(method, "GET") == 0 || head)
-                        asset = web_asset_find(r->url);
-                if (asset)
+                const struct web_asset *asset = web_asset_find(r->url);
+                bool page_method = strcmp(method, "GET") == 0 || head;
+                if (asset && page_method)
                         r->asset = asset; /* answered on the last call: keep-alive */
-                else if (path_matched)
+                else if (path_matched || asset || !known_method(method))
                         web_respond_error(r, 405, "%s is not allowed here", method);
                 else
                         web_respond_error(r, 404, "no such page: %s", r->url);
@@ -624,6 +700,10 @@ static void finish_request(struct web_request *r)
         }
         if (r->too_large) {
                 web_respond_error(r, 413, "the request body is too large");
+                return;
+        }
+        if (r->nul_in_form) {
+                web_respond_error(r, 400, "a form field contains a NUL byte");
                 return;
         }
         if (r->bad_form) {
@@ -723,6 +803,17 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
                 web_db_release(r->web, r->db);
         free(r);
         *con_cls = NULL;
+}
+
+/* A %00 in the URL would cut the path short (and "/panel/%00" would serve
+ * the panel): such a URL is left as it is, so it matches nothing (404). */
+static size_t on_unescape(void *cls, struct MHD_Connection *connection, char *s)
+{
+        (void)cls;
+        (void)connection;
+        if (strstr(s, "%00"))
+                return strlen(s);
+        return MHD_http_unescape(s);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -831,6 +922,7 @@ struct web *web_start(const struct web_context *context, char *err, size_t err_s
         sqlite3 *db = sched_db_open(context->config->database, err, err_size);
         if (!db)
                 goto fail;
+        web_complaint_intros_protect(db);
         web_db_release(web, db);
         web->stream_url = derive_stream_url(context->config);
         web->csp = build_csp(web->stream_url);
@@ -845,7 +937,8 @@ struct web *web_start(const struct web_context *context, char *err, size_t err_s
             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONNECTION_TIMEOUT,
             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
             MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
-            MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+            MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
+            on_unescape, NULL, MHD_OPTION_END);
         if (!web->daemon) {
                 snprintf(err, err_size, "cannot listen on %s",
                          context->config->web_listen);

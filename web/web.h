@@ -40,4 +40,12 @@ void web_stop(struct web *web);
 int web_user_add(const struct config *config, const char *name, const char *role,
                  const char *password, char *err, size_t err_size);
 
+/* Changes the account named name (for `siaran user passwd|disable|enable`):
+ * disabled 1 or 0 (or -1: unchanged), a new password when not NULL (at least
+ * 8 characters).  Disabling or a new password ends the user's sessions.
+ * Returns 0, -2 on bad input or an unknown name, -1 on another failure, with
+ * a one-line reason in err.  Any thread. */
+int web_user_set(const struct config *config, const char *name, int disabled,
+                 const char *password, char *err, size_t err_size);
+
 #endif

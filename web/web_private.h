@@ -98,7 +98,8 @@ struct web_request {
         char *upload_path; /* its path (unlinked when the request ends) */
         char *upload_name; /* the uploaded file name (display only) */
         int64_t upload_size;
-        bool bad_form; /* a field too long or too many fields */
+        bool bad_form;    /* a field too long or too many fields */
+        bool nul_in_form; /* a text field with a NUL byte */
 
         /* the answer */
         unsigned int status;
@@ -146,8 +147,11 @@ int web_respond_file(struct web_request *r, const char *path, const char *type);
 const char *web_field(const struct web_request *r, const char *name);
 /* A query argument (NULL when absent). */
 const char *web_query(const struct web_request *r, const char *name);
-/* The client's address as text. */
+/* The client's address as text: the connection's, or behind a proxy named
+ * in [web] trusted_proxies the one it forwards (X-Forwarded-For). */
 void web_client_address(const struct web_request *r, char *buf, size_t size);
+/* True when the connection comes from a proxy named in trusted_proxies. */
+bool web_from_trusted_proxy(const struct web_request *r);
 /* Runs a statement with bound text/integers: a tiny helper for one-shot
  * updates.  Returns 0 or -1 (reason logged). */
 sqlite3 *web_db_acquire(struct web *web);
@@ -163,9 +167,14 @@ void web_handle_logout(struct web_request *r);
 void web_handle_whoami(struct web_request *r);
 void web_handle_users_list(struct web_request *r);
 void web_handle_users_add(struct web_request *r);
+void web_handle_users_update(struct web_request *r);
+void web_handle_users_end_sessions(struct web_request *r);
 
 /* ---- complaints.c ---- */
 
+/* Makes the intros of an older database the complaints' own (complaint kind,
+ * none for a confidential complaint).  Returns 0 or -1 (logged). */
+int web_complaint_intros_protect(sqlite3 *db);
 void web_handle_complaint_create(struct web_request *r);
 void web_handle_complaint_list(struct web_request *r);
 void web_handle_complaint_get(struct web_request *r);
