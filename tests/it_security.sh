@@ -171,6 +171,10 @@ expect "2: a confidential complaint is stored: 201" 201
 C2=$(jq_ 'd["id"]')
 check "2: a confidential complaint gets no intro" \
 	test -z "$(sql "SELECT intro_media_id FROM complaints WHERE id=$C2")"
+as ani POST /api/v1/announcements -F "audio=@$D/keluhan2.wav" -F mode=next
+expect_error "4: staff upload a complaint's bytes as an announcement: 409" 409
+check "4: ... the recording keeps its kind and title" \
+	test "$(sql "SELECT kind||'/'||title FROM media WHERE id=(SELECT media_id FROM complaints WHERE id=$C2)")" = "complaint/Korupsi C"
 check "2: no intro speaks its title" \
 	test "$(sql "SELECT count(*) FROM media WHERE title LIKE 'Suara Warga%Korupsi C%'")" = 0
 

@@ -159,6 +159,85 @@ static void test_time_parse_and_format(void **state)
         assert_int_equal(time_set_zone("../../etc/passwd"), -1);
 }
 
+/* Impossible days are refused, not carried into the next month (issue 12). */
+static void test_time_dates_are_real_days(void **state)
+{
+        (void)state;
+        int64_t ms;
+        assert_int_equal(time_set_zone("Asia/Jakarta"), 0);
+        assert_int_equal(time_parse_date("2026-02-31", &ms), -1);
+        assert_int_equal(time_parse_date("2026-04-31", &ms), -1);
+        assert_int_equal(time_parse_date("2026-02-29", &ms), -1);
+        assert_int_equal(time_parse_date("2028-02-29", &ms), 0);
+        assert_int_equal(time_parse_date("2000-02-29", &ms), 0);
+        assert_int_equal(time_parse_date("2100-02-29", &ms), -1);
+        assert_int_equal(time_parse_local("2026-02-30 06:00", &ms), -1);
+        assert_int_equal(time_parse_local("2026-12-31 23:59:59", &ms), 0);
+}
+
+/* Log values cannot start a line of their own (issue 12). */
+static void test_text_escape_control(void **state)
+{
+        (void)state;
+        char out[64];
+        assert_string_equal(text_escape_control("ani\nFAKE\r\t\x1b[0m", out, sizeof out),
+                            "ani\\nFAKE\\r\\t\\x1b[0m");
+        assert_string_equal(text_escape_control("Jalan rusak \xc3\xa9", out, sizeof out),
+                            "Jalan rusak \xc3\xa9");
+        /* cut at the buffer, never in the middle of an escape */
+        char small[5];
+        assert_string_equal(text_escape_control("ab\ncd", small, sizeof small), "ab\\n");
+}
+
+static char *csv_cell(const char *value)
+{
+        char *text = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&text, &len);
+        csv_write_cell(out, value);
+        fclose(out);
+        return text;
+}
+
+/* No cell a spreadsheet would run as a formula (issue 12). */
+static void test_csv_cells_are_never_formulas(void **state)
+{
+        (void)state;
+        static const struct {
+                const char *in, *out;
+        } cases[] = {
+            {"Jalan rusak", "Jalan rusak"},
+            {"a,b", "\"a,b\""},
+            {"say \"hi\"", "\"say \"\"hi\"\"\""},
+            {"=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\""},
+            {"+62 812", "\"'+62 812\""},
+            {"-1", "\"'-1\""},
+            {"@SUM(A1)", "\"'@SUM(A1)\""},
+            {"\tx", "\"'\tx\""},
+            {"\rx", "\"'\rx\""},
+            {"", ""},
+            {"a=b", "a=b"},
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                char *got = csv_cell(cases[i].in);
+                assert_string_equal(got, cases[i].out);
+                free(got);
+        }
+}
+
+static void test_address_in_list(void **state)
+{
+        (void)state;
+        assert_true(address_in_list("127.0.0.1", "127.0.0.1"));
+        assert_true(address_in_list("10.0.0.2", "192.0.2.1, 10.0.0.2"));
+        assert_true(address_in_list("::1", "127.0.0.1 ::1"));
+        assert_true(address_in_list("::ffff:127.0.0.1", "127.0.0.1"));
+        assert_false(address_in_list("127.0.0.2", "127.0.0.1"));
+        assert_false(address_in_list("127.0.0.1", NULL));
+        assert_false(address_in_list("127.0.0.1", ""));
+        assert_false(address_in_list("bukan", "bukan"));
+}
+
 static void test_time_across_dst(void **state)
 {
         (void)state;
@@ -316,6 +395,10 @@ int main(void)
             cmocka_unit_test(test_config_paths_are_absolute_from_a_relative_config),
             cmocka_unit_test(test_time_parse_and_format),
             cmocka_unit_test(test_time_across_dst),
+            cmocka_unit_test(test_time_dates_are_real_days),
+            cmocka_unit_test(test_text_escape_control),
+            cmocka_unit_test(test_csv_cells_are_never_formulas),
+            cmocka_unit_test(test_address_in_list),
             cmocka_unit_test(test_title_request_bytes),
             cmocka_unit_test(test_title_request_over_ipv6),
             cmocka_unit_test(test_title_refused),

@@ -294,17 +294,29 @@ static void test_import_same_content_is_one_row(void **state)
 
         /* the same bytes under another name, with a category added */
         char *copy = copy_file(f, src, "copy.wav");
-        assert_int_equal(sched_media_import(f->db, &f->config, copy, ITEM_MUSIC,
-                                            "copy.wav", "keselamatan", &existed, &second,
-                                            err, sizeof err),
+        assert_int_equal(sched_media_import(f->db, &f->config, copy, ITEM_PSA, "copy.wav",
+                                            "keselamatan", &existed, &second, err,
+                                            sizeof err),
                          0);
         assert_true(existed);
         assert_int_equal(second.id, first.id);
-        assert_int_equal(second.kind, ITEM_PSA); /* the row is returned as it was */
         assert_string_equal(second.path, first.path);
         assert_int_equal(query_int(f->db, "SELECT count(*) FROM media"), 1);
         assert_int_equal(query_int(f->db, "SELECT count(*) FROM media_category"), 1);
         assert_int_equal(count_files(f->config.media_dir), 1);
+
+        /* imported as another kind: the row is returned as it was and the
+         * import changes nothing of it (it is another item) */
+        struct sched_media other = {0};
+        assert_int_equal(sched_media_import(f->db, &f->config, copy, ITEM_MUSIC,
+                                            "copy.wav", "pop", &existed, &other, err,
+                                            sizeof err),
+                         0);
+        assert_true(existed);
+        assert_int_equal(other.id, first.id);
+        assert_int_equal(other.kind, ITEM_PSA);
+        assert_int_equal(query_int(f->db, "SELECT count(*) FROM media_category"), 1);
+        sched_media_clear(&other);
 
         /* the same bytes misnamed with another extension: still one row, and
          * the second copy the store made is not left behind */

@@ -295,15 +295,18 @@ void web_handle_complaint_create(struct web_request *r)
                 web_respond_import_error(r, rc, err);
                 goto out;
         }
-        if (existed) {
-                /* a complaint owns its recording; an upload never retitles
-                 * another item (a song, another complaint) */
+        if (existed && media.kind != ITEM_COMPLAINT) {
+                /* the bytes of a library item: it stays as it is, and a
+                 * complaint never airs a song under its own name */
                 web_respond_error(r, 409,
-                                  "this recording is already stored; a complaint "
-                                  "needs a recording of its own");
+                                  "this recording is already in the library; a "
+                                  "complaint needs a recording of its own");
                 goto out;
         }
-        set_media_title(r->db, media.id, title);
+        /* the same call uploaded again shares the stored recording; an upload
+         * never retitles another complaint's item */
+        if (!existed)
+                set_media_title(r->db, media.id, title);
         /* a confidential complaint never airs, so it gets no intro to leak */
         int64_t intro_id =
             confidential ? 0 : make_intro(r, title, location ? location : "");

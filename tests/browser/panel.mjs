@@ -361,6 +361,26 @@ try {
     if (names.includes('eve')) return 'eve was added';
   });
 
+  await step('an admin disables, re-enables and re-keys an account in the page', async () => {
+    const row = () => users.locator('#users tr', { hasText: 'opi' });
+    await row().locator('button[data-action=disable]').click();
+    await row().locator('button[data-action=enable]').waitFor();
+    const tryLogin = (pw) => users.evaluate(async (pw) => {
+      const r = await fetch('/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: 'opi', password: pw }) });
+      return r.status;
+    }, pw);
+    const disabled = await tryLogin('sandi-opi-1234');
+    if (disabled !== 401) return `a disabled account logs in: ${disabled}`;
+    await row().locator('button[data-action=enable]').click();
+    await row().locator('button[data-action=disable]').waitFor();
+    users.once('dialog', (d) => d.accept('sandi-opi-5678'));
+    await row().locator('button[data-action=new_password]').click();
+    await users.waitForFunction(() => /opi/.test(document.getElementById('message').textContent));
+    const fresh = await tryLogin('sandi-opi-5678');
+    if (fresh !== 200) return `the new password logs in: ${fresh}`;
+  });
+
   await step('the English switch changes the users page', async () => {
     await users.click('#lang');
     const texts = await users.evaluate(() => [document.getElementById('h-users').textContent,

@@ -1,5 +1,7 @@
-/* The admin's users page: the panel's accounts (GET /api/v1/users) and a
- * form to add one (POST /api/v1/users).  Only an admin sees the content;
+/* The admin's users page: the panel's accounts (GET /api/v1/users), a
+ * form to add one (POST /api/v1/users), and per account: disable or enable
+ * it, set a new password (PATCH /api/v1/users/{id}), end its sessions
+ * (DELETE /api/v1/users/{id}/sessions).  Only an admin sees the content;
  * the server refuses everyone else anyway. */
 'use strict';
 (function () {
@@ -10,11 +12,17 @@
     roles_hint: 'admin: users and everything · operator: library, schedule, PSA campaigns · staff: complaints and announcements.',
     add_user: 'Add a user', password: 'Password (at least 8 characters)', password2: 'Repeat the password',
     add: 'Add', active: 'active', disabled: 'disabled', mismatch: 'The two passwords differ.',
-    added: 'User added: '
+    added: 'User added: ', actions: 'Actions', disable: 'Disable', enable: 'Enable',
+    new_password: 'New password', end_sessions: 'Log out everywhere',
+    ask_password: 'New password for %s (at least 8 characters):', changed: 'Saved: ',
+    ended: 'Sessions ended: '
   };
   var id = {
     active: 'aktif', disabled: 'nonaktif', mismatch: 'Kedua kata sandi berbeda.',
-    added: 'Pengguna ditambahkan: '
+    added: 'Pengguna ditambahkan: ', disable: 'Nonaktifkan', enable: 'Aktifkan',
+    new_password: 'Kata sandi baru', end_sessions: 'Keluarkan dari semua sesi',
+    ask_password: 'Kata sandi baru untuk %s (paling sedikit 8 karakter):', changed: 'Tersimpan: ',
+    ended: 'Sesi diakhiri: '
   };
   var original = {};
 
@@ -42,9 +50,42 @@
         tr.appendChild(S.make('td', u.role));
         tr.appendChild(S.make('td', t(u.disabled ? 'disabled' : 'active')));
         tr.appendChild(S.make('td', (u.created_at || '').replace('T', ' ').slice(0, 16)));
+        tr.appendChild(actions(u));
         body.appendChild(tr);
       });
     }).catch(function (e) { M.say(e.message, true); });
+  }
+
+  function button(label, action) {
+    var b = S.make('button', t(label));
+    b.type = 'button';
+    b.setAttribute('data-action', label);
+    b.addEventListener('click', action);
+    return b;
+  }
+
+  function change(u, body, done) {
+    M.send('PATCH', '/api/v1/users/' + u.id, body)
+      .then(function () { M.say(t(done) + u.name); load(); })
+      .catch(function (err) { M.say(err.message, true); });
+  }
+
+  /* Disabling or a new password also ends the account's sessions (server side). */
+  function actions(u) {
+    var td = S.make('td');
+    td.appendChild(button(u.disabled ? 'enable' : 'disable', function () {
+      change(u, { disabled: !u.disabled }, 'changed');
+    }));
+    td.appendChild(button('new_password', function () {
+      var pw = window.prompt(t('ask_password').replace('%s', u.name));
+      if (pw) change(u, { password: pw }, 'changed');
+    }));
+    td.appendChild(button('end_sessions', function () {
+      M.send('DELETE', '/api/v1/users/' + u.id + '/sessions')
+        .then(function (r) { M.say(t('ended') + u.name + ' (' + r.ended + ')'); })
+        .catch(function (err) { M.say(err.message, true); });
+    }));
+    return td;
   }
 
   function add(e) {
