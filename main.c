@@ -627,13 +627,14 @@ static int read_password(const char *what, char *buf, size_t size)
 /* siaran user passwd|disable|enable -c FILE NAME */
 static int command_user_change(const struct options *o, struct config *config)
 {
-        const char *action = o->args[0];
-        char password[1024] = "", err[512], what[32];
-        bool passwd = strcmp(action, "passwd") == 0;
-        snprintf(what, sizeof what, "user %s", action);
+        char password[1024] = "", err[512];
+        bool passwd = strcmp(o->args[0], "passwd") == 0;
+        int disabled = passwd ? -1 : strcmp(o->args[0], "disable") == 0;
+        const char *what = passwd     ? "user passwd"
+                           : disabled ? "user disable"
+                                      : "user enable";
         if (passwd && read_password(what, password, sizeof password) < 0)
                 return EXIT_USAGE;
-        int disabled = passwd ? -1 : strcmp(action, "disable") == 0;
         int rc = web_user_set(config, o->args[1], disabled, passwd ? password : NULL, err,
                               sizeof err);
         explicit_bzero(password, sizeof password);

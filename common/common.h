@@ -54,10 +54,11 @@ void log_message(enum log_level level, const char *module, const char *fmt, ...)
  * start a line of its own or hide what follows.  Returns dst. */
 char *text_escape_control(const char *src, char *dst, size_t size);
 
-/* Writes one CSV cell (no separator): quoted when it holds a comma, a quote or
- * a line break, and prefixed with ' when it starts with = + - @, a tab or a
- * CR, so a spreadsheet never takes it for a formula. */
-void csv_write_cell(FILE *out, const char *value);
+/* Writes one CSV cell (no separator): quoted when always_quote or when it
+ * holds a comma, a quote or a line break, and prefixed with ' (inside quotes)
+ * when it starts with = + - @, a tab or a CR, so a spreadsheet never takes it
+ * for a formula. */
+void csv_write_cell(FILE *out, const char *value, bool always_quote);
 
 /* True when address (numeric IPv4 or IPv6) is one of the addresses in list
  * (separated by commas or spaces; may be NULL).  Any thread. */

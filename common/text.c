@@ -37,11 +37,11 @@ char *text_escape_control(const char *src, char *dst, size_t size)
         return dst;
 }
 
-void csv_write_cell(FILE *out, const char *value)
+void csv_write_cell(FILE *out, const char *value, bool always_quote)
 {
         const char *v = value ? value : "";
         bool formula = strchr("=+-@\t\r", v[0]) != NULL && v[0] != '\0';
-        bool quote = formula || strpbrk(v, ",\"\r\n") != NULL;
+        bool quote = always_quote || formula || strpbrk(v, ",\"\r\n") != NULL;
         if (!quote) {
                 fputs(v, out);
                 return;

@@ -13,7 +13,7 @@
  * (common/text.c). */
 static void csv_field(FILE *out, const char *text)
 {
-        csv_write_cell(out, text);
+        csv_write_cell(out, text, false);
 }
 
 /* Station-zone time, or "" for a missing one (0: no planned start). */

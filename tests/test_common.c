@@ -189,12 +189,12 @@ static void test_text_escape_control(void **state)
         assert_string_equal(text_escape_control("ab\ncd", small, sizeof small), "ab\\n");
 }
 
-static char *csv_cell(const char *value)
+static char *csv_cell(const char *value, bool always_quote)
 {
         char *text = NULL;
         size_t len = 0;
         FILE *out = open_memstream(&text, &len);
-        csv_write_cell(out, value);
+        csv_write_cell(out, value, always_quote);
         fclose(out);
         return text;
 }
@@ -219,10 +219,16 @@ static void test_csv_cells_are_never_formulas(void **state)
             {"a=b", "a=b"},
         };
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-                char *got = csv_cell(cases[i].in);
+                char *got = csv_cell(cases[i].in, false);
                 assert_string_equal(got, cases[i].out);
                 free(got);
         }
+        char *quoted = csv_cell("Lebak", true);
+        assert_string_equal(quoted, "\"Lebak\"");
+        free(quoted);
+        quoted = csv_cell("-5", true);
+        assert_string_equal(quoted, "\"'-5\"");
+        free(quoted);
 }
 
 static void test_address_in_list(void **state)

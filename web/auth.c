@@ -339,6 +339,17 @@ static void delete_failures(sqlite3 *db, const char *key, int64_t rowid)
         sqlite3_finalize(stmt);
 }
 
+static void delete_failures_before(sqlite3 *db, int64_t before)
+{
+        sqlite3_stmt *stmt = NULL;
+        if (sqlite3_prepare_v2(db, "DELETE FROM login_failures WHERE at <= ?1", -1, &stmt,
+                               NULL) == SQLITE_OK) {
+                sqlite3_bind_int64(stmt, 1, before);
+                sqlite3_step(stmt);
+        }
+        sqlite3_finalize(stmt);
+}
+
 /* How long an account waits after its failures: nothing for the first few,
  * then a delay that doubles with each failure up to a short cap.  An attacker
  * who guesses at an account can slow its owner down by that much, never
@@ -363,6 +374,8 @@ static int64_t take_attempt(sqlite3 *db, const char *client_key, const char *acc
         int64_t client_latest = 0, account_latest = 0, wait = 0;
         if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
                 return -1;
+        /* failures older than the window count for nothing: forget them */
+        delete_failures_before(db, now - CLIENT_WINDOW);
         int by_client =
             count_failures(db, client_key, now - CLIENT_WINDOW, &client_latest);
         int by_account =

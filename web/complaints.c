@@ -533,7 +533,7 @@ static void csv_field(FILE *out, json_t *value, bool last)
                 snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(value));
                 text = buf;
         }
-        csv_write_cell(out, text);
+        csv_write_cell(out, text, true); /* LAPOR! quotes every cell */
         fputc(last ? '\n' : ',', out);
 }
 
