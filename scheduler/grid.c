@@ -398,7 +398,11 @@ static int load_shows(sqlite3 *db, struct grid *g, const struct catalog *cat)
                 goto out;
         sqlite3_finalize(stmt);
         if (sqlite3_prepare_v2(
-                db, "SELECT show_id, media_id FROM show_items ORDER BY show_id, position",
+                db,
+                /* a playlist airs library items only, never a complaint's */
+                "SELECT i.show_id, i.media_id FROM show_items i JOIN media m"
+                " ON m.id = i.media_id WHERE m.kind != 'complaint'"
+                " ORDER BY i.show_id, i.position",
                 -1, &stmt, NULL) != SQLITE_OK)
                 goto out;
         while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -449,8 +453,10 @@ static int load_campaigns(sqlite3 *db, struct grid *g)
                 goto out;
         sqlite3_finalize(stmt);
         if (sqlite3_prepare_v2(db,
-                               "SELECT campaign_id, media_id FROM campaign_items"
-                               " ORDER BY campaign_id, position",
+                               "SELECT i.campaign_id, i.media_id FROM campaign_items i"
+                               " JOIN media m ON m.id = i.media_id"
+                               " WHERE m.kind != 'complaint'"
+                               " ORDER BY i.campaign_id, i.position",
                                -1, &stmt, NULL) != SQLITE_OK)
                 goto out;
         while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {

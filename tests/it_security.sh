@@ -198,6 +198,16 @@ check "3: the rotation airs the song" grep -q 'Lagu Asli' "$D/rundown.txt"
 check "3: the rotation never airs the complaint recording" \
 	test "$(grep -c -e 'Jalan rusak' -e ' complaint ' "$D/rundown.txt")" = 0
 
+# a playlist that names a complaint's intro (an older station's data) does
+# not air it either
+json opi POST /api/v1/shows "{\"name\":\"Daftar Lagu\",\"dates\":[\"2030-01-08\"],\"start\":\"09:00\",\"duration\":30,\"content\":\"playlist\",\"items\":[$M1]}"
+expect "3: a playlist of the song: 201" 201
+sql "INSERT INTO show_items (show_id, position, media_id) VALUES ($(jq_ 'd["id"]'), 1, $I1)"
+"$SIARAN" rundown -c "$CONF" --date 2030-01-08 >"$D/rundown.txt" 2>&1
+check "3: the playlist airs the song" grep -qE '^09:00:00 .*Lagu Asli' "$D/rundown.txt"
+check "3: the playlist never airs the complaint's intro" \
+	test "$(grep -c 'Suara Warga' "$D/rundown.txt")" = 0
+
 # ---- 4: an upload never changes another item ------------------------------------------------------------
 as ani POST /api/v1/complaints -F "audio=@$D/lagu.ogg" -F 'title=Bukan lagu' -F consent=1
 expect_error "4: staff upload a song's bytes as a complaint: 409" 409
@@ -290,6 +300,9 @@ req POST /api/v1/session -H 'Content-Type: application/json' -H "X-Forwarded-For
 	-d '{"username":"orang6","password":"salah-salah"}'
 expect_error "1: by default a forged X-Forwarded-For does not escape the limit: 429" 429
 
+# an older station's intro, stored as a library announcement
+sql "UPDATE media SET kind = 'announcement' WHERE id = $I1"
+
 # ---- 1 and 8: behind a trusted proxy -------------------------------------------------------------------
 cp "$D/base.conf" "$CONF"
 chmod 600 "$CONF"
@@ -300,6 +313,8 @@ if ! start_station "$D/run2.log"; then
 	exit 1
 fi
 ok "siaran run starts with trusted_proxies"
+check "2: at start an older station's intro becomes the complaint's" \
+	test "$(sql "SELECT kind FROM media WHERE id=$I1")" = complaint
 check "7: no warning for a config only its owner reads" \
 	test "$(grep -c "readable by every user" "$D/run2.log")" = 0
 xff_login() { # xff_login CLIENT USER PASSWORD [curl args]: a login through the proxy

@@ -189,7 +189,8 @@ int web_complaint_intros_protect(sqlite3 *db)
          * announcements, confidential complaints' included. */
         static const char sql[] =
             "UPDATE media SET kind = 'complaint', deleted = deleted OR id IN "
-            " (SELECT intro_media_id FROM complaints WHERE confidential = 1) "
+            " (SELECT intro_media_id FROM complaints WHERE confidential = 1"
+            "  AND intro_media_id IS NOT NULL) "
             "WHERE kind != 'complaint' AND id IN (SELECT intro_media_id FROM complaints) "
             " AND id NOT IN (SELECT media_id FROM announcements);"
             "UPDATE complaints SET intro_media_id = NULL "
