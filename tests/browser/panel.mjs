@@ -366,7 +366,9 @@ try {
     await row().locator('button[data-action=disable]').click();
     await row().locator('button[data-action=enable]').waitFor();
     const tryLogin = (pw) => users.evaluate(async (pw) => {
-      const r = await fetch('/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      // credentials omitted: the page keeps the admin's session
+      const r = await fetch('/api/v1/session', { method: 'POST', credentials: 'omit',
+        headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ username: 'opi', password: pw }) });
       return r.status;
     }, pw);
@@ -376,7 +378,7 @@ try {
     await row().locator('button[data-action=disable]').waitFor();
     users.once('dialog', (d) => d.accept('sandi-opi-5678'));
     await row().locator('button[data-action=new_password]').click();
-    await users.waitForFunction(() => /opi/.test(document.getElementById('message').textContent));
+    await users.waitForFunction(() => /Kata sandi baru tersimpan.*opi/.test(document.getElementById('message').textContent));
     const fresh = await tryLogin('sandi-opi-5678');
     if (fresh !== 200) return `the new password logs in: ${fresh}`;
   });

@@ -15,14 +15,14 @@
     added: 'User added: ', actions: 'Actions', disable: 'Disable', enable: 'Enable',
     new_password: 'New password', end_sessions: 'Log out everywhere',
     ask_password: 'New password for %s (at least 8 characters):', changed: 'Saved: ',
-    ended: 'Sessions ended: '
+    ended: 'Sessions ended: ', password_set: 'New password set, sessions ended: '
   };
   var id = {
     active: 'aktif', disabled: 'nonaktif', mismatch: 'Kedua kata sandi berbeda.',
     added: 'Pengguna ditambahkan: ', disable: 'Nonaktifkan', enable: 'Aktifkan',
     new_password: 'Kata sandi baru', end_sessions: 'Keluarkan dari semua sesi',
     ask_password: 'Kata sandi baru untuk %s (paling sedikit 8 karakter):', changed: 'Tersimpan: ',
-    ended: 'Sesi diakhiri: '
+    ended: 'Sesi diakhiri: ', password_set: 'Kata sandi baru tersimpan, sesi diakhiri: '
   };
   var original = {};
 
@@ -78,7 +78,7 @@
     }));
     td.appendChild(button('new_password', function () {
       var pw = window.prompt(t('ask_password').replace('%s', u.name));
-      if (pw) change(u, { password: pw }, 'changed');
+      if (pw) change(u, { password: pw }, 'password_set');
     }));
     td.appendChild(button('end_sessions', function () {
       M.send('DELETE', '/api/v1/users/' + u.id + '/sessions')
