@@ -699,6 +699,11 @@ static void build_day(struct grid *g, struct day_plan *day, int64_t midnight)
                  * moves forward by the gap) keeps its length. */
                 in->start = local_time_on(y, m, d, s->start_time);
                 in->end = in->start + (int64_t)s->duration * 1000;
+                /* ... except a show of a whole day (24 h), which means "all day":
+                 * it lasts to the same wall time next day, so a 25-hour autumn
+                 * day has no hour of fallback at its end. */
+                if (s->duration == 24 * 3600)
+                        in->end = local_time_on(y, m, d + 1, s->start_time);
                 in->dated = dated;
                 in->date_key = y * 10000 + m * 100 + d;
         }

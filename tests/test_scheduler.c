@@ -710,6 +710,26 @@ static void test_show_duration_is_real_time_on_dst_days(void **state)
         station_free(st);
 }
 
+/* ... but a show of 24 hours means the whole day: on the 25-hour autumn
+ * day it lasts to the next midnight, with no hour of fallback. */
+static void test_all_day_show_on_the_long_autumn_day(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Europe/Berlin");
+        add_media(st, "music", "Hari", "H", 190, "h");
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, categories,"
+             " track_separation_hours, artist_separation_minutes, created_at)"
+             " VALUES ('Hari', 127, 0, 86400, 'rotation', 'h', 0, 0, 0)");
+        int64_t next = time_from_local(2026, 10, 26, 0, 0, 0);
+        struct collected *c = plan(st, next - 2 * 3600000, next + 1800000);
+        assert_true(c->n > 40);
+        for (int i = 0; i < c->n; i++)
+                assert_string_equal(c->title[i], "Hari");
+        free(c);
+        station_free(st);
+}
+
 /* Interval 7 does not divide the day: 206 slots (00:00 .. 23:55), and the
  * rotation goes on across midnight without airing an item twice running. */
 static void test_psa_rotation_continues_across_midnight(void **state)
@@ -1081,6 +1101,7 @@ int main(void)
             cmocka_unit_test(test_one_off_item_not_cut_at_beaten_weekly_start),
             cmocka_unit_test(test_show_in_spring_gap_airs),
             cmocka_unit_test(test_show_duration_is_real_time_on_dst_days),
+            cmocka_unit_test(test_all_day_show_on_the_long_autumn_day),
             cmocka_unit_test(test_psa_rotation_continues_across_midnight),
             cmocka_unit_test(test_psa_fade_zero_is_a_cut),
             cmocka_unit_test(test_fallback_inside_show_obeys_its_end),
