@@ -614,7 +614,7 @@ static void test_one_off_item_not_cut_at_beaten_weekly_start(void **state)
         add_media(st, "music", "Mingguan", "W", 300, "weekly");
         int64_t items[6];
         for (int i = 0; i < 6; i++) {
-                char title[16];
+                char title[32];
                 snprintf(title, sizeof title, "Khusus %d", i + 1);
                 items[i] = add_media(st, "programme", title, "", 620, NULL);
         }
