@@ -379,8 +379,9 @@ static int command_render(const struct options *o)
                 return EXIT_USAGE;
         if (time_parse_local(o->from, &from) < 0 || time_parse_local(o->to, &to) < 0) {
                 config_free(config);
-                return usage_error("%s: times must be \"YYYY-MM-DD HH:MM[:SS]\"",
-                                   "render");
+                return usage_error(
+                    "%s: times must be real dates as \"YYYY-MM-DD HH:MM[:SS]\"",
+                    "render");
         }
         if (to <= from) {
                 config_free(config);
@@ -555,8 +556,9 @@ static int command_rundown(const struct options *o)
         if (o->date ? time_parse_date(o->date, &day) < 0
                     : (day = time_local_midnight(time_now_ms()), false)) {
                 config_free(config);
-                return usage_error("rundown: --date must be YYYY-MM-DD, not '%s'",
-                                   o->date);
+                return usage_error(
+                    "rundown: --date must be a real date as YYYY-MM-DD, not '%s'",
+                    o->date);
         }
         int y, m, d;
         time_local_fields(day + 36LL * 3600 * 1000, &y, &m, &d, NULL, NULL, NULL, NULL);

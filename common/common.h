@@ -76,9 +76,11 @@ bool time_zone_exists(const char *tzname);
  * before any thread starts.  Returns 0, or -1 if the zone is unknown. */
 int time_set_zone(const char *tzname);
 /* Parses "YYYY-MM-DD HH:MM[:SS]" or "YYYY-MM-DDTHH:MM[:SS]" in the station's
- * zone into UTC ms.  Returns 0 or -1. */
+ * zone into UTC ms.  Strict: every field has its full number of digits and
+ * the date exists (2026-02-30 is refused, not moved).  Returns 0 or -1. */
 int time_parse_local(const char *text, int64_t *out_ms);
-/* Parses "YYYY-MM-DD" into the UTC ms of that local day's midnight. */
+/* Parses "YYYY-MM-DD" (strict, a real date) into the UTC ms of that local
+ * day's midnight.  Returns 0 or -1. */
 int time_parse_date(const char *text, int64_t *out_ms);
 /* Formats UTC ms as ISO 8601 with the station's offset
  * ("2026-12-01T06:00:00+07:00") into buf; returns buf. */

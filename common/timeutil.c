@@ -94,31 +94,68 @@ int64_t time_local_midnight(int64_t ms)
         return time_from_local(y, m, d, 0, 0, 0);
 }
 
-static int days_in_month(int y, int mo)
+static bool leap_year(int y)
 {
-        static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-        return mo == 2 && leap ? 29 : days[mo - 1];
+        return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-/* A real calendar day and clock time: 2026-02-31 must not slide into March. */
-static bool valid_fields(int y, int mo, int d, int h, int mi, int s)
+static int days_in_month(int y, int mo)
+{
+        static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        return mo == 2 && leap_year(y) ? 29 : days[mo - 1];
+}
+
+/* A date that exists on the calendar: 2026-02-30 is refused, not moved to
+ * 2 March as mktime would do. */
+static bool valid_date(int y, int mo, int d)
 {
         return y >= 1970 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 &&
-               d <= days_in_month(y, mo) && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 &&
-               s >= 0 && s <= 60;
+               d <= days_in_month(y, mo);
+}
+
+/* Exactly `width` decimal digits at text: no sign, no blanks, no fewer
+ * digits (so "6:00" and "2026-1-5" are refused rather than guessed at). */
+static bool take_digits(const char **text, int width, int *value)
+{
+        int v = 0;
+        for (int i = 0; i < width; i++) {
+                char c = (*text)[i];
+                if (c < '0' || c > '9')
+                        return false;
+                v = v * 10 + (c - '0');
+        }
+        *text += width;
+        *value = v;
+        return true;
+}
+
+static bool take_char(const char **text, char c)
+{
+        if (**text != c)
+                return false;
+        (*text)++;
+        return true;
+}
+
+/* "YYYY-MM-DD" at *text, a real calendar date. */
+static bool take_date(const char **text, int *y, int *mo, int *d)
+{
+        return take_digits(text, 4, y) && take_char(text, '-') &&
+               take_digits(text, 2, mo) && take_char(text, '-') &&
+               take_digits(text, 2, d) && valid_date(*y, *mo, *d);
 }
 
 int time_parse_local(const char *text, int64_t *out_ms)
 {
-        int y, mo, d, h, mi, s = 0, used = 0;
-        char sep;
-        if (!text)
+        int y, mo, d, h, mi, s = 0;
+        if (!text || !take_date(&text, &y, &mo, &d) ||
+            (!take_char(&text, ' ') && !take_char(&text, 'T')) ||
+            !take_digits(&text, 2, &h) || !take_char(&text, ':') ||
+            !take_digits(&text, 2, &mi))
                 return -1;
-        int n = sscanf(text, "%4d-%2d-%2d%c%2d:%2d%n:%2d%n", &y, &mo, &d, &sep, &h, &mi,
-                       &used, &s, &used);
-        if (n < 6 || (sep != ' ' && sep != 'T') || text[used] != '\0' ||
-            !valid_fields(y, mo, d, h, mi, s))
+        if (take_char(&text, ':') && !take_digits(&text, 2, &s))
+                return -1;
+        if (*text != '\0' || h > 23 || mi > 59 || s > 59)
                 return -1;
         *out_ms = time_from_local(y, mo, d, h, mi, s);
         return 0;
@@ -126,9 +163,8 @@ int time_parse_local(const char *text, int64_t *out_ms)
 
 int time_parse_date(const char *text, int64_t *out_ms)
 {
-        int y, mo, d, used = 0;
-        if (!text || sscanf(text, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 ||
-            text[used] != '\0' || !valid_fields(y, mo, d, 0, 0, 0))
+        int y, mo, d;
+        if (!text || !take_date(&text, &y, &mo, &d) || *text != '\0')
                 return -1;
         *out_ms = time_from_local(y, mo, d, 0, 0, 0);
         return 0;

@@ -15,6 +15,10 @@
 /* -60 dBFS sample peak: quieter than any fade tail worth airing, louder than
  * dither and encoder noise in the "silent" lead-in of a typical file. */
 #define SILENCE_THRESHOLD 0.001f
+/* Leading or trailing quiet shorter than this is not silence but the audio
+ * itself (a tone that starts or ends at a zero crossing): cue points move
+ * only for real silence, or such items would air a frame short. */
+#define SILENCE_MIN_MS 10
 /* What silence measures as: libebur128 reports -inf for it. */
 #define LOUDNESS_FLOOR -70.0
 #define PEAK_FLOOR -120.0
@@ -124,8 +128,10 @@ int media_analyze(const char *path, int rate, struct media_info *info, char *err
         info->true_peak = true_peak;
         /* A file that is silence throughout keeps its whole length: cutting it
          * to nothing would make it unplayable rather than quiet. */
-        info->cue_in = first_loud >= 0 ? first_loud : 0;
-        info->cue_out = last_loud >= 0 ? last_loud + 1 : pos;
+        int64_t min_silence = (int64_t)rate * SILENCE_MIN_MS / 1000;
+        info->cue_in = first_loud >= min_silence ? first_loud : 0;
+        info->cue_out =
+            last_loud >= 0 && pos - (last_loud + 1) >= min_silence ? last_loud + 1 : pos;
         const char *title = media_reader_title(reader);
         const char *artist = media_reader_artist(reader);
         info->title = title ? xstrdup(title) : media_title_from_path(path);

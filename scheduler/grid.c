@@ -610,12 +610,80 @@ static int compare_slot(const void *a, const void *b)
         const struct slot *x = a, *y = b;
         if (x->at != y->at)
                 return (x->at > y->at) - (x->at < y->at);
-        return (x->campaign->id > y->campaign->id) - (x->campaign->id < y->campaign->id);
+        if (x->campaign->id != y->campaign->id)
+                return (x->campaign->id > y->campaign->id) -
+                       (x->campaign->id < y->campaign->id);
+        return (x->seq > y->seq) - (x->seq < y->seq); /* the merged one keeps the first */
 }
 
 static int64_t local_time_on(int y, int m, int d, int secs)
 {
         return time_from_local(y, m, d, secs / 3600, secs / 60 % 60, secs % 60);
+}
+
+/* The wall times of a campaign's slots in a day, in seconds after midnight,
+ * sorted and without duplicates (a time that is also an interval slot airs
+ * once).  The same list every day.  Returns the count; *secs is the caller's. */
+static size_t campaign_day_times(const struct campaign *c, int **secs)
+{
+        size_t cap =
+            c->n_times +
+            (c->interval_minutes > 0 ? (size_t)(1440 / c->interval_minutes) + 1 : 0);
+        int *list = xmalloc((cap ? cap : 1) * sizeof *list);
+        size_t n = 0;
+        for (size_t k = 0; k < c->n_times; k++)
+                list[n++] = c->times[k];
+        for (int minute = 0; c->interval_minutes > 0 && minute < 1440;
+             minute += c->interval_minutes)
+                list[n++] = minute * 60;
+        if (n > 1)
+                qsort(list, n, sizeof *list, compare_int);
+        size_t out = 0;
+        for (size_t k = 0; k < n; k++)
+                if (out == 0 || list[out - 1] != list[k])
+                        list[out++] = list[k];
+        *secs = list;
+        return out;
+}
+
+/* Days in [from, to) (days since 1970) whose weekday is in the mask. */
+static int64_t airing_days_between(int64_t from, int64_t to, int days_mask)
+{
+        if (to <= from)
+                return 0;
+        int per_week = __builtin_popcount((unsigned)days_mask & 0x7f);
+        int64_t weeks = (to - from) / 7;
+        int64_t count = weeks * per_week;
+        for (int64_t day = from + weeks * 7; day < to; day++) {
+                int wday = (int)(((day % 7) + 7 + 4) % 7); /* 1970-01-01 was a Thursday */
+                if (days_mask & (1 << wday))
+                        count++;
+        }
+        return count;
+}
+
+/* Adds a campaign's slots of one day.  The rotation counter runs through the
+ * campaign's life, one step per slot of every day it airs, so the item at a
+ * slot does not depend on what aired before and the order goes on across
+ * midnight: the day's first slot follows the last slot of the previous
+ * airing day. */
+static void add_campaign_slots(struct day_plan *day, const struct campaign *c, int y,
+                               int m, int d, int64_t today)
+{
+        int *secs = NULL;
+        size_t per_day = campaign_day_times(c, &secs);
+        int64_t first_day = *c->valid_from ? date_days(c->valid_from) : 0;
+        int64_t seq = airing_days_between(first_day, today, c->days) * (int64_t)per_day;
+        for (size_t k = 0; k < per_day; k++) {
+                day->slots =
+                    xrealloc(day->slots, (day->n_slots + 1) * sizeof *day->slots);
+                struct slot *sl = &day->slots[day->n_slots++];
+                sl->campaign = c;
+                sl->at = local_time_on(y, m, d, secs[k]);
+                sl->window_end = sl->at + c->window_ms;
+                sl->seq = seq + (int64_t)k;
+        }
+        free(secs);
 }
 
 static void build_day(struct grid *g, struct day_plan *day, int64_t midnight)
@@ -635,8 +703,16 @@ static void build_day(struct grid *g, struct day_plan *day, int64_t midnight)
                 day->inst = xrealloc(day->inst, (day->n_inst + 1) * sizeof *day->inst);
                 struct instance *in = &day->inst[day->n_inst++];
                 in->show = s;
+                /* duration is real time: on a clock-change day the show still
+                 * lasts that long, and a start in the skipped hour (which mktime
+                 * moves forward by the gap) keeps its length. */
                 in->start = local_time_on(y, m, d, s->start_time);
-                in->end = local_time_on(y, m, d, s->start_time + s->duration);
+                in->end = in->start + (int64_t)s->duration * 1000;
+                /* ... except a show of a whole day (24 h), which means "all day":
+                 * it lasts to the same wall time next day, so a 25-hour autumn
+                 * day has no hour of fallback at its end. */
+                if (s->duration == 24 * 3600)
+                        in->end = local_time_on(y, m, d + 1, s->start_time);
                 in->dated = dated;
                 in->date_key = y * 10000 + m * 100 + d;
         }
@@ -648,32 +724,7 @@ static void build_day(struct grid *g, struct day_plan *day, int64_t midnight)
                 if (!(c->days & (1 << wday)) ||
                     !within(date, c->valid_from, c->valid_to) || c->n_items == 0)
                         continue;
-                /* The rotation counter runs through the campaign's life, one step per
-                 * slot, so the item at a slot does not depend on what aired before. */
-                size_t per_day =
-                    c->n_times +
-                    (c->interval_minutes > 0 ? (size_t)(1440 / c->interval_minutes) : 0);
-                int64_t seq = (today - date_days(c->valid_from)) * (int64_t)per_day;
-                size_t n = 0;
-                for (size_t k = 0; k < c->n_times; k++, n++) {
-                        day->slots =
-                            xrealloc(day->slots, (day->n_slots + 1) * sizeof *day->slots);
-                        struct slot *sl = &day->slots[day->n_slots++];
-                        sl->campaign = c;
-                        sl->at = local_time_on(y, m, d, c->times[k]);
-                        sl->window_end = sl->at + c->window_ms;
-                        sl->seq = seq + (int64_t)n;
-                }
-                for (int minute = 0; c->interval_minutes > 0 && minute < 1440;
-                     minute += c->interval_minutes, n++) {
-                        day->slots =
-                            xrealloc(day->slots, (day->n_slots + 1) * sizeof *day->slots);
-                        struct slot *sl = &day->slots[day->n_slots++];
-                        sl->campaign = c;
-                        sl->at = local_time_on(y, m, d, minute * 60);
-                        sl->window_end = sl->at + c->window_ms;
-                        sl->seq = seq + (int64_t)n;
-                }
+                add_campaign_slots(day, c, y, m, d, today);
         }
         if (day->n_slots > 1)
                 qsort(day->slots, day->n_slots, sizeof *day->slots, compare_slot);

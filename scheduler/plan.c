@@ -196,8 +196,9 @@ static const struct instance *winner_at(struct planner *p, int64_t t)
         return best;
 }
 
-/* The earliest start of another show in (after, before): where an item that
- * began at after would run into it. */
+/* The earliest start of another show in (after, before) that really takes
+ * the air there: where an item that began at after would run into it.  A
+ * show beaten at its start (a one-off holds the air) is no start at all. */
 static const struct instance *next_show_start(struct planner *p, int64_t after,
                                               int64_t before)
 {
@@ -208,7 +209,8 @@ static const struct instance *next_show_start(struct planner *p, int64_t after,
                 for (size_t i = 0; i < d->n_inst; i++) {
                         const struct instance *in = &d->inst[i];
                         if (in->start > after + PLAN_SLOP_MS && in->start < before &&
-                            (!best || in->start < best->start))
+                            (!best || in->start < best->start) &&
+                            winner_at(p, in->start) == in)
                                 best = in;
                 }
                 if (best)
@@ -578,6 +580,20 @@ static void pick_fallback(struct planner *p, int64_t t, struct plan_pick *pick, 
         *ok = fallback_pick(p->fb, p->cat, &p->st.fallback_cursor, t, pick) == 0;
 }
 
+/* The fade before the hard event at `at`: a campaign's own fade_seconds
+ * when a PSA slot is due there (0 is a cut: end_fade_ms 0 makes the engine
+ * use its click-free ramp), else the station's hard_fade. */
+static int64_t hard_event_fade(struct planner *p, int64_t at, int64_t fade)
+{
+        FOR_EACH_SLOT(p, at, at, sl)
+        {
+                if (sl->window_end == at &&
+                    !is_done(&p->st, EVENT_SLOT, sl->campaign->id, sl->at))
+                        return sl->campaign->fade_ms;
+        }
+        return fade;
+}
+
 /* Cuts pick at its show's end or at the next show's start when it would run
  * past them (soft: by more than the grace period), and at the next hard
  * event so that event's own fade length is used. */
@@ -606,18 +622,15 @@ static void set_end(struct planner *p, const struct instance *in, int64_t t,
                         pick->end_reason = PLAYOUT_END_SHOW_END;
                 }
         }
+        /* A hard event at the very moment of a show's end or start wins: its
+         * own fade and reason apply. */
         int64_t until = pick->end_by_ms ? pick->end_by_ms : natural;
         int64_t hard;
-        if (planner_next_hard(p, t, until, &hard) && hard < until) {
+        if (planner_next_hard(p, t, until, &hard) &&
+            (hard < until || (pick->end_by_ms && hard == until))) {
                 pick->end_by_ms = hard;
-                pick->end_fade_ms = fade;
+                pick->end_fade_ms = hard_event_fade(p, hard, fade);
                 pick->end_reason = PLAYOUT_END_FADED_HARD;
-                FOR_EACH_SLOT(p, hard, hard, sl)
-                {
-                        if (sl->window_end == hard && sl->campaign->fade_ms > 0 &&
-                            !is_done(&p->st, EVENT_SLOT, sl->campaign->id, sl->at))
-                                pick->end_fade_ms = sl->campaign->fade_ms;
-                }
         }
 }
 
@@ -648,8 +661,8 @@ int planner_next(struct planner *p, int64_t t, struct plan_pick *pick)
         if (!ok && in && pick_show(p, in, t, pick))
                 ok = true;
         if (!ok) {
+                /* filler inside a show keeps that show's end rules (in stays) */
                 pick_fallback(p, t, pick, &ok);
-                in = NULL;
                 if (!ok)
                         return -1;
         }

@@ -24,7 +24,8 @@ CONF=$TMP/siaran.conf
 DB=$DBDIR/siaran.db
 B=http://127.0.0.1:$WEB_PORT
 echo "sandi-adi-123" | "$SIARAN" user add -c "$CONF" adi --role admin >/dev/null
-"$SIARAN" import -c "$CONF" --kind psa "$TMP/b.ogg" >/dev/null
+# in category pop: the rotation show below must have something to draw (else 422)
+"$SIARAN" import -c "$CONF" --kind psa --category pop "$TMP/b.ogg" >/dev/null
 PSA=$(sqlite3 "$DB" "SELECT id FROM media WHERE kind = 'psa'")
 
 "$SIARAN" run -c "$CONF" >"$TMP/run.log" 2>&1 &

@@ -235,6 +235,9 @@ json opi POST /api/v1/shows '{"name":"Tanpa hari","start":"06:00","duration":30,
 expect_error "POST show without days or dates: 400" 400
 json opi POST /api/v1/shows '{"name":"Rotasi","days":[1],"start":"06:00","duration":30,"content":"rotation"}'
 expect_error "POST rotation show without categories: 400" 400
+json opi POST /api/v1/shows '{"name":"Rotasi Kosong","days":[1],"start":"06:00","duration":30,"content":"rotation","categories":["tidak-ada","juga-tidak"]}'
+expect_error "POST rotation whose categories match no media: 422" 422
+check "the 422 names the categories ($(jq_ 'd["error"]'))" grep -q "tidak-ada,juga-tidak" "$D/body"
 check "refused shows add no row" test "$(sql 'SELECT count(*) FROM shows')/$(sql 'SELECT count(*) FROM show_items')" = "$shows0/0"
 json opi POST /api/v1/shows "$SHOW"
 expect "POST show: 201" 201
@@ -247,6 +250,9 @@ check "its playlist in order" test "$(sql "SELECT group_concat(media_id) FROM (S
 json adi POST /api/v1/shows '{"name":"Hari Raya","dates":["2030-01-08"],"start":"20:00","duration":30,"content":"rotation","categories":"pop"}'
 expect "POST a dated rotation show (admin): 201" 201
 S2=$(jq_ 'd["id"]')
+json adi PUT "/api/v1/shows/$S2" '{"name":"Hari Raya","dates":["2030-01-08"],"start":"20:00","duration":30,"content":"rotation","categories":"tidak-ada"}'
+expect_error "PUT a rotation onto categories without media: 422" 422
+check "and the show keeps its categories" test "$(sql "SELECT categories FROM shows WHERE id=$S2")" = pop
 check "its date is stored" test "$(sql "SELECT date FROM show_dates WHERE show_id=$S2")" = 2030-01-08
 req GET /api/v1/shows
 expect_error "GET shows without a session: 401" 401
@@ -408,6 +414,10 @@ for p in schedule library asrun; do
 done
 
 # ---- the rundown plans what the API made ---------------------------------------------------------
+for bad in 2026-02-30 2026-1-5 2026-04-31; do
+	req GET "/api/v1/rundown?date=$bad"
+	expect_error "GET /api/v1/rundown?date=$bad (no such date or not YYYY-MM-DD): 400" 400
+done
 "$SIARAN" rundown -c "$CONF" --date "$DAY" >"$D/rundown.txt" 2>"$D/rundown.err"
 check "siaran rundown runs" test $? -eq 0
 check "the show opens at 06:00:00 with its first playlist item" \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Integration: `siaran render` renders a window exactly (to the sample) and
 # gaplessly, skips a missing and a garbage file, writes an as-run CSV, works
-# at 48 kHz, and reports bad config and bad usage with exit status 2.
+# at 48 kHz, and reports bad config and bad usage (impossible dates too) with
+# exit status 2.
 . "$(dirname "$0")/lib.sh"
 
 if [ ! -x "$SIARAN" ]; then
@@ -128,6 +129,33 @@ usage_case "--to before --from" render -c "$TMP/siaran.conf" --from "2026-12-01 
 	--to "2026-12-01 05:00" -o "$TMP/u.ogg"
 usage_case "malformed time" render -c "$TMP/siaran.conf" --from "tomorrow" \
 	--to "2026-12-01 05:00" -o "$TMP/u.ogg"
+# Impossible dates and lenient forms are refused with one line, not moved
+# (mktime would render 2026-02-30 as 2 March).
+one_line_refusal() { # NAME ARGS...: exit 2, exactly one line on stderr, nothing on stdout
+	local name=$1 rc=0
+	shift
+	"$SIARAN" "$@" >"$TMP/usage.out" 2>"$TMP/usage.err" </dev/null || rc=$?
+	local lines
+	lines=$(wc -l <"$TMP/usage.err")
+	check "refused, $name: exit 2, one line on stderr, no output (got $rc, $lines lines: $(head -c 120 "$TMP/usage.err"))" \
+		eval '[ $rc -eq 2 ] && [ "$lines" -eq 1 ] && [ ! -s "$TMP/usage.out" ]'
+}
+rm -f "$TMP/u.ogg"
+one_line_refusal "render --from 2026-02-30" render -c "$TMP/siaran.conf" --from "2026-02-30 06:00" \
+	--to "2026-03-02 06:01" -o "$TMP/u.ogg"
+check "refused, render --from 2026-02-30: nothing rendered" [ ! -s "$TMP/u.ogg" ]
+one_line_refusal "render --to 2026-04-31" render -c "$TMP/siaran.conf" --from "2026-05-01 06:00" \
+	--to "2026-04-31 06:01" -o "$TMP/u.ogg"
+one_line_refusal "render --from '2026-01-05 6:00'" render -c "$TMP/siaran.conf" \
+	--from "2026-01-05 6:00" --to "2026-01-05 06:01" -o "$TMP/u.ogg"
+one_line_refusal "render --from '2026-1-5 06:00'" render -c "$TMP/siaran.conf" \
+	--from "2026-1-5 06:00" --to "2026-01-05 06:01" -o "$TMP/u.ogg"
+one_line_refusal "rundown --date 2026-02-30" rundown -c "$TMP/siaran.conf" --date 2026-02-30
+one_line_refusal "rundown --date 2026-1-5" rundown -c "$TMP/siaran.conf" --date 2026-1-5
+rc=0
+"$SIARAN" rundown -c "$TMP/siaran.conf" --date 2028-02-29 >"$TMP/leap.txt" 2>&1 || rc=$?
+check "rundown --date 2028-02-29 (a leap day) is planned (exit $rc)" \
+	eval '[ $rc -eq 0 ] && [ -s "$TMP/leap.txt" ]'
 usage_case "unknown option" render -c "$TMP/siaran.conf" --frmo "2026-12-01 06:00"
 usage_case "no config" render --from "2026-12-01 06:00" --to "2026-12-01 06:01" -o "$TMP/u.ogg"
 usage_case "unknown command" broadcast

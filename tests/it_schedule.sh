@@ -90,3 +90,52 @@ done
 tp=$("$MEASURE" "$T/loud.ogg" | sed 's/.*true_peak=\([^ ]*\).*/\1/')
 check "true peak of the output at most -1 dBTP ($tp)" \
 	python3 -c "import sys; sys.exit(0 if float('$tp') <= -1 else 1)"
+
+# ---- a hard PSA's own fade: 0 is a cut; at a soft show start it keeps its fade ----
+# 09:20 and 09:50 (hard starts) a 12-minute item; 09:30 a hard PSA with
+# fade_seconds 0 cuts the first; 10:00 a soft show start and a hard PSA with
+# fade_seconds 8 at once: the second fades over 8 s, logged faded_hard.
+tone "$T/panjang.flac" 720 330 "Panjang" "Penyanyi P"
+tone "$T/berita.flac" 60 770 "Berita" "Penyiar"
+long_id=$("$SIARAN" import -c "$T/siaran.conf" "$T/panjang.flac" | cut -f1)
+news_id=$("$SIARAN" import -c "$T/siaran.conf" "$T/berita.flac" | cut -f1)
+sqlite3 "$DB" "INSERT INTO shows (name, days, start_time, duration, content, hard_start, seed,
+	created_at) VALUES ('Tiga Puluh', 127, 9*3600+20*60, 1200, 'playlist', 1, 1, 0),
+	('Lima Puluh', 127, 9*3600+50*60, 600, 'playlist', 1, 1, 0),
+	('Berita Sepuluh', 127, 10*3600, 600, 'playlist', 0, 1, 0);
+	INSERT INTO show_items SELECT id, 0, $long_id FROM shows WHERE name IN ('Tiga Puluh', 'Lima Puluh');
+	INSERT INTO show_items SELECT id, 0, $news_id FROM shows WHERE name = 'Berita Sepuluh';
+	INSERT INTO campaigns (name, valid_from, valid_to, days, timing, times, fade_seconds, created_at)
+	VALUES ('Potong', '2026-12-01', '2026-12-31', 127, 'hard', '09:30', 0, 0),
+	('Tepat', '2026-12-01', '2026-12-31', 127, 'hard', '10:00', 8, 0);
+	INSERT INTO campaign_items SELECT id, 0, $psa_id FROM campaigns WHERE name IN ('Potong', 'Tepat');"
+"$SIARAN" render -c "$T/siaran.conf" --from "2026-12-01 09:19:00" --to "2026-12-01 10:01:00" \
+	-o "$T/fades.ogg" --asrun "$T/fades.csv" 2>"$T/render3.log"
+check "render of 09:19-10:01 exits 0" test $? -eq 0
+ffmpeg -nostdin -loglevel error -i "$T/fades.ogg" -af "pan=mono|c0=c0" -f s16le \
+	-acodec pcm_s16le "$T/fades.raw"
+read -r cut_ratio fade_ratio <<<"$(python3 - "$T/fades.raw" <<'PY'
+import array, math, sys
+a = array.array('h'); a.frombytes(open(sys.argv[1], 'rb').read())
+def rms(t0, t1):  # seconds after 09:19:00
+    x = a[int(t0 * 44100):int(t1 * 44100)]
+    return math.sqrt(sum(v * v for v in x) / max(len(x), 1)) / 32768
+at930, at1000 = 11 * 60, 41 * 60
+# 100 to 20 ms before 09:30 (the click ramp is 10 ms), against 10 s before
+cut = rms(at930 - 0.1, at930 - 0.02) / max(rms(at930 - 10, at930 - 9), 1e-9)
+# 5 to 3 s before 10:00: half way through an 8 s fade, against 15 s before
+fade = rms(at1000 - 5, at1000 - 3) / max(rms(at1000 - 15, at1000 - 13), 1e-9)
+print(f"{cut:.3f} {fade:.3f}")
+PY
+)"
+echo "# level 100-20 ms before the fade_seconds 0 PSA: ${cut_ratio} of full; 5-3 s before the 8 s one: ${fade_ratio}"
+check "fade_seconds 0: the item before is at full level until the cut (${cut_ratio})" \
+	python3 -c "import sys; sys.exit(0 if float('$cut_ratio') > 0.8 else 1)"
+check "as-run: the 12-minute item is cut for the 09:30 PSA, faded_hard" \
+	grep -q ',2026-12-01 09:30:00.000,[^,]*,Panjang,.*faded_hard$' "$T/fades.csv"
+check "fade_seconds 8 at a soft show start: 4 s before, the item is fading (${fade_ratio})" \
+	python3 -c "import sys; sys.exit(0 if 0.3 < float('$fade_ratio') < 0.9 else 1)"
+check "as-run: the item before 10:00 ends there faded_hard, not cut_show_end" \
+	grep -q ',2026-12-01 10:00:00.000,[^,]*,Panjang,.*faded_hard$' "$T/fades.csv"
+check "as-run: the PSA airs at 10:00:00.000, then the show" \
+	bash -c "grep -A1 '^[^,]*,2026-12-01 10:00:00.000,[^,]*,[^,]*,PSA Jalan,' '$T/fades.csv' | grep -q Berita"

@@ -244,6 +244,37 @@ static void test_address_in_list(void **state)
         assert_false(address_in_list("bukan", "bukan"));
 }
 
+/* Dates that do not exist and lenient forms are refused, not moved or
+ * guessed at (mktime would turn 2026-02-30 into 2 March). */
+static void test_time_parse_is_strict(void **state)
+{
+        (void)state;
+        assert_int_equal(time_set_zone("Asia/Jakarta"), 0);
+        int64_t ms = 42;
+        const char *bad_dates[] = {"2026-02-30",  "2026-02-29", "2026-04-31",
+                                   "2026-1-5",    "2026-01-5",  "+2026-01-05",
+                                   " 2026-01-05", "2026-00-10", "2026-01-00",
+                                   "2026-01-05 ", "20260105",   ""};
+        for (size_t i = 0; i < sizeof bad_dates / sizeof *bad_dates; i++) {
+                assert_int_equal(time_parse_date(bad_dates[i], &ms), -1);
+                char *with_time = xasprintf("%s 06:00", bad_dates[i]);
+                assert_int_equal(time_parse_local(with_time, &ms), -1);
+                free(with_time);
+        }
+        const char *bad_times[] = {
+            "2026-01-05 6:00",   "2026-01-05 06:0",     "2026-01-05 24:00",
+            "2026-01-05 06:60",  "2026-01-05 06:00:60", "2026-01-05 06:00:5",
+            "2026-01-05  06:00", "2026-01-05 06:00:",   "2026-01-05 -6:00"};
+        for (size_t i = 0; i < sizeof bad_times / sizeof *bad_times; i++)
+                assert_int_equal(time_parse_local(bad_times[i], &ms), -1);
+        assert_int_equal(ms, 42); /* nothing written on a refusal */
+        assert_int_equal(time_parse_date("2028-02-29", &ms), 0); /* a leap year */
+        assert_int_equal(time_parse_date("2000-02-29", &ms), 0);
+        assert_int_equal(time_parse_date("2100-02-29", &ms), -1);
+        assert_int_equal(time_parse_local("2026-12-31 23:59:59", &ms), 0);
+        assert_int_equal(ms, 1798736399000LL); /* 2026-12-31T16:59:59Z */
+}
+
 static void test_time_across_dst(void **state)
 {
         (void)state;
@@ -400,6 +431,7 @@ int main(void)
             cmocka_unit_test(test_config_missing_file),
             cmocka_unit_test(test_config_paths_are_absolute_from_a_relative_config),
             cmocka_unit_test(test_time_parse_and_format),
+            cmocka_unit_test(test_time_parse_is_strict),
             cmocka_unit_test(test_time_across_dst),
             cmocka_unit_test(test_time_dates_are_real_days),
             cmocka_unit_test(test_text_escape_control),

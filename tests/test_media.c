@@ -684,6 +684,30 @@ static void test_analyze_cues(void **state)
         free(path);
 }
 
+/* A tone that starts and ends on a zero crossing has no silence to cut: its
+ * cue points stay at the file's ends, at either rate. */
+static void test_analyze_zero_crossing_is_not_silence(void **state)
+{
+        (void)state;
+        /* 2 s of 1 kHz from phase 0, plus the next sample (0 again) */
+        char *path = write_sine("zero-crossing.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT,
+                                RATE, 2, 2 * RATE + 1, 1000, 0.5);
+        int rates[] = {RATE, 48000};
+        for (size_t k = 0; k < 2; k++) {
+                struct media_info info;
+                char err[256];
+                assert_int_equal(media_analyze(path, rates[k], &info, err, sizeof err),
+                                 0);
+                printf("# zero-crossing tone at %d Hz: cue %lld..%lld of %lld frames\n",
+                       rates[k], (long long)info.cue_in, (long long)info.cue_out,
+                       (long long)info.frames);
+                assert_int_equal(info.cue_in, 0);
+                assert_int_equal(info.cue_out, info.frames);
+                media_info_clear(&info);
+        }
+        free(path);
+}
+
 /* ---- store ------------------------------------------------------------------ */
 
 static int count_files(const char *dir)
@@ -950,6 +974,7 @@ int main(void)
             cmocka_unit_test(test_tags),
             cmocka_unit_test(test_analyze_loudness),
             cmocka_unit_test(test_analyze_cues),
+            cmocka_unit_test(test_analyze_zero_crossing_is_not_silence),
             cmocka_unit_test(test_store),
             cmocka_unit_test(test_playlist),
             cmocka_unit_test(test_tts),

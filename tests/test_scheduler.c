@@ -127,6 +127,8 @@ struct collected {
         int64_t media_id[16384];
         int64_t ref_id[16384];
         int64_t end_by[16384];
+        int64_t end_fade[16384];
+        int end_reason[16384];
         char title[16384][48];
         char artist[16384][24];
 };
@@ -141,6 +143,8 @@ static void collect(void *user, int64_t start_ms, const struct playout_item *ite
         c->media_id[c->n] = item->media_id;
         c->ref_id[c->n] = item->ref_id;
         c->end_by[c->n] = item->end_by_ms;
+        c->end_fade[c->n] = item->end_fade_ms;
+        c->end_reason[c->n] = item->end_reason;
         snprintf(c->title[c->n], sizeof c->title[0], "%s", item->title);
         snprintf(c->artist[c->n], sizeof c->artist[0], "%s", item->artist);
         c->n++;
@@ -589,6 +593,277 @@ static void test_dst_days_in_berlin(void **state)
         station_free(st);
 }
 
+/* ---- edge cases of issue 18 ---------------------------------------------------------
+ */
+
+/* The first item at or after index from that starts at or after t; -1 if none. */
+static int first_at_or_after(const struct collected *c, int64_t t)
+{
+        for (int i = 0; i < c->n; i++)
+                if (c->start[i] >= t)
+                        return i;
+        return -1;
+}
+
+/* A one-off beats the weekly show it overlaps: its item running across the
+ * weekly show's (beaten) soft start is not cut there. */
+static void test_one_off_item_not_cut_at_beaten_weekly_start(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        add_media(st, "music", "Mingguan", "W", 300, "weekly");
+        int64_t items[6];
+        for (int i = 0; i < 6; i++) {
+                char title[32];
+                snprintf(title, sizeof title, "Khusus %d", i + 1);
+                items[i] = add_media(st, "programme", title, "", 620, NULL);
+        }
+        /* Wednesday 06:00 for 2 h (soft start); the one-off 05:30 for 1 h */
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, categories,"
+             " track_separation_hours, artist_separation_minutes, created_at) VALUES"
+             " ('Rabu Pagi', 8, 21600, 7200, 'rotation', 'weekly', 0, 0, 0),"
+             " ('Khusus', 0, 19800, 3600, 'playlist', '', 0, 0, 0)");
+        exec(st, "INSERT INTO show_dates VALUES (2, '2026-12-09')");
+        for (int i = 0; i < 6; i++)
+                execf(st, "INSERT INTO show_items VALUES (2, %d, %lld)", i,
+                      (long long)items[i]);
+        int64_t six = time_from_local(2026, 12, 9, 6, 0, 0);
+        struct collected *c = plan(st, six - 1800000, six + 3600000);
+        int i = find_title(c, "Khusus 3", 0);
+        assert_true(i >= 0);
+        assert_int_equal(c->start[i], six - 1800000 + 2 * 620000); /* 05:50:40 */
+        assert_int_equal(c->end_by[i], 0); /* runs to 06:01:00: the one-off holds */
+        assert_string_equal(c->title[i + 1], "Khusus 4");
+        assert_int_equal(c->start[i + 1], six + 60000);
+        /* the one-off's end still counts: 06:21:40 + 620 s is cut at 06:30 */
+        int last = find_title(c, "Khusus 6", 0);
+        assert_true(last >= 0);
+        assert_int_equal(c->end_by[last], six + 1800000);
+        assert_int_equal(c->end_reason[last], PLAYOUT_END_SHOW_END);
+        assert_string_equal(c->title[last + 1], "Mingguan");
+        free(c);
+        station_free(st);
+}
+
+/* A show that starts in the spring-forward gap airs from the end of the gap
+ * for its whole length. */
+static void test_show_in_spring_gap_airs(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Europe/Berlin");
+        add_media(st, "music", "Nacht", "N", 190, "n");
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, categories,"
+             " track_separation_hours, artist_separation_minutes, hard_start, hard_end,"
+             " created_at) VALUES ('Nacht', 127, 9000, 3600, 'rotation', 'n', 0, 0, 1,"
+             " 1, 0)");
+        /* 2026-03-29 02:30 does not exist: 03:30 CEST is 01:30 UTC */
+        int64_t start = utc_ms(2026, 3, 29, 1, 30), end = utc_ms(2026, 3, 29, 2, 30);
+        struct collected *c = plan(st, start - 3600000, end + 3600000);
+        int i = find_title(c, "Nacht", 0);
+        assert_true(i > 0);
+        assert_int_equal(c->start[i], start);
+        int after = first_at_or_after(c, end);
+        assert_true(after > i);
+        assert_string_equal(c->title[after - 1], "Nacht"); /* it aired up to its end */
+        assert_int_equal(c->end_by[after - 1], end);
+        assert_int_equal(c->kind[after], ITEM_FALLBACK);
+        assert_int_equal(c->start[after], end);
+        free(c);
+        station_free(st);
+}
+
+/* duration is real time on both clock-change days: 01:00 for 180 minutes
+ * ends 3 real hours later (04:00 wall time on the spring day is 05:00 CEST,
+ * on the autumn day 03:00 CET). */
+static void test_show_duration_is_real_time_on_dst_days(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Europe/Berlin");
+        add_media(st, "music", "Lang", "L", 190, "l");
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, categories,"
+             " track_separation_hours, artist_separation_minutes, hard_start, hard_end,"
+             " created_at) VALUES ('Lang', 127, 3600, 10800, 'rotation', 'l', 0, 0, 1,"
+             " 1, 0)");
+        struct {
+                int month, day;
+                int64_t start_utc;
+        } days[] = {{3, 29, utc_ms(2026, 3, 29, 0, 0)},
+                    {10, 25, utc_ms(2026, 10, 24, 23, 0)}};
+        for (size_t k = 0; k < 2; k++) {
+                int64_t start = days[k].start_utc, end = start + 3 * 3600000LL;
+                struct collected *c = plan(st, start - 600000, end + 3600000);
+                int i = find_title(c, "Lang", 0);
+                assert_true(i > 0);
+                assert_int_equal(c->start[i], start);
+                int after = first_at_or_after(c, end);
+                assert_true(after > i);
+                for (int j = i; j < after; j++)
+                        assert_string_equal(c->title[j], "Lang");
+                assert_int_equal(c->end_by[after - 1], end);
+                assert_int_equal(c->kind[after], ITEM_FALLBACK);
+                assert_int_equal(c->start[after], end);
+                free(c);
+        }
+        station_free(st);
+}
+
+/* ... but a show of 24 hours means the whole day: on the 25-hour autumn
+ * day it lasts to the next midnight, with no hour of fallback. */
+static void test_all_day_show_on_the_long_autumn_day(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Europe/Berlin");
+        add_media(st, "music", "Hari", "H", 190, "h");
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, categories,"
+             " track_separation_hours, artist_separation_minutes, created_at)"
+             " VALUES ('Hari', 127, 0, 86400, 'rotation', 'h', 0, 0, 0)");
+        int64_t next = time_from_local(2026, 10, 26, 0, 0, 0);
+        struct collected *c = plan(st, next - 2 * 3600000, next + 1800000);
+        assert_true(c->n > 40);
+        for (int i = 0; i < c->n; i++)
+                assert_string_equal(c->title[i], "Hari");
+        free(c);
+        station_free(st);
+}
+
+/* Interval 7 does not divide the day: 206 slots (00:00 .. 23:55), and the
+ * rotation goes on across midnight without airing an item twice running. */
+static void test_psa_rotation_continues_across_midnight(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        int64_t ids[3];
+        ids[0] = add_media(st, "psa", "A", "", 5, NULL);
+        ids[1] = add_media(st, "psa", "B", "", 5, NULL);
+        ids[2] = add_media(st, "psa", "C", "", 5, NULL);
+        exec(st, "INSERT INTO campaigns (name, valid_from, valid_to, timing,"
+                 " interval_minutes, created_at)"
+                 " VALUES ('Tujuh', '2026-12-01', '2026-12-31', 'hard', 7, 0)");
+        for (int i = 0; i < 3; i++)
+                execf(st, "INSERT INTO campaign_items VALUES (1, %d, %lld)", i,
+                      (long long)ids[i]);
+        int64_t midnight = time_from_local(2026, 12, 6, 0, 0, 0);
+        struct collected *c = plan(st, midnight - 3600000, midnight + 3600000);
+        int count = 0, prev = -1;
+        for (int i = 0; i < c->n; i++) {
+                if (c->kind[i] != ITEM_PSA)
+                        continue;
+                int idx = c->title[i][0] - 'A';
+                if (prev >= 0)
+                        assert_int_equal(idx, (prev + 1) % 3);
+                if (c->start[i] == midnight - 300000) /* 23:55 */
+                        assert_true(prev >= 0);
+                prev = idx;
+                count++;
+        }
+        assert_true(count >= 17); /* 23:01 .. 00:56 */
+        int at = first_at_or_after(c, midnight);
+        assert_int_equal(c->kind[at], ITEM_PSA);
+        assert_int_equal(c->start[at], midnight);
+        free(c);
+        station_free(st);
+}
+
+/* fade_seconds 0 is a cut: the item before gets no fade of its own (the
+ * engine's click-free ramp), not the station's 2 s. */
+static void test_psa_fade_zero_is_a_cut(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        add_media(st, "music", "Lagu", "Band", 600, "pop");
+        int64_t psa = add_media(st, "psa", "Potong", "", 30, NULL);
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, categories,"
+             " track_separation_hours, artist_separation_minutes, created_at)"
+             " VALUES ('Pagi', 127, 21600, 7200, 'rotation', 'pop', 0, 0, 0)");
+        exec(st, "INSERT INTO campaigns (name, valid_from, valid_to, timing, times,"
+                 " fade_seconds, created_at) VALUES ('Cut', '2026-12-01', '2026-12-31',"
+                 " 'hard', '07:05', 0, 0)");
+        execf(st, "INSERT INTO campaign_items VALUES (1, 1, %lld)", (long long)psa);
+        int64_t at = time_from_local(2026, 12, 7, 7, 5, 0);
+        struct collected *c = plan(st, at - 1800000, at + 600000);
+        int i = find_title(c, "Potong", 0);
+        assert_true(i > 0);
+        assert_int_equal(c->start[i], at);
+        assert_int_equal(c->end_by[i - 1], at);
+        assert_int_equal(c->end_reason[i - 1], PLAYOUT_END_FADED_HARD);
+        assert_int_equal(c->end_fade[i - 1], 0);
+        free(c);
+        station_free(st);
+}
+
+/* Filler after a nested playlist show ran out obeys that show's end: the
+ * outer show resumes on time. */
+static void test_fallback_inside_show_obeys_its_end(void **state)
+{
+        (void)state;
+        struct station *st = station_new("Asia/Jakarta", "fill.wav\n");
+        char *fill = station_path(st, "fill.wav");
+        write_wav(fill, 1.0, 250);
+        int64_t filler = add_media(st, "music", "Pengisi", "F", 250, NULL);
+        execf(st, "UPDATE media SET path = '%s' WHERE id = %lld", fill,
+              (long long)filler);
+        add_media(st, "music", "Luar", "O", 60, "outer");
+        int64_t talk = add_media(st, "programme", "Bincang", "", 400, NULL);
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, categories,"
+             " track_separation_hours, artist_separation_minutes, created_at) VALUES"
+             " ('Luar', 127, 21600, 3600, 'rotation', 'outer', 0, 0, 0),"
+             " ('Dalam', 127, 22020, 600, 'playlist', '', 0, 0, 0)");
+        execf(st, "INSERT INTO show_items VALUES (2, 0, %lld)", (long long)talk);
+        int64_t six = time_from_local(2026, 12, 7, 6, 0, 0);
+        struct collected *c = plan(st, six, six + 1800000);
+        int i = find_title(c, "Bincang", 0);
+        assert_true(i > 0);
+        assert_int_equal(c->start[i], six + 420000); /* 06:07 */
+        /* 06:13:40: the playlist ran out; 250 s of filler would end 06:17:50 */
+        assert_int_equal(c->kind[i + 1], ITEM_FALLBACK);
+        assert_int_equal(c->start[i + 1], six + 820000);
+        assert_int_equal(c->end_by[i + 1], six + 1020000);
+        assert_int_equal(c->end_reason[i + 1], PLAYOUT_END_SHOW_END);
+        assert_string_equal(c->title[i + 2], "Luar");
+        assert_int_equal(c->start[i + 2], six + 1020000); /* 06:17:00 */
+        free(c);
+        free(fill);
+        station_free(st);
+}
+
+/* A hard PSA at the moment of a soft show start: the item before fades over
+ * the campaign's fade_seconds and is logged faded_hard. */
+static void test_hard_psa_at_soft_show_start_keeps_its_fade(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        add_media(st, "music", "Sembilan", "A", 420, "nine");
+        add_media(st, "music", "Sepuluh", "B", 420, "ten");
+        int64_t psa = add_media(st, "psa", "Tepat", "", 20, NULL);
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, categories,"
+             " track_separation_hours, artist_separation_minutes, created_at) VALUES"
+             " ('Sembilan', 127, 32400, 3600, 'rotation', 'nine', 0, 0, 0),"
+             " ('Sepuluh', 127, 36000, 3600, 'rotation', 'ten', 0, 0, 0)");
+        exec(st, "INSERT INTO campaigns (name, valid_from, valid_to, timing, times,"
+                 " fade_seconds, created_at) VALUES ('Tepat', '2026-12-01', '2026-12-31',"
+                 " 'hard', '10:00', 8, 0)");
+        execf(st, "INSERT INTO campaign_items VALUES (1, 1, %lld)", (long long)psa);
+        int64_t ten = time_from_local(2026, 12, 7, 10, 0, 0);
+        struct collected *c = plan(st, ten - 1800000, ten + 600000);
+        int i = find_title(c, "Tepat", 0);
+        assert_true(i > 0);
+        assert_int_equal(c->start[i], ten);
+        assert_string_equal(c->title[i - 1], "Sembilan"); /* 09:56 + 7 min */
+        assert_int_equal(c->end_by[i - 1], ten);
+        assert_int_equal(c->end_fade[i - 1], 8000);
+        assert_int_equal(c->end_reason[i - 1], PLAYOUT_END_FADED_HARD);
+        assert_string_equal(c->title[i + 1], "Sepuluh");
+        free(c);
+        station_free(st);
+}
+
 /* ---- complaints -------------------------------------------------------------------- */
 
 static void test_air_next_complaint_with_intro(void **state)
@@ -823,6 +1098,14 @@ int main(void)
             cmocka_unit_test(test_overlapping_shows),
             cmocka_unit_test(test_deleted_and_missing_media_skipped),
             cmocka_unit_test(test_dst_days_in_berlin),
+            cmocka_unit_test(test_one_off_item_not_cut_at_beaten_weekly_start),
+            cmocka_unit_test(test_show_in_spring_gap_airs),
+            cmocka_unit_test(test_show_duration_is_real_time_on_dst_days),
+            cmocka_unit_test(test_all_day_show_on_the_long_autumn_day),
+            cmocka_unit_test(test_psa_rotation_continues_across_midnight),
+            cmocka_unit_test(test_psa_fade_zero_is_a_cut),
+            cmocka_unit_test(test_fallback_inside_show_obeys_its_end),
+            cmocka_unit_test(test_hard_psa_at_soft_show_start_keeps_its_fade),
             cmocka_unit_test(test_air_next_complaint_with_intro),
             cmocka_unit_test(test_suara_warga_segment_never_airs_confidential),
             cmocka_unit_test(test_resume_mid_show),

@@ -135,6 +135,37 @@ struct show_input {
         bool hard_start, hard_end;
 };
 
+/* Does any library item (not deleted) carry one of the comma-separated
+ * categories?  1 or 0, -1 on a database error. */
+static int categories_have_media(sqlite3 *db, const char *categories)
+{
+        sqlite3_stmt *stmt = NULL;
+        int found = -1;
+        if (sqlite3_prepare_v2(db,
+                               "SELECT 1 FROM media_category c JOIN media m"
+                               " ON m.id = c.media_id WHERE m.deleted = 0"
+                               " AND c.category = ?1 LIMIT 1",
+                               -1, &stmt, NULL) != SQLITE_OK)
+                goto out;
+        found = 0;
+        for (const char *at = categories; *at && !found;) {
+                size_t n = strcspn(at, ",");
+                sqlite3_reset(stmt);
+                sqlite3_bind_text(stmt, 1, at, (int)n, SQLITE_STATIC);
+                int step = sqlite3_step(stmt);
+                if (step == SQLITE_ROW)
+                        found = 1;
+                else if (step != SQLITE_DONE)
+                        found = -1;
+                if (found < 0)
+                        goto out;
+                at += n + (at[n] == ',');
+        }
+out:
+        sqlite3_finalize(stmt);
+        return found;
+}
+
 /* Checks a show's body.  Returns 0, 400 or 422 (reason in err), or 500. */
 static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err,
                      size_t err_size)
@@ -221,6 +252,19 @@ static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err
             (!in->categories || !*in->categories)) {
                 snprintf(err, err_size, "a rotation show needs categories");
                 return 400;
+        }
+        if (strcmp(in->content, "rotation") == 0) {
+                /* a rotation with nothing to draw would air only the fallback */
+                int any = categories_have_media(db, in->categories);
+                if (any < 0)
+                        return 500;
+                if (any == 0) {
+                        snprintf(err, err_size,
+                                 "no library item is in the categories %s: the rotation "
+                                 "would have nothing to play",
+                                 in->categories);
+                        return 422;
+                }
         }
         int checked = manage_check_media(db, in->items, NULL, err, err_size);
         return checked == 0 ? 0 : checked > 0 ? 422 : 500;
