@@ -44,6 +44,8 @@ static const char *const allowed_demuxers[] = {"mov",   "matroska", "amr",
 
 struct ffmpeg_source {
         struct reader_source base;
+        char *path;
+        const AVInputFormat *demuxer;
         AVFormatContext *format;
         AVCodecContext *codec;
         AVStream *stream;
@@ -62,6 +64,8 @@ struct ffmpeg_source {
         int64_t declared;       /* frames the container declares, -1 when unknown */
         int64_t seek_target;    /* frames to drop until position reaches it, -1: none */
         bool seek_by_timestamp; /* the position after the seek comes from timestamps */
+        int64_t
+            origin_ts; /* the first delivered frame's timestamp, AV_NOPTS_VALUE: none */
         bool demux_done, ended;
         int bad_packets;
         int64_t deadline_ns; /* 0: none */
@@ -150,6 +154,7 @@ static void ffmpeg_close(struct reader_source *source)
         av_channel_layout_uninit(&s->layout);
         av_channel_layout_uninit(&s->in_layout);
         free(s->pending);
+        free(s->path);
         free(s);
 }
 
@@ -186,16 +191,16 @@ static int configure_converter(struct ffmpeg_source *s, const AVFrame *frame)
         return 0;
 }
 
-/* The position of frame's first sample in source frames from the start, or
- * -1 when it carries no timestamp. */
+/* The position of frame's first sample in source frames from the first
+ * delivered one (after the encoder delay the decoder skips; the stream's
+ * start time would count that delay), or -1 when either has no timestamp. */
 static int64_t frame_position(const struct ffmpeg_source *s, const AVFrame *frame)
 {
         int64_t ts = frame->best_effort_timestamp;
-        if (ts == AV_NOPTS_VALUE)
+        if (ts == AV_NOPTS_VALUE || s->origin_ts == AV_NOPTS_VALUE)
                 return -1;
-        int64_t start =
-            s->stream->start_time != AV_NOPTS_VALUE ? s->stream->start_time : 0;
-        return av_rescale_q(ts - start, s->stream->time_base, (AVRational){1, s->rate});
+        return av_rescale_q(ts - s->origin_ts, s->stream->time_base,
+                            (AVRational){1, s->rate});
 }
 
 /* Converts the decoded frame into pending.  0 or -1. */
@@ -315,16 +320,20 @@ static int decode_next(struct ffmpeg_source *s)
 
 /* The length the container declares in source frames, or -1.  MP4/3GP give
  * each track's exact length (after the encoder delay its edit list cuts);
- * Matroska the whole file's, in milliseconds.  Raw streams declare nothing. */
+ * Matroska the whole file's in milliseconds, the encoder delay (Opus's
+ * pre-skip, which the decoder drops) included.  Raw streams declare nothing. */
 static int64_t declared_frames(const struct ffmpeg_source *s)
 {
+        AVRational frames = {1, s->rate};
+        const AVCodecParameters *par = s->stream->codecpar;
         if (s->stream->duration != AV_NOPTS_VALUE && s->stream->duration > 0)
-                return av_rescale_q(s->stream->duration, s->stream->time_base,
-                                    (AVRational){1, s->rate});
-        if (s->format->duration != AV_NOPTS_VALUE && s->format->duration > 0)
-                return av_rescale_q(s->format->duration, AV_TIME_BASE_Q,
-                                    (AVRational){1, s->rate});
-        return -1;
+                return av_rescale_q(s->stream->duration, s->stream->time_base, frames);
+        if (s->format->duration == AV_NOPTS_VALUE || s->format->duration <= 0)
+                return -1;
+        int64_t total = av_rescale_q(s->format->duration, AV_TIME_BASE_Q, frames);
+        if (par->initial_padding > 0 && par->sample_rate > 0)
+                total -= av_rescale(par->initial_padding, s->rate, par->sample_rate);
+        return total > 0 ? total : -1;
 }
 
 /* Opens the container with only the file protocol and the probed demuxer. */
@@ -409,6 +418,7 @@ static const char *decode_first(struct ffmpeg_source *s)
                 return "unsupported audio format";
         }
         usable_layout(&s->layout, &s->frame->ch_layout);
+        s->origin_ts = s->frame->best_effort_timestamp;
         rc = convert_frame(s, s->frame);
         av_frame_unref(s->frame);
         return rc < 0 ? "cannot convert the audio" : NULL;
@@ -435,6 +445,8 @@ static struct reader_source *ffmpeg_open(const char *path, struct reader_format 
                 reason = "not an audio file (unrecognised format)";
                 goto fail;
         }
+        s->path = xstrdup(path);
+        s->demuxer = demuxer;
         reason = open_container(s, path, demuxer);
         if (reason)
                 goto fail;
@@ -463,17 +475,19 @@ fail:
         return NULL;
 }
 
-/* At the end: a container that declared more than arrived was cut short.  A
- * quarter second of slack covers Matroska's millisecond durations and
- * decoders that drop a last partial frame. */
+/* At the end: a container that declared more than arrived was cut short.
+ * 50 ms of slack covers Matroska's millisecond durations and decoders that
+ * drop a last partial frame. */
 static bool ended_short(const struct ffmpeg_source *s)
 {
-        return s->declared > 0 && s->position < s->declared - s->rate / 4;
+        return s->declared > 0 && s->position < s->declared - s->rate / 20;
 }
 
 static long ffmpeg_read(struct reader_source *source, float *buf, size_t frames)
 {
         struct ffmpeg_source *s = to_ffmpeg(source);
+        if (!s->format) /* a failed rewind closed it */
+                return -1;
         size_t got = 0;
         while (got < frames) {
                 if (s->pending_pos == s->pending_len) {
@@ -519,33 +533,52 @@ static long ffmpeg_read(struct reader_source *source, float *buf, size_t frames)
         return (long)got;
 }
 
-/* Rewinds to the start (far targets: to a little before the target) and
- * decodes up to the target, so the next read starts at exactly that frame
- * (MP4's timestamps are sample-exact; Matroska's are to the millisecond). */
-static int ffmpeg_seek(struct reader_source *source, int64_t frame)
+/* Back to the very start: the container and the decoder opened afresh, in
+ * exactly the state open left them (a demuxer's seek to the start does not
+ * always restore the encoder delay the decoder skips).  0 or -1. */
+static int reopen_source(struct ffmpeg_source *s)
 {
-        struct ffmpeg_source *s = to_ffmpeg(source);
-        int64_t start =
-            s->stream->start_time != AV_NOPTS_VALUE ? s->stream->start_time : 0;
-        int64_t from =
-            frame > (int64_t)LINEAR_SEEK_SECONDS * s->rate ? frame - s->rate : 0;
-        int64_t ts =
-            start + av_rescale_q(from, (AVRational){1, s->rate}, s->stream->time_base);
-        s->deadline_ns = time_monotonic_ns() + OPEN_DEADLINE_NS;
-        int rc = avformat_seek_file(s->format, s->stream->index, INT64_MIN, ts, ts,
-                                    from == 0 ? AVSEEK_FLAG_BACKWARD : 0);
-        if (rc < 0 && from > 0) { /* no index: the exact way, from the start */
-                from = 0;
-                rc = avformat_seek_file(s->format, s->stream->index, INT64_MIN, start,
-                                        start, AVSEEK_FLAG_BACKWARD);
-        }
+        avcodec_free_context(&s->codec);
+        avformat_close_input(&s->format);
+        s->stream = NULL;
+        if (open_container(s, s->path, s->demuxer) || open_decoder(s))
+                return -1;
+        return 0;
+}
+
+/* Seeks by timestamp to from (in source frames), for far targets.  0 or -1. */
+static int seek_by_timestamp(struct ffmpeg_source *s, int64_t from)
+{
+        int64_t ts = s->origin_ts +
+                     av_rescale_q(from, (AVRational){1, s->rate}, s->stream->time_base);
+        int rc = avformat_seek_file(s->format, s->stream->index, INT64_MIN, ts, ts, 0);
         if (rc < 0) {
-                log_debug("ffmpeg: seek to %lld failed: %s", (long long)frame,
+                log_debug("ffmpeg: seek to %lld failed: %s", (long long)from,
                           av_err2str(rc));
-                s->deadline_ns = 0;
                 return -1;
         }
         avcodec_flush_buffers(s->codec);
+        return 0;
+}
+
+/* Decodes from the start (far targets: by timestamp from a second before
+ * them) up to frame, so the next read starts at exactly that frame: MP4's
+ * timestamps count samples, Matroska's milliseconds. */
+static int ffmpeg_seek(struct reader_source *source, int64_t frame)
+{
+        struct ffmpeg_source *s = to_ffmpeg(source);
+        s->deadline_ns = time_monotonic_ns() + OPEN_DEADLINE_NS;
+        int64_t from = 0;
+        if (frame > (int64_t)LINEAR_SEEK_SECONDS * s->rate &&
+            s->origin_ts != AV_NOPTS_VALUE)
+                from = frame - s->rate;
+        if (from > 0 && seek_by_timestamp(s, from) < 0)
+                from = 0; /* no index: the exact way */
+        if (from == 0 && reopen_source(s) < 0) {
+                s->deadline_ns = 0;
+                s->ended = true;
+                return -1;
+        }
         s->pending_pos = s->pending_len = 0;
         s->demux_done = s->ended = false;
         s->bad_packets = 0;
@@ -553,7 +586,7 @@ static int ffmpeg_seek(struct reader_source *source, int64_t frame)
         s->seek_target = frame;
         s->seek_by_timestamp = from > 0;
         /* decode up to the target now, so seek failures are seen here */
-        rc = 1;
+        int rc = 1;
         while (s->seek_target >= 0 && rc > 0 && !check_deadline(s))
                 rc = decode_next(s);
         bool late = check_deadline(s);
@@ -617,6 +650,8 @@ static const char *ffmpeg_tag(struct reader_source *source, enum reader_tag whic
 {
         struct ffmpeg_source *s = to_ffmpeg(source);
         const char *key = which == READER_TAG_TITLE ? "title" : "artist";
+        if (!s->format)
+                return NULL;
         /* MP4 and Matroska keep tags on the file, Ogg-style streams on the track */
         const AVDictionaryEntry *e = av_dict_get(s->format->metadata, key, NULL, 0);
         if (!e)
@@ -627,6 +662,8 @@ static const char *ffmpeg_tag(struct reader_source *source, enum reader_tag whic
 static const char *ffmpeg_extension(struct reader_source *source)
 {
         struct ffmpeg_source *s = to_ffmpeg(source);
+        if (!s->format)
+                return NULL;
         const char *name = s->format->iformat->name;
         enum AVCodecID codec = s->codec->codec_id;
         if (av_match_name("mov", name)) {
