@@ -35,7 +35,8 @@ static const char *const allowed_demuxers[] = {"mov",   "matroska", "amr",
 #define MIN_PROBE_SCORE (AVPROBE_SCORE_MAX / 4 + 1)
 /* No single allocation of a hostile file's tables may exceed this. */
 #define MAX_ALLOC_BYTES ((size_t)64 << 20)
-/* Opening and seeking give up after this long (a pathological header). */
+/* Opening, seeking and any one read give up after this long (a pathological
+ * header, a demuxer that loops): the engine reads ~1024 frames at a time. */
 #define OPEN_DEADLINE_NS (10 * 1000000000LL)
 /* Damaged packets skipped in a row before the file counts as undecodable. */
 #define MAX_BAD_PACKETS 32
@@ -214,7 +215,8 @@ static int convert_frame(struct ffmpeg_source *s, const AVFrame *frame)
                         return -1;
         }
         int room = swr_get_out_samples(s->swr, frame->nb_samples);
-        if (room < 0)
+        if (room < 0 ||
+            (size_t)room * (size_t)s->channels * sizeof(float) > MAX_ALLOC_BYTES)
                 return -1;
         if ((size_t)room > s->pending_cap) {
                 free(s->pending);
@@ -483,11 +485,10 @@ static bool ended_short(const struct ffmpeg_source *s)
         return s->declared > 0 && s->position < s->declared - s->rate / 20;
 }
 
-static long ffmpeg_read(struct reader_source *source, float *buf, size_t frames)
+/* Hands out pending frames, decoding more as needed; trims at and checks
+ * against the declared length. */
+static long read_frames(struct ffmpeg_source *s, float *buf, size_t frames)
 {
-        struct ffmpeg_source *s = to_ffmpeg(source);
-        if (!s->format) /* a failed rewind closed it */
-                return -1;
         size_t got = 0;
         while (got < frames) {
                 if (s->pending_pos == s->pending_len) {
@@ -531,6 +532,18 @@ static long ffmpeg_read(struct reader_source *source, float *buf, size_t frames)
         if (got == 0 && s->ended && ended_short(s))
                 return -1;
         return (long)got;
+}
+
+static long ffmpeg_read(struct reader_source *source, float *buf, size_t frames)
+{
+        struct ffmpeg_source *s = to_ffmpeg(source);
+        if (!s->format) /* a failed rewind closed it */
+                return -1;
+        s->deadline_ns = time_monotonic_ns() + OPEN_DEADLINE_NS;
+        long got = read_frames(s, buf, frames);
+        bool late = check_deadline(s);
+        s->deadline_ns = 0;
+        return late && got == 0 ? -1 : got;
 }
 
 /* Back to the very start: the container and the decoder opened afresh, in

@@ -214,6 +214,8 @@ static const struct reader_plugin *choose_plugin(const char *path)
                         best = reader_plugins[i];
                         best_score = score;
                 }
+                if (best_score >= 100) /* certain: the later ones cannot win */
+                        break;
         }
         free(head);
         return best;
