@@ -105,6 +105,30 @@ check "the refused files added no row ($rows before, $(sql 'SELECT count(*) FROM
 check "the refused files added nothing to the store" \
 	test "$(find "$TMP/media" -type f | wc -l)" = "$files"
 
+# ---- only local files, only audio demuxers ---------------------------------------------
+# FFmpeg would follow an HLS playlist or an ffconcat list to other files and
+# servers; the reader never uses those demuxers, and a file never reaches the network.
+HTTP_PORT=$(free_port)
+mkdir -p "$TMP/www"
+cp "$TMP/memo.m4a" "$TMP/www/segment.m4a"
+(cd "$TMP/www" && exec python3 -m http.server "$HTTP_PORT" --bind 127.0.0.1 >"$TMP/http.log" 2>&1) &
+TEST_PIDS+=($!)
+wait_port "$HTTP_PORT" 10 || not_ok "the local HTTP server starts"
+printf '#EXTM3U\n#EXT-X-TARGETDURATION:5\n#EXTINF:5.0,\nhttp://127.0.0.1:%s/segment.m4a\n#EXT-X-ENDLIST\n' \
+	"$HTTP_PORT" >"$TMP/remote.m3u8"
+printf 'ffconcat version 1.0\nfile %s\nfile http://127.0.0.1:%s/segment.m4a\n' \
+	"$TMP/memo.m4a" "$HTTP_PORT" >"$TMP/list.ffconcat"
+rows=$(sql 'SELECT count(*) FROM media')
+for f in remote.m3u8 list.ffconcat; do
+	rc=0
+	timeout -k 5 60 "$SIARAN" import -c "$CONF" "$TMP/$f" >"$TMP/out" 2>"$TMP/err" || rc=$?
+	check "$f (refers to other files and a server): refused ($(grep -vE '^[0-9]{4}-' "$TMP/err" | head -1))" \
+		test $rc -eq 1
+done
+check "the references were not followed: no row added" test "$(sql 'SELECT count(*) FROM media')" = "$rows"
+check "the references were not followed: the HTTP server saw no request" \
+	bash -c "! grep -q 'GET ' '$TMP/http.log'"
+
 # ---- an upload through the API ----------------------------------------------------------
 echo "sandi-ani-123" | "$SIARAN" user add -c "$CONF" ani --role staff >/dev/null 2>&1
 "$SIARAN" run -c "$CONF" 2>"$TMP/run.log" &
