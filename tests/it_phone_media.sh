@@ -22,6 +22,9 @@ CONF=$TMP/siaran.conf
 DB=$TMP/siaran.db
 sql() { sqlite3 "$DB" "$1"; }
 gen() { ffmpeg -nostdin -loglevel error -y "$@"; }
+build_measure() { # the EBU R128 loudness of a file, with the library's own analysis
+	"$ROOT/${SIARAN_BUILD:-build}/tools/measure" "$1" 2>/dev/null | sed -n 's/^loudness=\([-0-9.]*\) .*/\1/p'
+}
 
 # ---- the recordings ---------------------------------------------------------------
 TONE="aevalsrc=if(between(t\,1\,4)\,0.5*sin(2*PI*1000*t)\,0):s=48000:d=5:c=stereo"
@@ -104,6 +107,33 @@ check "the refused files added no row ($rows before, $(sql 'SELECT count(*) FROM
 	test "$(sql 'SELECT count(*) FROM media')" = "$rows"
 check "the refused files added nothing to the store" \
 	test "$(find "$TMP/media" -type f | wc -l)" = "$files"
+
+# ---- in a playlist: the engine airs them ------------------------------------------------
+printf '%s\n' "${FILES[@]}" >"$TMP/fallback.m3u"
+rc=0
+"$SIARAN" render -c "$CONF" --from "2026-12-01 06:00:00" --to "2026-12-01 06:00:40" \
+	-o "$TMP/render.ogg" --asrun "$TMP/asrun.csv" >"$TMP/render.log" 2>&1 || rc=$?
+check "render of a playlist of phone recordings exits 0 (got $rc)" test $rc -eq 0
+frames=$(frames_44k "$TMP/render.ogg")
+check "the 40 s render is exactly 1764000 frames (got $frames)" test "$frames" = 1764000
+report=$(python3 - "$TMP/asrun.csv" "${FILES[@]}" <<'PY' 2>&1
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+problems = []
+for f in sys.argv[2:]:
+    mine = [r for r in rows if r["source"].endswith(f)]
+    if not any(not r["reason"].startswith("skipped") for r in mine):
+        problems.append(f"{f} never aired")
+    if any(r["reason"].startswith("skipped") for r in mine):
+        problems.append(f"{f} skipped")
+print("; ".join(problems))
+PY
+)
+check "as-run: every phone recording aired, none skipped (${report:-ok})" test -z "$report"
+level=$(build_measure "$TMP/render.ogg")
+check "the render carries the tone (loudness ${level:-none} LUFS, not silence)" \
+	awk -v l="${level:-x}" 'BEGIN{exit !(l != "x" && l > -30)}'
+: >"$TMP/fallback.m3u"
 
 # ---- only local files, only audio demuxers ---------------------------------------------
 # FFmpeg would follow an HLS playlist or an ffconcat list to other files and
