@@ -18,7 +18,6 @@
 #include <libavformat/avformat.h>
 #include <libavutil/avstring.h>
 #include <libavutil/channel_layout.h>
-#include <libavutil/opt.h>
 #include <libswresample/swresample.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -65,8 +64,8 @@ struct ffmpeg_source {
         int64_t declared;       /* frames the container declares, -1 when unknown */
         int64_t seek_target;    /* frames to drop until position reaches it, -1: none */
         bool seek_by_timestamp; /* the position after the seek comes from timestamps */
-        int64_t
-            origin_ts; /* the first delivered frame's timestamp, AV_NOPTS_VALUE: none */
+        /* the first delivered frame's timestamp (AV_NOPTS_VALUE: none) */
+        int64_t origin_ts;
         bool demux_done, ended;
         int bad_packets;
         int64_t deadline_ns; /* 0: none */
