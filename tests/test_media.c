@@ -476,6 +476,8 @@ static void test_phone_seek_far(void **state)
         } cases[] = {
             {"long.m4a", "-c:a aac -b:a 160k", 0},
             {"long.webm", "-c:a libopus -b:a 128k", RATE / 1000},
+            /* as a browser records: written as a stream, without duration or cues */
+            {"long-stream.webm", "-c:a libopus -b:a 128k -f webm pipe:1 >", RATE / 1000},
         };
         for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
                 char *path = ffmpeg_convert(src, cases[k].name, cases[k].args);
