@@ -5,7 +5,8 @@ PREFIX ?= /usr/local
 BUILD ?= build
 CC ?= cc
 PKGS = shout vorbis vorbisenc ogg vorbisfile sndfile sqlite3 libmicrohttpd soxr \
-       libebur128 libsodium jansson inih espeak-ng opus libopusenc
+       libebur128 libsodium jansson inih espeak-ng opus libopusenc \
+       libavformat libavcodec libswresample libavutil
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -pthread -MMD -MP -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ifeq ($(CI),true)
@@ -83,7 +84,7 @@ DEB_PKGS = build-essential pkg-config libshout3-dev libvorbis-dev libogg-dev \
   libsodium-dev libjansson-dev libinih-dev libespeak-ng-dev libcmocka-dev libopus-dev \
   libopusenc-dev libmp3lame-dev icecast2 ffmpeg sox vorbis-tools espeak-ng curl \
   python3 chromium nodejs wrk valgrind clang libclang-rt-14-dev \
-  opus-tools lame bc
+  opus-tools lame bc libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
 deps:
 	@tools/deps.sh $(DEB_PKGS)
 

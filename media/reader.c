@@ -1,13 +1,15 @@
-/* The media reader: any file libsndfile decodes, as interleaved float stereo
- * at the station rate.  The path per block is: libsndfile -> downmix to
- * stereo at the source rate -> libsoxr (only when the rates differ) -> the
- * caller's buffer.  Downmixing first means the resampler always works on two
- * channels, whatever the source has.  All buffers are allocated at open, so
- * reading allocates nothing. */
+/* The media reader: any file a reader plugin decodes, as interleaved float
+ * stereo at the station rate.  The plugins are tried by probing (see
+ * reader_plugin.h); the path per block is then: plugin -> downmix to stereo
+ * at the source rate -> libsoxr (only when the rates differ) -> the caller's
+ * buffer.  Downmixing first means the resampler always works on two channels,
+ * whatever the source has, and every plugin gets the same mix and the same
+ * resampler.  All buffers are allocated at open, so this layer allocates
+ * nothing while reading. */
 #define LOG_MODULE "media"
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
-#include <sndfile.h>
 #include <soxr.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +17,7 @@
 #include <unistd.h>
 
 #include "common/common.h"
-#include "media/media.h"
+#include "media/reader_plugin.h"
 
 /* Source frames decoded per refill: the engine asks for ~1024 frames. */
 #define BLOCK_FRAMES 4096
@@ -24,119 +26,57 @@
 #define MIN_SOURCE_RATE 1000
 #define MAX_SOURCE_RATE 768000
 #define MAX_SOURCE_CHANNELS 64
+/* The bytes of a file's start the plugins probe: enough for every container
+ * signature and a few frames of a raw stream (ADTS AAC, AMR). */
+#define PROBE_BYTES 16384
+#define PROBE_PADDING 64
+
+static const struct reader_plugin *const reader_plugins[] = {
+    &sndfile_reader_plugin,
+    &ffmpeg_reader_plugin,
+    NULL,
+};
 
 struct media_reader {
-        SNDFILE *file;
-        SF_INFO info;
+        const struct reader_plugin *plugin;
+        struct reader_source *source;
+        struct reader_format format;
         int out_rate;
         soxr_t soxr;    /* NULL when the source is already at out_rate */
         float *decoded; /* BLOCK_FRAMES * channels, used when channels > 2 */
         float *stage;   /* BLOCK_FRAMES * 2: stereo at the source rate */
         size_t stage_pos, stage_len;
         float (*mix)[2];  /* channels x {left, right} gains for downmixing */
-        bool source_done; /* libsndfile returned end of file */
+        bool source_done; /* the plugin returned end of file */
         bool flushed;     /* soxr has been told the input ended and drained */
         bool failed;
         int64_t frames_out; /* -1 when unknown */
         char *title, *artist;
 };
 
-static bool is_ogg_order(int format)
-{
-        int major = format & SF_FORMAT_TYPEMASK;
-        return major == SF_FORMAT_OGG;
-}
-
-/* The speaker each channel feeds, from the file's channel map when it has one
- * (WAVE_FORMAT_EXTENSIBLE, CAF, ...), else from the usual order of the format:
- * Vorbis and Opus order (L C R ...) for Ogg, WAV/SMPTE order (L R C LFE ...)
- * for the rest.  Returns false when the layout is unknown. */
-static bool channel_layout(SNDFILE *file, const SF_INFO *info, int *map)
-{
-        int n = info->channels;
-        if (sf_command(file, SFC_GET_CHANNEL_MAP_INFO, map, (int)(n * sizeof *map)) ==
-            SF_TRUE) {
-                for (int i = 0; i < n; i++)
-                        if (map[i] == SF_CHANNEL_MAP_INVALID ||
-                            map[i] >= SF_CHANNEL_MAP_MAX)
-                                return false;
-                return true;
-        }
-        enum {
-                L = SF_CHANNEL_MAP_FRONT_LEFT,
-                R = SF_CHANNEL_MAP_FRONT_RIGHT,
-                C = SF_CHANNEL_MAP_FRONT_CENTER,
-                LFE = SF_CHANNEL_MAP_LFE,
-                BL = SF_CHANNEL_MAP_REAR_LEFT,
-                BR = SF_CHANNEL_MAP_REAR_RIGHT,
-                BC = SF_CHANNEL_MAP_REAR_CENTER,
-                SL = SF_CHANNEL_MAP_SIDE_LEFT,
-                SR = SF_CHANNEL_MAP_SIDE_RIGHT,
-        };
-        static const int wav_order[9][8] = {
-            [3] = {L, R, C},
-            [4] = {L, R, BL, BR},
-            [5] = {L, R, C, BL, BR},
-            [6] = {L, R, C, LFE, BL, BR},
-            [7] = {L, R, C, LFE, BC, SL, SR},
-            [8] = {L, R, C, LFE, BL, BR, SL, SR},
-        };
-        /* Vorbis I specification, section 4.3.9; Opus mapping family 1 uses it too */
-        static const int vorbis_order[9][8] = {
-            [3] = {L, C, R},
-            [4] = {L, R, BL, BR},
-            [5] = {L, C, R, BL, BR},
-            [6] = {L, C, R, BL, BR, LFE},
-            [7] = {L, C, R, SL, SR, BC, LFE},
-            [8] = {L, C, R, SL, SR, BL, BR, LFE},
-        };
-        if (n < 3 || n > 8)
-                return false;
-        memcpy(map, is_ogg_order(info->format) ? vorbis_order[n] : wav_order[n],
-               (size_t)n * sizeof *map);
-        return true;
-}
-
 /* Gains of one speaker into left and right: the ITU-R BS.775 style stereo
  * downmix (centre and surrounds at -3 dB, LFE left out). */
-static void speaker_gains(int speaker, float *left, float *right)
+static void speaker_gains(enum reader_speaker speaker, float *left, float *right)
 {
         const float h = (float)M_SQRT1_2;
         *left = *right = 0.0f;
         switch (speaker) {
-        case SF_CHANNEL_MAP_MONO:
-        case SF_CHANNEL_MAP_CENTER:
-        case SF_CHANNEL_MAP_FRONT_CENTER:
-        case SF_CHANNEL_MAP_TOP_CENTER:
-        case SF_CHANNEL_MAP_TOP_FRONT_CENTER:
-        case SF_CHANNEL_MAP_REAR_CENTER:
-        case SF_CHANNEL_MAP_TOP_REAR_CENTER:
-        case SF_CHANNEL_MAP_AMBISONIC_B_W:
+        case READER_SPEAKER_CENTER:
                 *left = *right = h;
                 break;
-        case SF_CHANNEL_MAP_LEFT:
-        case SF_CHANNEL_MAP_FRONT_LEFT:
+        case READER_SPEAKER_LEFT:
                 *left = 1.0f;
                 break;
-        case SF_CHANNEL_MAP_RIGHT:
-        case SF_CHANNEL_MAP_FRONT_RIGHT:
+        case READER_SPEAKER_RIGHT:
                 *right = 1.0f;
                 break;
-        case SF_CHANNEL_MAP_FRONT_LEFT_OF_CENTER:
-        case SF_CHANNEL_MAP_REAR_LEFT:
-        case SF_CHANNEL_MAP_SIDE_LEFT:
-        case SF_CHANNEL_MAP_TOP_FRONT_LEFT:
-        case SF_CHANNEL_MAP_TOP_REAR_LEFT:
+        case READER_SPEAKER_LEFT_SIDE:
                 *left = h;
                 break;
-        case SF_CHANNEL_MAP_FRONT_RIGHT_OF_CENTER:
-        case SF_CHANNEL_MAP_REAR_RIGHT:
-        case SF_CHANNEL_MAP_SIDE_RIGHT:
-        case SF_CHANNEL_MAP_TOP_FRONT_RIGHT:
-        case SF_CHANNEL_MAP_TOP_REAR_RIGHT:
+        case READER_SPEAKER_RIGHT_SIDE:
                 *right = h;
                 break;
-        default: /* LFE and the ambisonic X/Y/Z components carry no stereo image */
+        case READER_SPEAKER_NONE:
                 break;
         }
 }
@@ -148,10 +88,10 @@ static void speaker_gains(int speaker, float *left, float *right)
  * even channels into left and the odd ones into right. */
 static void build_downmix(struct media_reader *r)
 {
-        int n = r->info.channels;
-        int *map = xcalloc((size_t)n, sizeof *map);
+        int n = r->format.channels;
+        enum reader_speaker *map = xcalloc((size_t)n, sizeof *map);
         r->mix = xcalloc((size_t)n, sizeof *r->mix);
-        if (channel_layout(r->file, &r->info, map)) {
+        if (r->plugin->speakers && r->plugin->speakers(r->source, map)) {
                 for (int i = 0; i < n; i++)
                         speaker_gains(map[i], &r->mix[i][0], &r->mix[i][1]);
         }
@@ -182,22 +122,22 @@ static void build_downmix(struct media_reader *r)
  * number of frames staged, 0 at the end, -1 on a decoding error. */
 static long refill_stage(struct media_reader *r)
 {
-        int ch = r->info.channels;
-        sf_count_t got;
+        int ch = r->format.channels;
+        long got;
         r->stage_pos = r->stage_len = 0;
         if (r->source_done)
                 return 0;
         if (ch == 2) {
-                got = sf_readf_float(r->file, r->stage, BLOCK_FRAMES);
+                got = r->plugin->read(r->source, r->stage, BLOCK_FRAMES);
         } else if (ch == 1) {
-                got = sf_readf_float(r->file, r->stage, BLOCK_FRAMES);
+                got = r->plugin->read(r->source, r->stage, BLOCK_FRAMES);
                 /* spread in place from the back so nothing is overwritten early */
-                for (sf_count_t i = got - 1; i >= 0; i--)
+                for (long i = got - 1; i >= 0; i--)
                         r->stage[2 * i] = r->stage[2 * i + 1] = r->stage[i];
         } else {
-                got = sf_readf_float(r->file, r->decoded, BLOCK_FRAMES);
+                got = r->plugin->read(r->source, r->decoded, BLOCK_FRAMES);
                 const float *in = r->decoded;
-                for (sf_count_t i = 0; i < got; i++, in += ch) {
+                for (long i = 0; i < got; i++, in += ch) {
                         float left = 0.0f, right = 0.0f;
                         for (int c = 0; c < ch; c++) {
                                 left += in[c] * r->mix[c][0];
@@ -207,24 +147,23 @@ static long refill_stage(struct media_reader *r)
                         r->stage[2 * i + 1] = right;
                 }
         }
-        if (got < 0 || (got == 0 && sf_error(r->file) != SF_ERR_NO_ERROR)) {
-                log_debug("decoding error: %s", sf_strerror(r->file));
+        if (got < 0 || got > BLOCK_FRAMES)
                 return -1;
-        }
         if (got == 0) {
                 r->source_done = true;
                 return 0;
         }
         /* Lossy decoders can produce NaN or infinities from corrupt frames; one
          * such sample would poison the resampler, the mixer and the limiter. */
-        for (sf_count_t i = 0; i < 2 * got; i++)
+        for (long i = 0; i < 2 * got; i++)
                 if (!isfinite(r->stage[i]))
                         r->stage[i] = 0.0f;
         r->stage_len = (size_t)got;
         return got;
 }
 
-static const char *open_error_reason(const char *path)
+/* Why path cannot be opened at all, or NULL when it can be read. */
+static const char *file_error_reason(const char *path)
 {
         if (access(path, R_OK) < 0) {
                 switch (errno) {
@@ -238,27 +177,74 @@ static const char *open_error_reason(const char *path)
                 }
         }
         struct stat st;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        if (stat(path, &st) < 0)
+                return "cannot open the file";
+        if (S_ISDIR(st.st_mode))
                 return "a folder, not a file";
-        if (stat(path, &st) == 0 && st.st_size == 0)
+        if (!S_ISREG(st.st_mode))
+                return "not a regular file";
+        if (st.st_size == 0)
                 return "empty file";
-        switch (sf_error(NULL)) {
-        case SF_ERR_UNRECOGNISED_FORMAT:
-                return "not an audio file (unrecognised format)";
-        case SF_ERR_MALFORMED_FILE:
-                return "malformed audio file";
-        case SF_ERR_UNSUPPORTED_ENCODING:
-                return "unsupported audio encoding";
-        case SF_ERR_SYSTEM:
-                return "cannot read the file";
-        default:
-                return "not an audio file (cannot decode it)";
-        }
+        return NULL;
 }
 
-static char *tag_copy(SNDFILE *file, int which)
+/* The plugin with the highest probe score for path, or NULL when none
+ * claims it (or the file cannot be read). */
+static const struct reader_plugin *choose_plugin(const char *path)
 {
-        const char *s = sf_get_string(file, which);
+        unsigned char *head = xcalloc(1, PROBE_BYTES + PROBE_PADDING);
+        size_t len = 0;
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+                while (len < PROBE_BYTES) {
+                        ssize_t n = read(fd, head + len, PROBE_BYTES - len);
+                        if (n < 0 && errno == EINTR)
+                                continue;
+                        if (n <= 0)
+                                break;
+                        len += (size_t)n;
+                }
+                close(fd);
+        }
+        const struct reader_plugin *best = NULL;
+        int best_score = 0;
+        for (size_t i = 0; fd >= 0 && reader_plugins[i]; i++) {
+                int score = reader_plugins[i]->probe(path, head, len);
+                if (score > best_score) {
+                        best = reader_plugins[i];
+                        best_score = score;
+                }
+                if (best_score >= 100) /* certain: the later ones cannot win */
+                        break;
+        }
+        free(head);
+        return best;
+}
+
+/* Opens the source with the plugin the probe chose.  NULL with *reason. */
+static struct reader_source *open_source(const char *path,
+                                         const struct reader_plugin **plugin,
+                                         struct reader_format *format,
+                                         const char **reason)
+{
+        *reason = file_error_reason(path);
+        if (*reason)
+                return NULL;
+        *plugin = choose_plugin(path);
+        if (!*plugin) {
+                *reason = "not an audio file (unrecognised format)";
+                return NULL;
+        }
+        struct reader_source *source = (*plugin)->open(path, format, reason);
+        if (!source)
+                return NULL;
+        source->plugin = *plugin;
+        return source;
+}
+
+static char *tag_copy(struct media_reader *r, enum reader_tag which)
+{
+        const char *s = r->plugin->tag ? r->plugin->tag(r->source, which) : NULL;
         if (!s)
                 return NULL;
         /* skip tags that are only blanks: they are as good as absent */
@@ -266,6 +252,17 @@ static char *tag_copy(SNDFILE *file, int which)
         while (*p == ' ' || *p == '\t')
                 p++;
         return *p ? xstrdup(s) : NULL;
+}
+
+static int create_resampler(struct media_reader *r)
+{
+        soxr_error_t error = NULL;
+        soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+        soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
+        soxr_runtime_spec_t runtime = soxr_runtime_spec(1);
+        r->soxr = soxr_create(r->format.rate, r->out_rate, MEDIA_CHANNELS, &error, &io,
+                              &quality, &runtime);
+        return r->soxr && !error ? 0 : -1;
 }
 
 struct media_reader *media_reader_open(const char *path, int out_rate,
@@ -279,53 +276,37 @@ struct media_reader *media_reader_open(const char *path, int out_rate,
                 reason = "unsupported output rate";
                 goto fail;
         }
-        r->file = sf_open(path, SFM_READ, &r->info);
-        if (!r->file) {
-                reason = open_error_reason(path);
+        r->source = open_source(path, &r->plugin, &r->format, &reason);
+        if (!r->source)
                 goto fail;
-        }
-        if (r->info.channels < 1 || r->info.channels > MAX_SOURCE_CHANNELS) {
+        if (r->format.channels < 1 || r->format.channels > MAX_SOURCE_CHANNELS) {
                 reason = "unsupported channel count";
                 goto fail;
         }
-        if (r->info.samplerate < MIN_SOURCE_RATE ||
-            r->info.samplerate > MAX_SOURCE_RATE) {
+        if (r->format.rate < MIN_SOURCE_RATE || r->format.rate > MAX_SOURCE_RATE) {
                 reason = "unsupported sample rate";
                 goto fail;
         }
-        if (r->info.frames == 0) {
+        if (r->format.frames == 0) {
                 reason = "no audio frames";
                 goto fail;
         }
-        /* Make integer formats decode to [-1, 1) rather than clipping; float
-         * files keep their values. */
-        sf_command(r->file, SFC_SET_NORM_FLOAT, NULL, SF_TRUE);
 
         r->stage = xmalloc(BLOCK_FRAMES * 2 * sizeof *r->stage);
-        if (r->info.channels > 2) {
-                r->decoded = xmalloc((size_t)BLOCK_FRAMES * (size_t)r->info.channels *
+        if (r->format.channels > 2) {
+                r->decoded = xmalloc((size_t)BLOCK_FRAMES * (size_t)r->format.channels *
                                      sizeof(float));
                 build_downmix(r);
         }
-        if (r->info.samplerate != out_rate) {
-                soxr_error_t error = NULL;
-                soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
-                soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
-                soxr_runtime_spec_t runtime = soxr_runtime_spec(1);
-                r->soxr = soxr_create(r->info.samplerate, out_rate, MEDIA_CHANNELS,
-                                      &error, &io, &quality, &runtime);
-                if (!r->soxr || error) {
-                        reason = "cannot create the resampler";
-                        goto fail;
-                }
+        if (r->format.rate != out_rate && create_resampler(r) < 0) {
+                reason = "cannot create the resampler";
+                goto fail;
         }
-        if (r->info.frames > 0 && r->info.frames < SF_COUNT_MAX / 4) {
-                /* rounded like the resampler's output length */
-                r->frames_out = (int64_t)llround((double)r->info.frames * out_rate /
-                                                 r->info.samplerate);
-        } else {
-                r->frames_out = -1;
-        }
+        /* rounded like the resampler's output length */
+        r->frames_out =
+            r->format.frames > 0
+                ? (int64_t)llround((double)r->format.frames * out_rate / r->format.rate)
+                : -1;
 
         /* Decode the first block now: a file whose header parses but whose audio
          * does not (or is empty) fails here, not in the middle of airing it. */
@@ -340,11 +321,11 @@ struct media_reader *media_reader_open(const char *path, int out_rate,
                 reason = "no audio frames (empty, truncated or damaged)";
                 goto fail;
         }
-        r->title = tag_copy(r->file, SF_STR_TITLE);
-        r->artist = tag_copy(r->file, SF_STR_ARTIST);
-        log_debug("opened %s: %d Hz, %d channels, format 0x%06x, %lld frames", path,
-                  r->info.samplerate, r->info.channels, r->info.format,
-                  (long long)r->info.frames);
+        r->title = tag_copy(r, READER_TAG_TITLE);
+        r->artist = tag_copy(r, READER_TAG_ARTIST);
+        log_debug("opened %s with %s: %d Hz, %d channels, %lld frames", path,
+                  r->plugin->name, r->format.rate, r->format.channels,
+                  (long long)r->format.frames);
         return r;
 fail:
         log_debug("cannot open %s: %s", path, reason);
@@ -352,6 +333,19 @@ fail:
                 *errstr = reason;
         media_reader_free(r);
         return NULL;
+}
+
+const char *media_reader_detect_extension(const char *path)
+{
+        const struct reader_plugin *plugin = NULL;
+        struct reader_format format;
+        const char *reason = NULL;
+        struct reader_source *source = open_source(path, &plugin, &format, &reason);
+        if (!source)
+                return NULL;
+        const char *ext = plugin->extension ? plugin->extension(source) : NULL;
+        plugin->close(source);
+        return ext;
 }
 
 /* Without resampling: copy staged frames out. */
@@ -431,19 +425,14 @@ long media_reader_read(struct media_reader *reader, float *buf, size_t frames)
 
 int media_reader_seek(struct media_reader *reader, int64_t frame)
 {
-        if (frame < 0)
+        if (frame < 0 || !reader->plugin->seek)
                 return -1;
         int64_t source_frame = frame;
         if (reader->soxr)
-                source_frame = (int64_t)llround((double)frame * reader->info.samplerate /
+                source_frame = (int64_t)llround((double)frame * reader->format.rate /
                                                 reader->out_rate);
-        if (reader->info.frames > 0 && source_frame > reader->info.frames)
-                source_frame = reader->info.frames;
-        if (sf_seek(reader->file, source_frame, SEEK_SET) < 0) {
-                log_debug("seek to %lld failed: %s", (long long)source_frame,
-                          sf_strerror(reader->file));
+        if (reader->plugin->seek(reader->source, source_frame) < 0)
                 return -1;
-        }
         reader->stage_pos = reader->stage_len = 0;
         reader->source_done = false;
         reader->flushed = false;
@@ -470,20 +459,20 @@ const char *media_reader_artist(const struct media_reader *reader)
 
 int media_reader_source_rate(const struct media_reader *reader)
 {
-        return reader->info.samplerate;
+        return reader->format.rate;
 }
 
 int media_reader_source_channels(const struct media_reader *reader)
 {
-        return reader->info.channels;
+        return reader->format.channels;
 }
 
 void media_reader_free(struct media_reader *reader)
 {
         if (!reader)
                 return;
-        if (reader->file)
-                sf_close(reader->file);
+        if (reader->source)
+                reader->plugin->close(reader->source);
         if (reader->soxr)
                 soxr_delete(reader->soxr);
         free(reader->decoded);

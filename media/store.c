@@ -5,7 +5,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sndfile.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,13 +13,15 @@
 #include <unistd.h>
 
 #include "common/common.h"
-#include "media/media.h"
+#include "media/reader_plugin.h"
 
 #define COPY_BLOCK 65536
 
-/* Extensions that name what libsndfile reads and that are harmless in a file
+/* Extensions that name what the readers read and that are harmless in a file
  * name.  Anything else is stored as "bin" (the reader does not need it). */
-static const char *const safe_extensions[] = {"wav", "flac", "ogg", "oga", "opus", "mp3"};
+static const char *const safe_extensions[] = {"wav", "flac", "ogg", "oga",  "opus",
+                                              "mp3", "m4a",  "mp4", "3gp",  "3g2",
+                                              "aac", "amr",  "awb", "webm", "mka"};
 
 /* The lower-cased extension of path when it is a safe one, else NULL. */
 static const char *safe_extension(const char *path)
@@ -42,28 +43,11 @@ static const char *safe_extension(const char *path)
 }
 
 /* For a source whose name says nothing (an upload's temporary file), the
- * extension of the format libsndfile detects in it; "bin" when none fits. */
+ * extension of the format its reader detects in it; "bin" when none fits. */
 static const char *detected_extension(const char *path)
 {
-        SF_INFO info = {0};
-        SNDFILE *file = sf_open(path, SFM_READ, &info);
-        const char *ext = "bin";
-        if (!file)
-                return ext;
-        int major = info.format & SF_FORMAT_TYPEMASK;
-        int sub = info.format & SF_FORMAT_SUBMASK;
-        if (major == SF_FORMAT_WAV || major == SF_FORMAT_WAVEX || major == SF_FORMAT_RF64)
-                ext = "wav";
-        else if (major == SF_FORMAT_FLAC)
-                ext = "flac";
-        else if (major == SF_FORMAT_OGG && sub == SF_FORMAT_OPUS)
-                ext = "opus";
-        else if (major == SF_FORMAT_OGG)
-                ext = "ogg";
-        else if (major == SF_FORMAT_MPEG)
-                ext = "mp3";
-        sf_close(file);
-        return ext;
+        const char *ext = media_reader_detect_extension(path);
+        return ext ? ext : "bin";
 }
 
 /* Writes all of len bytes, retrying short writes. */

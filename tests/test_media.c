@@ -276,6 +276,259 @@ static void test_decode_mp3(void **state)
             &(struct format_case){"sine.mp3", 0, "-c:a libmp3lame -b:a 192k", 1152, 25});
 }
 
+/* ---- what phones and browsers record (the FFmpeg reader) ------------------- */
+
+/* AAC in MP4: the edit list cuts the encoder's priming and padding, so the
+ * length is exact to the sample. */
+static void test_decode_m4a(void **state)
+{
+        (void)state;
+        check_format(&(struct format_case){"sine.m4a", 0, "-c:a aac -b:a 160k", 0, 25});
+}
+
+/* What a browser's MediaRecorder makes: Opus in WebM (48 kHz, resampled).
+ * The decoded length is exact; the header's, from WebM's duration in whole
+ * milliseconds, within 2 ms. */
+static void test_decode_webm_opus(void **state)
+{
+        (void)state;
+        check_format(
+            &(struct format_case){"sine.webm", 0, "-c:a libopus -b:a 128k", 88, 25});
+}
+
+/* A phone's video: the video track comes first and is skipped. */
+static void test_decode_mp4_video(void **state)
+{
+        (void)state;
+        check_format(&(struct format_case){
+            "sine.mp4", 0,
+            "-f lavfi -i testsrc=size=160x120:rate=25:duration=2 -map 1:v -map 0:a "
+            "-c:v mpeg4 -c:a aac -b:a 160k",
+            0, 25});
+}
+
+/* An Android call recording: 3GP (AAC inside; AMR below). */
+static void test_decode_3gp(void **state)
+{
+        (void)state;
+        check_format(&(struct format_case){"sine.3gp", 0, "-c:a aac -b:a 96k", 0, 25});
+}
+
+static bool ffmpeg_has_encoder(const char *name)
+{
+        char *cmd =
+            xasprintf("ffmpeg -hide_banner -encoders 2>/dev/null | grep -q ' %s '", name);
+        int rc = system(cmd);
+        free(cmd);
+        return rc == 0;
+}
+
+/* AMR-NB (8 kHz mono speech codec) in 3GP and raw .amr: only where ffmpeg
+ * can make it (Debian 12's ffmpeg decodes AMR but has no AMR encoder). */
+static void test_decode_amr(void **state)
+{
+        (void)state;
+        if (!have_ffmpeg() || !ffmpeg_has_encoder("libopencore_amrnb")) {
+                printf("# skip AMR: this machine's ffmpeg has no AMR-NB encoder "
+                       "(libopencore_amrnb)\n");
+                skip();
+                return;
+        }
+        const char *amr = "-ar 8000 -ac 1 -c:a libopencore_amrnb -b:a 12.2k";
+        char *args = xasprintf("%s -f amr", amr);
+        check_format(&(struct format_case){"sine.amr", 0, args, 160, 5});
+        check_format(&(struct format_case){"sine-amr.3gp", 0, amr, 160, 5});
+        free(args);
+}
+
+/* Cut short, cut to its header, or the header followed by noise: every one
+ * is refused at open or when the analysis reaches the damage, with a
+ * one-line reason. */
+static void test_phone_files_damaged(void **state)
+{
+        (void)state;
+        const char *names[] = {"sine.m4a", "sine.webm", "sine.mp4", "sine.3gp"};
+        unsigned char noise[20000];
+        srand(13);
+        for (size_t i = 0; i < sizeof noise; i++)
+                noise[i] = (unsigned char)rand();
+        int tried = 0;
+        for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+                char *path = xasprintf("%s/%s", tmpdir, names[k]);
+                FILE *f = fopen(path, "rb");
+                free(path);
+                if (!f)
+                        continue;
+                static unsigned char whole[1 << 20];
+                size_t len = fread(whole, 1, sizeof whole, f);
+                fclose(f);
+                assert_true(len > 4000 && len < sizeof whole);
+                unsigned char *header_noise = xmalloc(64 + sizeof noise);
+                memcpy(header_noise, whole, 64);
+                memcpy(header_noise + 64, noise, sizeof noise);
+                const char *ext = strrchr(names[k], '.');
+                struct {
+                        const char *what;
+                        const unsigned char *data;
+                        size_t len;
+                } cases[] = {
+                    {"first-3k", whole, 3000},
+                    {"half", whole, len / 2},
+                    {"header-then-noise", header_noise, 64 + sizeof noise},
+                    {"noise", noise, sizeof noise},
+                };
+                for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+                        char *name = xasprintf("damaged-%s%s", cases[c].what, ext);
+                        char *bad = write_bytes(name, cases[c].data, cases[c].len);
+                        char err[256] = "";
+                        struct media_info info;
+                        int rc = media_analyze(bad, RATE, &info, err, sizeof err);
+                        printf("# %s: %s\n", name, rc == 0 ? "(accepted!)" : err);
+                        if (rc == 0)
+                                media_info_clear(&info);
+                        assert_int_equal(rc, -1);
+                        assert_true(strlen(err) > 5);
+                        assert_null(strchr(err, '\n'));
+                        tried++;
+                        free(name);
+                        free(bad);
+                }
+                free(header_noise);
+        }
+        if (tried == 0)
+                skip();
+}
+
+/* Tags from MP4 and WebM, and the store names an upload (a temporary file
+ * without an extension) after the detected container. */
+static void test_phone_tags_and_store(void **state)
+{
+        (void)state;
+        if (!have_ffmpeg()) {
+                skip();
+                return;
+        }
+        char *src = write_sine("tag-src.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, RATE, 2,
+                               RATE, 440, 0.5);
+        struct {
+                const char *name, *args, *ext;
+                bool tags; /* ffmpeg's 3GP muxer writes no title or artist */
+        } cases[] = {
+            {"tagged.m4a", "-c:a aac", ".m4a", true},
+            {"tagged.webm", "-c:a libopus", ".webm", true},
+            {"tagged.3gp", "-c:a aac", ".3gp", false},
+            {"tagged.mp4",
+             "-f lavfi -i testsrc=size=64x64:rate=10:duration=1 -map 1:v -map 0:a -c:v "
+             "mpeg4 -c:a aac",
+             ".mp4", true},
+        };
+        char *store = xasprintf("%s/phone-store", tmpdir);
+        for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+                char *args = xasprintf("%s -metadata title=\"Memo Suara %zu\" "
+                                       "-metadata artist=\"Warga Desa\"",
+                                       cases[k].args, k);
+                char *path = ffmpeg_convert(src, cases[k].name, args);
+                const char *why = NULL;
+                struct media_reader *r = media_reader_open(path, RATE, &why);
+                if (!r)
+                        fail_msg("%s: %s", cases[k].name, why);
+                char *want = xasprintf("Memo Suara %zu", k);
+                printf("# %s: title '%s', artist '%s'\n", cases[k].name,
+                       media_reader_title(r) ? media_reader_title(r) : "(none)",
+                       media_reader_artist(r) ? media_reader_artist(r) : "(none)");
+                if (cases[k].tags) {
+                        assert_non_null(media_reader_title(r));
+                        assert_string_equal(media_reader_title(r), want);
+                        assert_non_null(media_reader_artist(r));
+                        assert_string_equal(media_reader_artist(r), "Warga Desa");
+                }
+                media_reader_free(r);
+
+                char *upload = xasprintf("%s/siaran-upload-%zu", tmpdir, k);
+                assert_int_equal(rename(path, upload), 0);
+                char err[256] = "";
+                char *stored = media_store_add(store, upload, err, sizeof err);
+                if (!stored)
+                        fail_msg("store: %s", err);
+                printf("# %s stored as %s\n", cases[k].name, strrchr(stored, '/') + 1);
+                assert_string_equal(strrchr(stored, '.'), cases[k].ext);
+                free(stored), free(upload), free(want), free(path), free(args);
+        }
+        free(store);
+        free(src);
+}
+
+/* A cue-in far into a long file seeks by timestamp rather than decoding
+ * from the start: still on the right sample for MP4 (its timestamps count
+ * samples), within a millisecond for WebM (whose timestamps are in ms). */
+static void test_phone_seek_far(void **state)
+{
+        (void)state;
+        if (!have_ffmpeg()) {
+                skip();
+                return;
+        }
+        char *src = write_sine("long-src.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, RATE, 2,
+                               25 * RATE, 441, 0.5);
+        struct {
+                const char *name, *args;
+                int max_lag;
+        } cases[] = {
+            {"long.m4a", "-c:a aac -b:a 160k", 0},
+            {"long.webm", "-c:a libopus -b:a 128k", RATE / 1000},
+            /* as a browser records: written as a stream, without duration or cues */
+            {"long-stream.webm", "-c:a libopus -b:a 128k -f webm pipe:1 >", RATE / 1000},
+        };
+        for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+                char *path = ffmpeg_convert(src, cases[k].name, cases[k].args);
+                float *all = NULL;
+                int64_t n = read_all(path, RATE, &all);
+                const char *why = NULL;
+                struct media_reader *r = media_reader_open(path, RATE, &why);
+                assert_non_null(r);
+                const int64_t target = 15 * RATE + 11;
+                assert_int_equal(media_reader_seek(r, target), 0);
+                float block[2 * 4096];
+                int64_t have = 0;
+                while (have < 4096) {
+                        long g =
+                            media_reader_read(r, block + 2 * have, (size_t)(4096 - have));
+                        assert_true(g > 0);
+                        have += g;
+                }
+                /* the lag at which the seeked block best matches the linear read */
+                int best_lag = 0;
+                double best = 1e9;
+                for (int lag = -96; lag <= 96; lag++) {
+                        double worst = 0;
+                        for (int64_t i = 2048; i < 4096; i++)
+                                worst = fmax(worst, fabs(block[2 * i] -
+                                                         all[2 * (target + lag + i)]));
+                        if (worst < best) {
+                                best = worst;
+                                best_lag = lag;
+                        }
+                }
+                int64_t total = target + have;
+                long g;
+                while ((g = media_reader_read(r, block, 4096)) > 0)
+                        total += g;
+                printf(
+                    "# far seek in %s: lag %d frames, max difference %.2g, length %lld "
+                    "(linear %lld)\n",
+                    cases[k].name, best_lag, best, (long long)total, (long long)n);
+                assert_int_equal(g, 0);
+                assert_true(abs(best_lag) <= cases[k].max_lag);
+                assert_true(best < 0.02);
+                assert_in_range(total, n - cases[k].max_lag - 1,
+                                n + cases[k].max_lag + 1);
+                media_reader_free(r);
+                free(all);
+                free(path);
+        }
+        free(src);
+}
+
 /* 8 kHz mono: both output channels carry the tone, at the right length and
  * frequency after resampling. */
 static void test_resample_8k_mono(void **state)
@@ -482,7 +735,8 @@ static void test_seek(void **state)
         free(path);
 
         /* the compressed formats seek too (cue-in points need it) */
-        const char *lossy[] = {"sine.ogg", "sine.opus", "sine.mp3", "sine.flac"};
+        const char *lossy[] = {"sine.ogg", "sine.opus", "sine.mp3", "sine.flac",
+                               "sine.m4a", "sine.webm", "sine.mp4", "sine.3gp"};
         for (size_t k = 0; k < sizeof lossy / sizeof *lossy; k++) {
                 path = xasprintf("%s/%s", tmpdir, lossy[k]);
                 if (access(path, R_OK) != 0) {
@@ -966,6 +1220,14 @@ int main(void)
             cmocka_unit_test(test_decode_vorbis),
             cmocka_unit_test(test_decode_opus),
             cmocka_unit_test(test_decode_mp3),
+            cmocka_unit_test(test_decode_m4a),
+            cmocka_unit_test(test_decode_webm_opus),
+            cmocka_unit_test(test_decode_mp4_video),
+            cmocka_unit_test(test_decode_3gp),
+            cmocka_unit_test(test_decode_amr),
+            cmocka_unit_test(test_phone_files_damaged),
+            cmocka_unit_test(test_phone_tags_and_store),
+            cmocka_unit_test(test_phone_seek_far),
             cmocka_unit_test(test_resample_8k_mono),
             cmocka_unit_test(test_resample_48k_stereo),
             cmocka_unit_test(test_downmix_51),

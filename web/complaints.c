@@ -471,9 +471,10 @@ static const char *audio_type(const char *path)
 {
         const char *dot = strrchr(path, '.');
         static const char *const types[][2] = {
-            {".wav", "audio/wav"}, {".ogg", "audio/ogg"},   {".opus", "audio/ogg"},
-            {".oga", "audio/ogg"}, {".mp3", "audio/mpeg"},  {".flac", "audio/flac"},
-            {".m4a", "audio/mp4"}, {".webm", "audio/webm"},
+            {".wav", "audio/wav"},  {".ogg", "audio/ogg"},   {".opus", "audio/ogg"},
+            {".oga", "audio/ogg"},  {".mp3", "audio/mpeg"},  {".flac", "audio/flac"},
+            {".m4a", "audio/mp4"},  {".webm", "audio/webm"}, {".mp4", "audio/mp4"},
+            {".3gp", "audio/3gpp"}, {".aac", "audio/aac"},   {".amr", "audio/amr"},
         };
         for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
                 if (strcmp(dot, types[i][0]) == 0)

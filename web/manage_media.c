@@ -248,7 +248,8 @@ static const char *audio_type(const char *path)
             {".wav", "audio/wav"},  {".ogg", "audio/ogg"},   {".opus", "audio/ogg"},
             {".oga", "audio/ogg"},  {".mp3", "audio/mpeg"},  {".flac", "audio/flac"},
             {".m4a", "audio/mp4"},  {".webm", "audio/webm"}, {".aiff", "audio/aiff"},
-            {".aif", "audio/aiff"},
+            {".aif", "audio/aiff"}, {".mp4", "audio/mp4"},   {".3gp", "audio/3gpp"},
+            {".aac", "audio/aac"},  {".amr", "audio/amr"},
         };
         const char *dot = strrchr(path, '.');
         for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
