@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 BUILD ?= build
 CC ?= cc
 PKGS = shout vorbis vorbisenc ogg vorbisfile sndfile sqlite3 libmicrohttpd soxr \
-       libebur128 libsodium jansson inih espeak-ng opus libopusenc
+       libebur128 libsodium jansson inih espeak-ng opus libopusenc libcurl
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -pthread -MMD -MP -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ifeq ($(CI),true)
@@ -13,7 +13,7 @@ override CFLAGS += -Werror
 endif
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmp3lame -lm -pthread
 
-MODULES = common media encoder playout scheduler web
+MODULES = common media encoder playout scheduler alerts web
 LIB_SRC = $(wildcard $(addsuffix /*.c,$(MODULES)))
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC = $(wildcard tests/test_*.c)
@@ -83,7 +83,7 @@ DEB_PKGS = build-essential pkg-config libshout3-dev libvorbis-dev libogg-dev \
   libsodium-dev libjansson-dev libinih-dev libespeak-ng-dev libcmocka-dev libopus-dev \
   libopusenc-dev libmp3lame-dev icecast2 ffmpeg sox vorbis-tools espeak-ng curl \
   python3 chromium nodejs wrk valgrind clang libclang-rt-14-dev \
-  opus-tools lame bc
+  opus-tools lame bc libcurl4-openssl-dev
 deps:
 	@tools/deps.sh $(DEB_PKGS)
 
