@@ -210,6 +210,13 @@ check "one log line per bad document, not per poll (5 documents, $n lines)" test
 check "magnitude 99 is named in its log line" grep -q "Magnitude '99' is not between 0 and 10" "$D/run.log"
 check "latitude 200 is named in its log line" grep -q "Coordinates '200,105.75' is not a place on Earth" "$D/run.log"
 
+python3 -c "print('{\"Infogempa\":{\"gempa\":{\"Wilayah\":\"' + 'x' * 300000 + '\"}}}')" >"$D/big.json"
+serve 200 "$D/big.json"
+sleep $((POLL * 3))
+n=$(grep -c "larger than 262144 bytes" "$D/run.log")
+check "a 300 kB document is refused at 256 kB, one line for 3 polls ($n)" test "$n" -eq 1
+serve 200 "$D/far.json"
+sleep $((POLL * 2))
 serve 500 "$D/far.json"
 sleep $((POLL * 4))
 n=$(grep -c "HTTP status 500" "$D/run.log")
