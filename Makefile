@@ -6,7 +6,7 @@ BUILD ?= build
 CC ?= cc
 PKGS = shout vorbis vorbisenc ogg vorbisfile sndfile sqlite3 libmicrohttpd soxr \
        libebur128 libsodium jansson inih espeak-ng opus libopusenc \
-       libavformat libavcodec libswresample libavutil
+       libavformat libavcodec libswresample libavutil libcurl
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -pthread -MMD -MP -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ifeq ($(CI),true)
@@ -14,7 +14,7 @@ override CFLAGS += -Werror
 endif
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmp3lame -lm -pthread
 
-MODULES = common media encoder playout scheduler web
+MODULES = common media encoder playout scheduler alerts web
 LIB_SRC = $(wildcard $(addsuffix /*.c,$(MODULES)))
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC = $(wildcard tests/test_*.c)
@@ -84,7 +84,8 @@ DEB_PKGS = build-essential pkg-config libshout3-dev libvorbis-dev libogg-dev \
   libsodium-dev libjansson-dev libinih-dev libespeak-ng-dev libcmocka-dev libopus-dev \
   libopusenc-dev libmp3lame-dev icecast2 ffmpeg sox vorbis-tools espeak-ng curl \
   python3 chromium nodejs wrk valgrind clang libclang-rt-14-dev \
-  opus-tools lame bc libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
+  opus-tools lame bc libavformat-dev libavcodec-dev libswresample-dev libavutil-dev \
+  libcurl4-openssl-dev
 deps:
 	@tools/deps.sh $(DEB_PKGS)
 

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alerts/alerts.h"
 #include "common/common.h"
 #include "encoder/encoder.h"
 #include "media/media.h"
@@ -259,6 +260,7 @@ static int command_run(const struct options *o)
         struct outputs out = {0};
         struct playout *playout = NULL;
         struct web *web = NULL;
+        struct alerts *alerts = NULL;
         struct scheduler *scheduler = scheduler_new(config, err, sizeof err);
         if (!scheduler) {
                 fprintf(stderr, "siaran: %s\n", err);
@@ -297,11 +299,17 @@ static int command_run(const struct options *o)
         for (size_t i = 0; i < out.n_encoders; i++)
                 playout_add_encoder(playout, out.encoders[i]);
 
+        alerts = alerts_new(config, playout, err, sizeof err);
+        if (!alerts) {
+                fprintf(stderr, "siaran: alerts: %s\n", err);
+                goto out;
+        }
         if (config->web_listen && *config->web_listen) {
                 struct web_context ctx = {.config = config,
                                           .playout = playout,
                                           .sinks = out.sinks,
-                                          .n_sinks = out.n_sinks};
+                                          .n_sinks = out.n_sinks,
+                                          .alerts = alerts};
                 web = web_start(&ctx, err, sizeof err);
                 if (!web) {
                         fprintf(stderr, "siaran: web: %s\n", err);
@@ -324,6 +332,7 @@ static int command_run(const struct options *o)
         log_info("stopped");
 out:
         web_stop(web);
+        alerts_free(alerts);
         outputs_free(&out);
         playout_free(playout);
         scheduler_free(scheduler);
@@ -510,7 +519,7 @@ static int command_import(const struct options *o)
 {
         enum item_kind kind = ITEM_MUSIC;
         if (o->kind && (item_kind_parse(o->kind, &kind) < 0 || kind == ITEM_FALLBACK ||
-                        kind == ITEM_LIVE))
+                        kind == ITEM_LIVE || kind == ITEM_ALERT))
                 return usage_error("import: unknown kind '%s'", o->kind);
         if (o->n_args == 0)
                 return usage_error("%s needs at least one PATH", "import");

@@ -146,6 +146,15 @@ struct config {
         char *public_stream_url; /* what the listener page plays; default derived */
         char *trusted_proxies;   /* addresses whose X-Forwarded-For is believed */
         bool secure_cookies;     /* the session cookie carries Secure */
+
+        double station_latitude; /* degrees; NAN when not set */
+        double station_longitude;
+        char *alerts_feed;  /* http(s) URL of an autogempa feed; NULL = no polling */
+        double alerts_poll; /* seconds */
+        double alerts_min_magnitude;
+        double alerts_max_distance_km;
+        int alerts_repeat;            /* times a bulletin airs */
+        double alerts_repeat_minutes; /* apart; a decimal (0.1 = 6 s) */
 };
 
 /* Reads and checks path.  On error returns NULL and writes a one-line reason of
@@ -169,6 +178,7 @@ enum item_kind {
         ITEM_ANNOUNCEMENT,
         ITEM_FALLBACK,
         ITEM_LIVE,
+        ITEM_ALERT, /* an emergency bulletin (an announcement raised by alerts/) */
 };
 
 /* "music", "programme", ... (static string). */

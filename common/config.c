@@ -50,6 +50,14 @@ static const struct key_spec keys[] = {
     {"web", "stream_url", KEY_STRING, C(public_stream_url), 0, 0, NULL},
     {"web", "trusted_proxies", KEY_STRING, C(trusted_proxies), 0, 0, NULL},
     {"web", "secure_cookies", KEY_BOOL, C(secure_cookies), 0, 0, NULL},
+    {"station", "latitude", KEY_DOUBLE, C(station_latitude), -90, 90, NULL},
+    {"station", "longitude", KEY_DOUBLE, C(station_longitude), -180, 180, NULL},
+    {"alerts", "feed", KEY_STRING, C(alerts_feed), 0, 0, NULL},
+    {"alerts", "poll", KEY_DOUBLE, C(alerts_poll), 1, 3600, NULL},
+    {"alerts", "min_magnitude", KEY_DOUBLE, C(alerts_min_magnitude), 0, 10, NULL},
+    {"alerts", "max_distance_km", KEY_DOUBLE, C(alerts_max_distance_km), 0, 20040, NULL},
+    {"alerts", "repeat", KEY_INT, C(alerts_repeat), 1, 20, NULL},
+    {"alerts", "repeat_minutes", KEY_DOUBLE, C(alerts_repeat_minutes), 0.05, 1440, NULL},
     {"output", "server", KEY_STRING, O(server), 0, 0, NULL},
     {"output", "port", KEY_INT, O(port), 1, 65535, NULL},
     {"output", "user", KEY_STRING, O(user), 0, 0, NULL},
@@ -149,6 +157,14 @@ static int store_value(struct parse_state *st, const struct key_spec *k, void *b
                 if (k->offset == C(trusted_proxies) && base == st->config &&
                     !address_list_valid(value, st->reason, sizeof st->reason))
                         return -1;
+                if (k->offset == C(alerts_feed) && base == st->config && *value &&
+                    strncmp(value, "http://", 7) != 0 &&
+                    strncmp(value, "https://", 8) != 0) {
+                        snprintf(st->reason, sizeof st->reason,
+                                 "feed must be an http:// or https:// URL, not '%.80s'",
+                                 value);
+                        return -1;
+                }
                 /* fall through */
         case KEY_PATH: {
                 char **s = field;
@@ -232,7 +248,8 @@ static int handle_key(void *user, const char *section, const char *name,
                 return 1;
         }
         if (strcmp(kind, "station") && strcmp(kind, "storage") &&
-            strcmp(kind, "fallback") && strcmp(kind, "web") && strcmp(kind, "output"))
+            strcmp(kind, "fallback") && strcmp(kind, "web") && strcmp(kind, "output") &&
+            strcmp(kind, "alerts"))
                 snprintf(st->reason, sizeof st->reason, "unknown section [%s]", section);
         else
                 snprintf(st->reason, sizeof st->reason, "unknown key '%s' in [%s]", name,
@@ -278,6 +295,13 @@ static void set_defaults(struct config *c)
         c->web_listen = xstrdup("127.0.0.1:8080");
         c->upload_limit = 100LL * 1024 * 1024;
         c->session_hours = 12;
+        c->station_latitude = NAN;
+        c->station_longitude = NAN;
+        c->alerts_poll = 60;
+        c->alerts_min_magnitude = 5.0;
+        c->alerts_max_distance_km = 250;
+        c->alerts_repeat = 3;
+        c->alerts_repeat_minutes = 10;
 }
 
 static int check_outputs(struct config *c, char *reason, size_t size)
@@ -388,5 +412,6 @@ void config_free(struct config *c)
         free(c->web_listen);
         free(c->public_stream_url);
         free(c->trusted_proxies);
+        free(c->alerts_feed);
         free(c);
 }

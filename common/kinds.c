@@ -12,6 +12,7 @@ static const char *const kind_names[] = {
     [ITEM_ANNOUNCEMENT] = "announcement",
     [ITEM_FALLBACK] = "fallback",
     [ITEM_LIVE] = "live",
+    [ITEM_ALERT] = "alert",
 };
 
 const char *item_kind_name(enum item_kind kind)

@@ -325,7 +325,7 @@ int sched_media_import(sqlite3 *db, const struct config *config, const char *src
 
         if (existed)
                 *existed = false;
-        if (kind == ITEM_FALLBACK || kind == ITEM_LIVE) {
+        if (kind == ITEM_FALLBACK || kind == ITEM_LIVE || kind == ITEM_ALERT) {
                 snprintf(err, err_size, "kind '%s' cannot be imported",
                          item_kind_name(kind));
                 goto out;

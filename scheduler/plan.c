@@ -473,7 +473,7 @@ static bool pick_announcement(struct planner *p, int64_t t, bool urgent,
                 mark_done(&p->st, EVENT_ANNOUNCEMENT, a->id, 0);
                 if (!pick_media(p, a->media_id, PICK_ANNOUNCEMENT, pick))
                         continue;
-                pick->kind = ITEM_ANNOUNCEMENT;
+                pick->kind = a->alert_id ? ITEM_ALERT : ITEM_ANNOUNCEMENT;
                 pick->ref = a->id;
                 pick->event_type = EVENT_ANNOUNCEMENT;
                 pick->event_id = a->id;

@@ -174,6 +174,7 @@ struct live_announcement {
         int64_t media_id;
         enum announcement_mode mode;
         int64_t air_at;
+        int64_t alert_id; /* an emergency bulletin's alert; 0 for the panel's */
 };
 
 struct live_queue {

@@ -160,6 +160,35 @@ static const char *const migrations[] = {
     "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
     /* 1 -> 2: the listener history is read by time range */
     "CREATE INDEX listener_stats_by_at ON listener_stats(at);",
+    /* 2 -> 3: emergency alerts (alerts/).  event_key (DateTime|Coordinates of
+     * the feed) is unique so an event airs once, also after a restart; test
+     * bulletins have none.  Each airing is an announcement row with the
+     * alert's id. */
+    "CREATE TABLE alerts ("
+    " id INTEGER PRIMARY KEY,"
+    " event_key TEXT UNIQUE,"
+    " event_at INTEGER," /* UTC ms */
+    " latitude REAL,"
+    " longitude REAL,"
+    " magnitude REAL,"
+    " depth_km REAL,"
+    " distance_km REAL,"
+    " region TEXT NOT NULL DEFAULT '',"
+    " potential TEXT NOT NULL DEFAULT '',"
+    " tsunami INTEGER NOT NULL DEFAULT 0,"
+    " test INTEGER NOT NULL DEFAULT 0,"
+    " headline TEXT NOT NULL,"
+    " text TEXT NOT NULL,"
+    " media_id INTEGER NOT NULL REFERENCES media(id),"
+    " status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','done','ended')),"
+    " repeats_left INTEGER NOT NULL DEFAULT 0,"
+    " next_at INTEGER," /* UTC ms of the next repeat */
+    " created_by TEXT NOT NULL DEFAULT 'feed',"
+    " created_at INTEGER NOT NULL," /* UTC ms */
+    " ended_at INTEGER,"            /* UTC ms */
+    " ended_by TEXT);"
+    "CREATE INDEX alerts_by_status ON alerts(status);"
+    "ALTER TABLE announcements ADD COLUMN alert_id INTEGER REFERENCES alerts(id);",
 };
 
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -99,7 +99,8 @@ int live_queue_load(sqlite3 *db, struct live_queue *q)
                 goto out;
         sqlite3_finalize(stmt);
         if (sqlite3_prepare_v2(db,
-                               "SELECT id, media_id, mode, air_at FROM announcements"
+                               "SELECT id, media_id, mode, air_at, alert_id"
+                               " FROM announcements"
                                " WHERE status = 'pending' ORDER BY created_at, id",
                                -1, &stmt, NULL) != SQLITE_OK)
                 goto out;
@@ -115,6 +116,7 @@ int live_queue_load(sqlite3 *db, struct live_queue *q)
                           : !strcmp(mode, "next")       ? ANNOUNCE_NEXT
                                                         : ANNOUNCE_AT;
                 a->air_at = sqlite3_column_int64(stmt, 3);
+                a->alert_id = sqlite3_column_int64(stmt, 4);
         }
         rc = step == SQLITE_DONE ? 0 : -1;
 out:

@@ -2,6 +2,7 @@
  * station-time helpers across time zones and DST changes, and the exact
  * bytes of the Icecast title request. */
 #include <arpa/inet.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -112,6 +113,38 @@ static void test_config_errors_name_file_and_line(void **state)
         /* found by fuzz_config: an [output] without a name wrote into the config */
         expect_error("[output]\npassword = x\n", ":2: ", "needs a name");
         expect_error("[station]\ntimezone = Mars/Olympus\n", ":2: ", "unknown timezone");
+        expect_error("[station]\nlatitude = 200\n", ":2: ", "between");
+        expect_error("[alerts]\nfeed = ftp://x/autogempa.json\n", ":2: ", "http://");
+        expect_error("[alerts]\npoll = 0.5\n", ":2: ", "between");
+        expect_error("[alerts]\nrepeat = 1.5\n", ":2: ", "whole number");
+        expect_error("[alerts]\nrepeat_minutes = 0\n", ":2: ", "between");
+        expect_error("[alerts]\nsiren = loud\n", ":2: ", "unknown key 'siren'");
+}
+
+static void test_config_alerts(void **state)
+{
+        (void)state;
+        char err[512] = "";
+        char *path = write_file("alerts.conf", "[station]\nlatitude = -6.36\nlongitude = "
+                                               "106.25\n[alerts]\nfeed = "
+                                               "http://127.0.0.1:1/a.json\npoll = 5\n"
+                                               "repeat_minutes = 0.1\n");
+        struct config *c = config_load(path, err, sizeof err);
+        assert_non_null(c);
+        assert_true(c->station_latitude == -6.36 && c->station_longitude == 106.25);
+        assert_string_equal(c->alerts_feed, "http://127.0.0.1:1/a.json");
+        assert_true(c->alerts_poll == 5 && c->alerts_repeat_minutes == 0.1);
+        assert_true(c->alerts_min_magnitude == 5.0 && c->alerts_max_distance_km == 250);
+        assert_int_equal(c->alerts_repeat, 3);
+        config_free(c);
+        free(path);
+        path = write_file("plain.conf", "[station]\nname = x\n");
+        c = config_load(path, err, sizeof err);
+        assert_non_null(c);
+        assert_null(c->alerts_feed);
+        assert_true(isnan(c->station_latitude)); /* unset: only the tsunami rule */
+        config_free(c);
+        free(path);
 }
 
 static void test_config_paths_are_absolute_from_a_relative_config(void **state)
@@ -429,6 +462,7 @@ int main(void)
             cmocka_unit_test(test_config_reads_contract_example),
             cmocka_unit_test(test_config_errors_name_file_and_line),
             cmocka_unit_test(test_config_missing_file),
+            cmocka_unit_test(test_config_alerts),
             cmocka_unit_test(test_config_paths_are_absolute_from_a_relative_config),
             cmocka_unit_test(test_time_parse_and_format),
             cmocka_unit_test(test_time_parse_is_strict),

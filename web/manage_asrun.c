@@ -15,7 +15,7 @@ void manage_asrun_list(struct web_request *r)
 {
         static const char *const kinds[] = {"music",    "programme", "psa",
                                             "jingle",   "complaint", "announcement",
-                                            "fallback", "live"};
+                                            "fallback", "live",      "alert"};
         char err[256], when[64];
         const char *kind = web_query(r, "kind");
         int64_t from_ms, to_ms;

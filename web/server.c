@@ -72,6 +72,10 @@ static const struct web_route routes[] = {
     {"GET", "/api/v1/announcements", ROLES_STAFF, BODY_NONE, web_handle_announcement_list,
      false},
     {"POST", "/api/v1/playout/skip", ROLES_ANY, BODY_NONE, web_handle_skip, false},
+    {"GET", "/api/v1/alerts", ROLES_ANY, BODY_NONE, web_handle_alert_list, false},
+    {"POST", "/api/v1/alerts/test", ROLE_ADMIN, BODY_NONE, web_handle_alert_test, false},
+    {"POST", "/api/v1/alerts/{id}/end", ROLES_OPERATOR, BODY_NONE, web_handle_alert_end,
+     false},
 };
 
 int web_role_parse(const char *name)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alerts/alerts.h"
 #include "scheduler/scheduler.h"
 #include "web/web_private.h"
 
@@ -236,6 +237,20 @@ static json_t *json_text(const char *s)
         return v ? v : json_string("");
 }
 
+/* {"id","headline","since"} of the active alert, or null. */
+static json_t *active_alert(struct web *web)
+{
+        char when[64];
+        struct alerts_active a = {0};
+        if (web->ctx.alerts)
+                alerts_get_active(web->ctx.alerts, &a);
+        if (!a.active)
+                return json_null();
+        return json_pack("{sI so ss}", "id", (json_int_t)a.id, "headline",
+                         json_text(a.headline), "since",
+                         time_format_iso(a.since_ms, when, sizeof when));
+}
+
 /* Called with st->lock held. */
 static char *build_nowplaying(struct web_status *st)
 {
@@ -249,8 +264,9 @@ static char *build_nowplaying(struct web_status *st)
                 if (np.on_air) {
                         /* a complaint airs under its title; whatever the file's tags
                          * said about the caller stays off the air */
-                        bool private_kind =
-                            np.kind == ITEM_COMPLAINT || np.kind == ITEM_ANNOUNCEMENT;
+                        bool private_kind = np.kind == ITEM_COMPLAINT ||
+                                            np.kind == ITEM_ANNOUNCEMENT ||
+                                            np.kind == ITEM_ALERT;
                         now =
                             json_pack("{so so ss ss sf sf}", "title", json_text(np.title),
                                       "artist", json_text(private_kind ? "" : np.artist),
@@ -274,6 +290,7 @@ static char *build_nowplaying(struct web_status *st)
             "{s{soso} so sO so ss}", "station", "name", json_text(config->station_name),
             "timezone", json_text(config->timezone), "now", now, "next", st->next,
             "outputs", outputs, "stream_url", web->stream_url);
+        json_object_set_new(root, "alert", active_alert(web));
         char *text = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
         json_decref(root);
         return text;
@@ -343,6 +360,35 @@ static void text_add(struct text *t, const char *fmt, ...)
                 t->cap = t->cap * 2 + (size_t)(n > 0 ? n : 0) + 256;
                 t->buf = xrealloc(t->buf, t->cap);
         }
+}
+
+static void add_alert_metrics(struct web *web, struct text *t)
+{
+        struct alerts_stats s = {0};
+        struct alerts_active a = {0};
+        if (web->ctx.alerts) {
+                alerts_get_stats(web->ctx.alerts, &s);
+                alerts_get_active(web->ctx.alerts, &a);
+        }
+        text_add(t,
+                 "# HELP siaran_alerts_total Emergency alerts raised since start.\n"
+                 "# TYPE siaran_alerts_total counter\n"
+                 "siaran_alerts_total{source=\"feed\"} %lld\n"
+                 "siaran_alerts_total{source=\"test\"} %lld\n"
+                 "# HELP siaran_alert_active 1 while an emergency alert is active.\n"
+                 "# TYPE siaran_alert_active gauge\nsiaran_alert_active %d\n"
+                 "# HELP siaran_alert_feed_polls_total Requests to the alert feed.\n"
+                 "# TYPE siaran_alert_feed_polls_total counter\n"
+                 "siaran_alert_feed_polls_total %lld\n"
+                 "# HELP siaran_alert_feed_errors_total Failed requests and rejected "
+                 "documents.\n"
+                 "# TYPE siaran_alert_feed_errors_total counter\n"
+                 "siaran_alert_feed_errors_total %lld\n"
+                 "# HELP siaran_alert_feed_up 1 when the latest poll got a usable "
+                 "document.\n"
+                 "# TYPE siaran_alert_feed_up gauge\nsiaran_alert_feed_up %d\n",
+                 (long long)s.raised, (long long)s.tests, a.active ? 1 : 0,
+                 (long long)s.polls, (long long)s.feed_errors, s.feed_ok ? 1 : 0);
 }
 
 void web_handle_metrics(struct web_request *r)
@@ -422,6 +468,7 @@ void web_handle_metrics(struct web_request *r)
                                  output_metrics[m][0], name, mount, value);
                 }
         }
+        add_alert_metrics(web, &t);
         web_respond_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8", t.buf,
                           t.len, true);
         free(t.buf);

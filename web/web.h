@@ -16,6 +16,7 @@
 #include "playout/playout.h"
 
 struct web;
+struct alerts;
 
 /* What the server may look at.  All pointers are borrowed and must outlive
  * the server. playout may be NULL (then now-playing is empty). */
@@ -24,6 +25,7 @@ struct web_context {
         struct playout *playout;
         struct sink **sinks; /* the Icecast outputs, for status */
         size_t n_sinks;
+        struct alerts *alerts; /* emergency alerts; may be NULL (no alert routes) */
 };
 
 /* Starts listening on config->web_listen.  NULL with a reason in err. */

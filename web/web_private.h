@@ -195,6 +195,12 @@ void web_handle_announcement_preview(struct web_request *r);
 void web_handle_announcement_list(struct web_request *r);
 void web_handle_skip(struct web_request *r);
 
+/* ---- alerts.c: emergency alerts ---- */
+
+void web_handle_alert_list(struct web_request *r);
+void web_handle_alert_end(struct web_request *r);
+void web_handle_alert_test(struct web_request *r);
+
 /* ---- status.c: now playing, metrics, listeners ---- */
 
 struct web_status *web_status_new(struct web *web);

@@ -394,6 +394,32 @@ try {
       return `${texts.join('|')} then ${back}`;
   });
 
+  // An emergency alert (the admin's test bulletin): the listener page shows
+  // the banner, the panel shows it with an end button that ends it.
+  await step('an active alert shows on the listener page and ends from the panel', async () => {
+    await users.goto(BASE + '/panel/');
+    await users.waitForSelector('#dashboard', { state: 'visible' });
+    const raised = await users.evaluate(async () => {
+      const who = await (await fetch('/api/v1/session')).json();
+      const r = await fetch('/api/v1/alerts/test',
+        { method: 'POST', headers: { 'X-CSRF-Token': who.csrf_token } });
+      return r.status;
+    });
+    if (raised !== 201) return `POST /api/v1/alerts/test: ${raised}`;
+    const listener = await browser.newPage();
+    watch(listener, 'listener-alert');
+    await listener.goto(BASE + '/');
+    await listener.waitForSelector('#alert-banner', { state: 'visible', timeout: 12000 });
+    const banner = await listener.textContent('#alert-banner');
+    if (!banner.includes('UJI COBA')) return `banner: ${banner}`;
+    await users.waitForSelector('#alert-box', { state: 'visible', timeout: 12000 });
+    await users.screenshot({ path: path.join(OUT, 'alert.png'), fullPage: true });
+    await users.click('#alert-end');
+    await users.waitForSelector('#alert-box', { state: 'hidden', timeout: 12000 });
+    await listener.waitForSelector('#alert-banner', { state: 'hidden', timeout: 12000 });
+    await listener.close();
+  });
+
   // the watcher can fail: an inline script is refused by the CSP and the
   // refusal is a console error
   await step('the CSP refuses an inline script and the console shows it', async () => {
