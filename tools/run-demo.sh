@@ -425,4 +425,5 @@ set +e
 wait "$SIARAN_PID"
 rc=$?
 set -e
+[ "$rc" -eq 0 ] && stop 0 "siaran stopped (log: run/siaran.log)"
 stop "$rc" "siaran exited with status $rc: $(siaran_reason) (log: run/siaran.log)"
