@@ -14,6 +14,6 @@ done
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 echo "deps: installing$missing"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq || exit 1
-$SUDO apt-get install -y -qq --no-install-recommends --no-remove $missing >/dev/null || exit 1
+# (sudo drops the environment: env hands DEBIAN_FRONTEND to apt-get itself)
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq || exit 1
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends --no-remove $missing >/dev/null || exit 1
