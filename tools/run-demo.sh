@@ -337,8 +337,21 @@ make_playlist
 import_media
 make_admin
 
+# Debian's icecast2 package starts its own service on install, on port 8000
+# (from /etc/icecast2/icecast.xml): worth naming, it is the usual holder.
+system_icecast_running() {
+	local f
+	for f in /proc/[0-9]*/cmdline; do
+		tr '\0' ' ' <"$f" 2>/dev/null | grep -q 'icecast2 .*-c /etc/icecast2/icecast.xml' && return 0
+	done
+	return 1
+}
+
 for p in $ICE_PORT $WEB_PORT; do
 	if port_taken "$p"; then
+		if [ "$p" = "$ICE_PORT" ] && system_icecast_running; then
+			die "port $p on 127.0.0.1 is taken by the system's Icecast (the icecast2 service): stop it ('systemctl stop icecast2', or 'service icecast2 stop') and run 'make run' again"
+		fi
 		die "port $p on 127.0.0.1 is already in use (another Icecast or siaran?); stop it and run 'make run' again"
 	fi
 done
