@@ -342,7 +342,7 @@ make_admin
 system_icecast_running() {
 	local f
 	for f in /proc/[0-9]*/cmdline; do
-		tr '\0' ' ' <"$f" 2>/dev/null | grep -q 'icecast2 .*-c /etc/icecast2/icecast.xml' && return 0
+		{ tr '\0' ' ' <"$f"; } 2>/dev/null | grep -q 'icecast2 .*-c /etc/icecast2/icecast.xml' && return 0
 	done
 	return 1
 }
