@@ -167,8 +167,15 @@ else
 	not_ok "siaran rundown as the user siaran: $(tail -1 "$TMP/rundown.out")"
 fi
 check "the database is in /var/lib/siaran" test -s /var/lib/siaran/siaran.db
-check "nothing of siaran runs after the install (the unit is not started)" \
-	bash -c '! pgrep -u siaran >/dev/null'
+# no siaran process of the user siaran (read from /proc: procps may be absent)
+siaran_runs() {
+	local d
+	for d in /proc/[0-9]*; do
+		[ "$(stat -c %u "$d" 2>/dev/null)" = "$uid" ] && [ "$(cat "$d/comm" 2>/dev/null)" = siaran ] && return 0
+	done
+	return 1
+}
+check "nothing of siaran runs after the install (the unit is not started)" bash -c "$(declare -f siaran_runs); uid=$uid; ! siaran_runs"
 if man siaran 2>/dev/null | grep -q 'siaran run'; then ok "man siaran shows siaran(1)"; else
 	not_ok "man siaran shows siaran(1): $(man siaran 2>&1 | head -1)"
 fi
