@@ -127,6 +127,12 @@ absent=""
 for c in $commands; do grep -q "^\.B siaran $c" man/siaran.1 || absent="$absent $c"; done
 check "siaran(1) has every command of main.c ($(echo $commands))${absent:+; missing:$absent}" \
 	test -n "$commands" -a -z "$absent"
+# and each form of "siaran user ..." in the commands' usage lines
+absent=""
+while IFS= read -r form; do
+	grep -qF "$form" man/siaran.1 || absent="$absent '$form'"
+done < <(grep -oE 'siaran user [a-z|]+' main.c | sort -u)
+check "siaran(1) has every form of siaran user${absent:+; missing:$absent}" test -z "$absent"
 keys=$(sed -n 's/^ *{"[a-z]*", "\([a-z_]*\)", KEY_.*/\1/p' common/config.c | sort -u)
 absent=""
 for k in $keys; do grep -qE "^\.BR? (.*[ \"])?$k([ \",]|$)" man/siaran.conf.5 || absent="$absent $k"; done
