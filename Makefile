@@ -88,6 +88,7 @@ DEB_PKGS = build-essential pkg-config libshout3-dev libvorbis-dev libogg-dev \
   libcurl4-openssl-dev
 deps:
 	@tools/deps.sh $(DEB_PKGS)
+	@tests/browser/install.sh
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -121,11 +122,22 @@ install: all
 	install -m 755 siaran $(DESTDIR)$(PREFIX)/bin/siaran
 	install -m 644 docs/siaran.conf.example $(DESTDIR)$(PREFIX)/share/siaran/siaran.conf.example
 	install -m 644 docs/siaran.service $(DESTDIR)$(PREFIX)/share/siaran/siaran.service
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 644 man/siaran.1 $(DESTDIR)$(PREFIX)/share/man/man1/siaran.1
+	install -m 644 man/siaran.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/siaran.conf.5
 
 format:
 	clang-format -i $(wildcard */*.c */*.h) main.c
 
 clean:
-	rm -rf build build-asan build-fuzz siaran
+	rm -rf build build-asan build-fuzz siaran siaran_*.deb
+
+# ---- the Debian package (debian/, tools/build-deb.sh) ---------------------------
+# debhelper builds it, lintian checks it, tests/it_package.sh installs and
+# purges it; npm for the browser suite's playwright-core; man-db for `man`.
+DEB_PKGS += npm debhelper lintian dpkg-dev fakeroot man-db
+.PHONY: deb
+deb: deps
+	@tools/build-deb.sh
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/main.d $(TEST_BIN:=.d) $(TOOL_BIN:=.d)
