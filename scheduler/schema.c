@@ -160,6 +160,77 @@ static const char *const migrations[] = {
     "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
     /* 1 -> 2: the listener history is read by time range */
     "CREATE INDEX listener_stats_by_at ON listener_stats(at);",
+    /* 2 -> 3: the loudness of fallback files, measured once per file version
+     * (path, size, modification time), so every item airs at the target; and
+     * version counters the writers of the schedule (library, shows,
+     * campaigns) and of the live queue (complaints, announcements) bump
+     * through triggers, so the engine's loader re-reads only what really
+     * changed (PRAGMA data_version also moves on listener counts and logins). */
+    "CREATE TABLE fallback_loudness ("
+    " path TEXT NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " mtime_ns INTEGER NOT NULL,"
+    " rate INTEGER NOT NULL,"
+    " loudness REAL NOT NULL," /* LUFS */
+    " true_peak REAL NOT NULL,"
+    " measured_at INTEGER NOT NULL," /* UTC s */
+    " PRIMARY KEY (path, rate));"
+    "CREATE TABLE versions (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+    "INSERT INTO versions VALUES ('schedule', 0), ('queue', 0);"
+    "CREATE TRIGGER media_insert_bumps_schedule AFTER INSERT ON media"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER media_update_bumps_schedule AFTER UPDATE ON media"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER media_delete_bumps_schedule AFTER DELETE ON media"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER media_category_insert_bumps_schedule AFTER INSERT ON media_category"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER media_category_update_bumps_schedule AFTER UPDATE ON media_category"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER media_category_delete_bumps_schedule AFTER DELETE ON media_category"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER shows_insert_bumps_schedule AFTER INSERT ON shows"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER shows_update_bumps_schedule AFTER UPDATE ON shows"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER shows_delete_bumps_schedule AFTER DELETE ON shows"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER show_dates_insert_bumps_schedule AFTER INSERT ON show_dates"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER show_dates_update_bumps_schedule AFTER UPDATE ON show_dates"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER show_dates_delete_bumps_schedule AFTER DELETE ON show_dates"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER show_items_insert_bumps_schedule AFTER INSERT ON show_items"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER show_items_update_bumps_schedule AFTER UPDATE ON show_items"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER show_items_delete_bumps_schedule AFTER DELETE ON show_items"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER campaigns_insert_bumps_schedule AFTER INSERT ON campaigns"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER campaigns_update_bumps_schedule AFTER UPDATE ON campaigns"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER campaigns_delete_bumps_schedule AFTER DELETE ON campaigns"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER campaign_items_insert_bumps_schedule AFTER INSERT ON campaign_items"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER campaign_items_update_bumps_schedule AFTER UPDATE ON campaign_items"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER campaign_items_delete_bumps_schedule AFTER DELETE ON campaign_items"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER complaints_insert_bumps_queue AFTER INSERT ON complaints"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;"
+    "CREATE TRIGGER complaints_update_bumps_queue AFTER UPDATE ON complaints"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;"
+    "CREATE TRIGGER complaints_delete_bumps_queue AFTER DELETE ON complaints"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;"
+    "CREATE TRIGGER announcements_insert_bumps_queue AFTER INSERT ON announcements"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;"
+    "CREATE TRIGGER announcements_update_bumps_queue AFTER UPDATE ON announcements"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;"
+    "CREATE TRIGGER announcements_delete_bumps_queue AFTER DELETE ON announcements"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;",
 };
 
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -183,7 +183,7 @@ struct scheduler *scheduler_new(const struct config *config, char *err, size_t e
         s->db = sched_db_open(config->database, err, err_size);
         if (!s->db)
                 goto fail;
-        s->fb = fallback_new(config, err, err_size);
+        s->fb = fallback_new(config, s->db, err, err_size);
         if (!s->fb)
                 goto fail;
         if (load_grid(s, err, err_size) < 0)
@@ -376,7 +376,7 @@ static bool resume(struct scheduler *s, int64_t start_ms, struct playout_item *i
 static void reload_fallback(struct scheduler *s)
 {
         char err[256];
-        struct fallback *fb = fallback_new(s->config, err, sizeof err);
+        struct fallback *fb = fallback_new(s->config, s->db, err, sizeof err);
         if (!fb) {
                 log_error("reload: keeping the old fallback playlist: %s", err);
                 return;
