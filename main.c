@@ -176,6 +176,17 @@ struct outputs {
         size_t n_sinks;
 };
 
+/* The limiter keeps the headroom the most overshooting encoder needs, so
+ * every stream decodes at or under -1 dBTP. */
+static double outputs_codec_headroom_db(const struct outputs *out)
+{
+        double headroom = 0;
+        for (size_t i = 0; i < out->n_encoders; i++)
+                if (encoder_peak_overshoot_db(out->encoders[i]) > headroom)
+                        headroom = encoder_peak_overshoot_db(out->encoders[i]);
+        return headroom;
+}
+
 static struct encoder *encoder_for(struct outputs *out, const struct output_config *oc,
                                    int rate)
 {
@@ -282,6 +293,7 @@ static int command_run(const struct options *o)
         struct playout_config pc;
         fill_playout_config(config, &pc);
         pc.paced = true;
+        pc.codec_headroom_db = outputs_codec_headroom_db(&out);
         pc.start_ms = time_now_ms();
         const char *perr = "unknown error";
         playout = playout_new(&pc, &source, &perr);
@@ -426,6 +438,7 @@ static int command_render(const struct options *o)
         struct playout_config pc;
         fill_playout_config(config, &pc);
         pc.paced = false;
+        pc.codec_headroom_db = outputs_codec_headroom_db(&out);
         pc.start_ms = from;
         pc.end_ms = to;
         const char *perr = "unknown error";

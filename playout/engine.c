@@ -23,7 +23,9 @@
 #define PACING_BATCH_MS 100 /* the lead swings between 200 and 300 ms */
 #define UNKNOWN_LENGTH_WINDOW_MS (6LL * 3600 * 1000)
 #define STOP_FADE_SECONDS 1.0
-#define LIMITER_CEILING_DB -1.3 /* keeps true peak under -1 dBTP */
+/* Keeps the true peak of the mix under -1 dBTP (0.3 dB for what the limiter's
+ * intersample estimate misses); codec_headroom_db lowers it further. */
+#define LIMITER_CEILING_DB -1.3
 #define MAX_TITLE_EVENTS 8
 
 /* A title change at an output frame, applied when the output (which lags the
@@ -96,7 +98,8 @@ struct playout *playout_new(const struct playout_config *config,
         p->end_frame = -1;
         if (config->end_ms > config->start_ms)
                 p->end_frame = (config->end_ms - config->start_ms) * config->rate / 1000;
-        limiter_init(&p->limiter, config->rate, LIMITER_CEILING_DB);
+        double headroom = config->codec_headroom_db > 0 ? config->codec_headroom_db : 0;
+        limiter_init(&p->limiter, config->rate, LIMITER_CEILING_DB - headroom);
         p->silence_level = (float)db_to_gain(config->silence_threshold);
         pthread_mutex_init(&p->lock, NULL);
         return p;

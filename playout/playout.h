@@ -98,6 +98,9 @@ struct playout_config {
         double hard_fade;         /* seconds of fade before a hard event (2) */
         double silence_threshold; /* dBFS; 0 disables the detector */
         double silence_limit;     /* seconds */
+        double codec_headroom_db; /* dB the limiter keeps below its -1.3 dBTP
+                                     ceiling for the encoders' overshoot (the
+                                     largest encoder_peak_overshoot_db) */
         bool paced;       /* run: follow the wall clock; render: as fast as possible */
         int64_t start_ms; /* wall time of frame 0 (UTC ms) */
         int64_t end_ms;   /* render: stop exactly here; 0 = until stopped */

@@ -75,3 +75,29 @@ touch -d '2026-01-01 00:00' "$TMP/quiet.wav"
 render "$TMP/render3.log"
 check "a changed file is measured again" grep -q 'quiet.wav measured' "$TMP/render3.log"
 
+# ---- B: true peak after each codec ----------------------------------------------
+
+mkdir -p "$TMP/tp"
+noise "$TMP/tp/dense.wav" 15 -6 3
+# clipped noise: white noise at full scale, clipped hard in 16 bits
+ffmpeg -nostdin -loglevel error -y -f lavfi \
+	-i "anoisesrc=color=white:sample_rate=44100:duration=15:seed=4:amplitude=1" \
+	-af "volume=6dB,aformat=channel_layouts=stereo" -c:a pcm_s16le "$TMP/tp/clipped.wav"
+printf '%s\n' dense.wav clipped.wav >"$TMP/tp/fallback.m3u"
+for fmt in vorbis opus mp3; do
+	write_conf "$TMP/tp" 9 unused fallback.m3u "loudness_target = -6"
+	sed -i "s/^format = vorbis/format = $fmt/" "$TMP/tp/siaran.conf"
+	[ "$fmt" = vorbis ] || sed -i '/^quality = /d' "$TMP/tp/siaran.conf"
+	ext=ogg
+	[ "$fmt" = mp3 ] && ext=mp3
+	out="$TMP/tp/out.$fmt.$ext"
+	if ! "$SIARAN" render -c "$TMP/tp/siaran.conf" --from "2026-12-01 06:00:00" \
+		--to "2026-12-01 06:00:30" -o "$out" >"$TMP/tp/$fmt.log" 2>&1; then
+		not_ok "$fmt: render exits 0 ($(tail -1 "$TMP/tp/$fmt.log"))"
+		continue
+	fi
+	tp=$(true_peak "$out")
+	i=$(integrated "$out")
+	echo "# $fmt: decoded true peak $tp dBTP, integrated $i LUFS"
+	check "$fmt: dense loud material decodes at or under -1.0 dBTP (got $tp)" at_most "$tp" -1.0
+done
