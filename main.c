@@ -220,7 +220,45 @@ struct signal_watch {
         struct playout *playout;
         struct scheduler *scheduler;
         const char *config_path;
+        const struct config *running;
 };
+
+/* SIGHUP: checks the whole file again and applies what is safe while the
+ * station runs (the fallback playlist, its path included, and the schedule);
+ * the rest is named and waits for a restart.  A new time zone is refused:
+ * changing TZ under threads that call localtime_r is a data race. */
+static void reload_config(struct signal_watch *w)
+{
+        char err[512];
+        struct config *fresh = config_parse(w->config_path, err, sizeof err);
+        if (!fresh) {
+                log_error("reload refused, keeping the running config: %s", err);
+                return;
+        }
+        if (strcmp(fresh->timezone, w->running->timezone) != 0) {
+                log_error("reload refused: %s changes the time zone from %s to %s; "
+                          "restart siaran to apply it",
+                          w->config_path, w->running->timezone, fresh->timezone);
+                config_free(fresh);
+                return;
+        }
+        char later[1024];
+        size_t n = config_changed_keys(w->running, fresh, later, sizeof later);
+        bool playlist_changed =
+            strcmp(fresh->fallback_playlist ? fresh->fallback_playlist : "",
+                   w->running->fallback_playlist ? w->running->fallback_playlist : "");
+        if (n > (playlist_changed ? 1u : 0u))
+                log_warn(
+                    "reload: %s changes settings that take effect at the next start: "
+                    "%s",
+                    w->config_path, later);
+        log_info("reload: %s is valid; the fallback playlist%s and the schedule are "
+                 "re-read now",
+                 w->config_path, playlist_changed ? " (at its new path)" : "");
+        scheduler_request_reload(w->scheduler, fresh->fallback_playlist);
+        playout_schedule_changed(w->playout);
+        config_free(fresh);
+}
 
 /* Waits for signals on its own thread, so handlers need no async-safety. */
 static void *watch_signals(void *arg)
@@ -231,22 +269,7 @@ static void *watch_signals(void *arg)
                 if (sigwait(&w->set, &sig) != 0)
                         continue;
                 if (sig == SIGHUP) {
-                        char err[512];
-                        struct config *fresh =
-                            config_load(w->config_path, err, sizeof err);
-                        if (!fresh) {
-                                log_error(
-                                    "reload refused, keeping the running config: %s",
-                                    err);
-                                continue;
-                        }
-                        config_free(fresh);
-                        log_info(
-                            "reload: %s is valid; the fallback playlist and the schedule "
-                            "are re-read now, other settings take effect at restart",
-                            w->config_path);
-                        scheduler_request_reload(w->scheduler);
-                        playout_schedule_changed(w->playout);
+                        reload_config(w);
                         continue;
                 }
                 log_info("signal %d: stopping", sig);
@@ -316,8 +339,10 @@ static int command_run(const struct options *o)
                 }
         }
 
-        struct signal_watch watch = {
-            .playout = playout, .scheduler = scheduler, .config_path = config->path};
+        struct signal_watch watch = {.playout = playout,
+                                     .scheduler = scheduler,
+                                     .config_path = config->path,
+                                     .running = config};
         sigemptyset(&watch.set);
         sigaddset(&watch.set, SIGINT);
         sigaddset(&watch.set, SIGTERM);

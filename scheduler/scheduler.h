@@ -137,9 +137,10 @@ int scheduler_plan_upcoming(const struct config *config, int64_t from_ms, size_t
                                          const struct playout_item *item),
                             void *user, char *err, size_t err_size);
 
-/* Thread-safe (SIGHUP): the engine re-reads the fallback playlist and the
- * schedule before it picks the next item. */
-void scheduler_request_reload(struct scheduler *scheduler);
+/* Thread-safe (SIGHUP): the fallback playlist at fallback_playlist (the
+ * reloaded config's path, copied; NULL or "": none) and the schedule are
+ * read again before the engine picks its next item. */
+void scheduler_request_reload(struct scheduler *scheduler, const char *fallback_playlist);
 
 void scheduler_free(struct scheduler *scheduler);
 

@@ -3,6 +3,7 @@
  * complaints and announcements, the as-run log, and the bookkeeping the
  * engine's calls need (cancel puts the state back; aired confirms). */
 #define LOG_MODULE "scheduler"
+#include <pthread.h>
 #include <stdlib.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -45,6 +46,8 @@ struct scheduler {
         bool has_before_latest;
         int64_t latest_ms, latest_media;
         atomic_bool want_reload; /* SIGHUP: re-read the fallback playlist */
+        pthread_mutex_t reload_lock;
+        char *reload_playlist; /* its path in the reloaded config (guarded) */
         /* As-run rows the database refused, oldest first, written before any
          * newer row once it takes them again, so the log keeps its order. */
         struct unwritten_row *unwritten;
@@ -180,6 +183,7 @@ struct scheduler *scheduler_new(const struct config *config, char *err, size_t e
 {
         struct scheduler *s = xcalloc(1, sizeof *s);
         s->config = config;
+        pthread_mutex_init(&s->reload_lock, NULL);
         s->db = sched_db_open(config->database, err, err_size);
         if (!s->db)
                 goto fail;
@@ -280,6 +284,8 @@ void scheduler_free(struct scheduler *s)
         fallback_free(s->fb);
         sqlite3_finalize(s->data_version_stmt);
         sqlite3_close_v2(s->db);
+        free(s->reload_playlist);
+        pthread_mutex_destroy(&s->reload_lock);
         free(s);
 }
 
@@ -376,7 +382,13 @@ static bool resume(struct scheduler *s, int64_t start_ms, struct playout_item *i
 static void reload_fallback(struct scheduler *s)
 {
         char err[256];
-        struct fallback *fb = fallback_new(s->config, s->db, err, sizeof err);
+        struct config with_path = *s->config; /* only the playlist path differs */
+        pthread_mutex_lock(&s->reload_lock);
+        char *path = s->reload_playlist ? xstrdup(s->reload_playlist) : NULL;
+        pthread_mutex_unlock(&s->reload_lock);
+        with_path.fallback_playlist = path;
+        struct fallback *fb = fallback_new(&with_path, s->db, err, sizeof err);
+        free(path);
         if (!fb) {
                 log_error("reload: keeping the old fallback playlist: %s", err);
                 return;
@@ -387,8 +399,12 @@ static void reload_fallback(struct scheduler *s)
         log_info("reload: fallback playlist re-read (%zu entries)", fallback_count(fb));
 }
 
-void scheduler_request_reload(struct scheduler *s)
+void scheduler_request_reload(struct scheduler *s, const char *fallback_playlist)
 {
+        pthread_mutex_lock(&s->reload_lock);
+        free(s->reload_playlist);
+        s->reload_playlist = xstrdup(fallback_playlist ? fallback_playlist : "");
+        pthread_mutex_unlock(&s->reload_lock);
         atomic_store(&s->want_reload, true);
 }
 
