@@ -215,6 +215,13 @@ static void outputs_free(struct outputs *out)
 
 /* ---- run ----------------------------------------------------------------------- */
 
+/* Before a command reaches the engine, the scheduler's loader has read the
+ * change that prompted it (on the commanding thread, never the engine's). */
+static void sync_scheduler(void *scheduler)
+{
+        scheduler_sync(scheduler);
+}
+
 struct signal_watch {
         sigset_t set;
         struct playout *playout;
@@ -288,7 +295,7 @@ static int command_run(const struct options *o)
         struct outputs out = {0};
         struct playout *playout = NULL;
         struct web *web = NULL;
-        struct scheduler *scheduler = scheduler_new(config, err, sizeof err);
+        struct scheduler *scheduler = scheduler_new_station(config, err, sizeof err);
         if (!scheduler) {
                 fprintf(stderr, "siaran: %s\n", err);
                 goto out;
@@ -326,6 +333,7 @@ static int command_run(const struct options *o)
         }
         for (size_t i = 0; i < out.n_encoders; i++)
                 playout_add_encoder(playout, out.encoders[i]);
+        playout_set_command_hook(playout, sync_scheduler, scheduler);
 
         if (config->web_listen && *config->web_listen) {
                 struct web_context ctx = {.config = config,

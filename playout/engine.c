@@ -65,6 +65,8 @@ struct playout {
 
         void (*monitor)(void *user, const float *pcm, size_t frames);
         void *monitor_user;
+        void (*command_hook)(void *user);
+        void *command_hook_user;
 
         struct limiter limiter;
         float mix[2 * BLOCK_FRAMES];
@@ -603,18 +605,33 @@ void playout_request_stop(struct playout *p)
         atomic_store(&p->want_stop, true);
 }
 
+void playout_set_command_hook(struct playout *p, void (*hook)(void *user), void *user)
+{
+        p->command_hook = hook;
+        p->command_hook_user = user;
+}
+
+static void before_command(struct playout *p)
+{
+        if (p->command_hook)
+                p->command_hook(p->command_hook_user);
+}
+
 void playout_skip(struct playout *p)
 {
+        before_command(p);
         atomic_store(&p->want_skip, true);
 }
 
 void playout_schedule_changed(struct playout *p)
 {
+        before_command(p);
         atomic_store(&p->want_reschedule, true);
 }
 
 void playout_interrupt(struct playout *p)
 {
+        before_command(p);
         atomic_store(&p->want_interrupt, true);
 }
 

@@ -149,6 +149,14 @@ int playout_run(struct playout *playout);
 /* Thread- and async-signal-safe: ask the engine to fade out and return. */
 void playout_request_stop(struct playout *playout);
 
+/* Calls hook(user) on the calling thread at the start of playout_skip,
+ * playout_schedule_changed and playout_interrupt, before the engine is told:
+ * the station has the scheduler make the change ready there (on the web's
+ * thread), so the engine never reads the database itself.  Call before
+ * playout_run. */
+void playout_set_command_hook(struct playout *playout, void (*hook)(void *user),
+                              void *user);
+
 /* Thread-safe commands, taken at the start of the next block: */
 /* Skip the current item (short fade); the source is asked for the next. */
 void playout_skip(struct playout *playout);

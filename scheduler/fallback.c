@@ -38,6 +38,7 @@ struct fallback {
         size_t count;
         int rate;
         double loudness_target;
+        size_t unmeasured; /* entries not in the loudness cache, not measured */
 };
 
 /* ---- loudness, measured once per file version ------------------------------ */
@@ -106,13 +107,18 @@ out:
 
 /* Gives the entry its loudness: from the cache when this version of the file
  * was measured before, else by decoding it once (as an import would). */
-static void measure_entry(struct fallback *fb, sqlite3 *db, struct fallback_entry *e)
+static void measure_entry(struct fallback *fb, sqlite3 *db, bool measure,
+                          struct fallback_entry *e)
 {
         struct file_version v;
         if (file_version_of(e->path, &v) < 0)
                 return; /* missing: the probe at air time says so */
         if (loudness_cached(db, e->path, fb->rate, &v, &e->loudness)) {
                 e->has_loudness = true;
+                return;
+        }
+        if (!measure) {
+                fb->unmeasured++;
                 return;
         }
         struct media_info info;
@@ -135,8 +141,8 @@ static double gain_toward_target(const struct fallback *fb, double loudness)
 
 /* ---- the playlist ----------------------------------------------------------- */
 
-struct fallback *fallback_new(const struct config *config, sqlite3 *db, char *err,
-                              size_t err_size)
+struct fallback *fallback_new(const struct config *config, sqlite3 *db, bool measure,
+                              char *err, size_t err_size)
 {
         struct fallback *fb = xcalloc(1, sizeof *fb);
         fb->rate = config->samplerate;
@@ -159,7 +165,7 @@ struct fallback *fallback_new(const struct config *config, sqlite3 *db, char *er
                 e->title = xstrdup(pl->entries[i].title);
                 e->artist = xstrdup(pl->entries[i].artist);
                 if (db)
-                        measure_entry(fb, db, e);
+                        measure_entry(fb, db, measure, e);
         }
         media_playlist_free(pl);
         if (fb->count == 0)
@@ -184,6 +190,11 @@ void fallback_free(struct fallback *fb)
 size_t fallback_count(const struct fallback *fb)
 {
         return fb ? fb->count : 0;
+}
+
+size_t fallback_unmeasured(const struct fallback *fb)
+{
+        return fb ? fb->unmeasured : 0;
 }
 
 static void take_text(char **dst, const char *src)
