@@ -59,6 +59,7 @@ struct playout {
         float silence_level; /* the silence threshold as a linear peak */
         bool behind;         /* the paced engine is late (one underrun per episode) */
         int64_t pacing_origin_ns;
+        bool reached_lead; /* the paced engine has been a full lead ahead once */
 
         struct title_event titles[MAX_TITLE_EVENTS];
         size_t n_titles;
@@ -523,6 +524,32 @@ static void check_silence(struct playout *p, float peak, size_t n)
         deck_set_stop(&p->current, p->mix_pos + fade, fade, PLAYOUT_END_SILENCE);
 }
 
+/* The margin of the output over real time (the deadline of the frames just
+ * made), counted once the engine has run a full lead ahead: at the start it
+ * catches up from zero. */
+static void record_lead(struct playout *p, int64_t lead_ns)
+{
+        if (!p->reached_lead) {
+                p->reached_lead = lead_ns >= PACING_LEAD_MS * 1000000LL;
+                return;
+        }
+        double lead_ms = (double)lead_ns / 1e6;
+        pthread_mutex_lock(&p->lock);
+        if (p->stats.min_lead_ms == 0 || lead_ms < p->stats.min_lead_ms)
+                p->stats.min_lead_ms = lead_ms;
+        pthread_mutex_unlock(&p->lock);
+}
+
+static void record_block_time(struct playout *p, int64_t started_ns)
+{
+        double ms = (double)(time_monotonic_ns() - started_ns) / 1e6;
+        if (ms <= p->stats.worst_block_ms) /* only the engine thread writes it */
+                return;
+        pthread_mutex_lock(&p->lock);
+        p->stats.worst_block_ms = ms;
+        pthread_mutex_unlock(&p->lock);
+}
+
 static void pace(struct playout *p)
 {
         if (!p->config.paced)
@@ -531,7 +558,19 @@ static void pace(struct playout *p)
                          p->out_pos * 1000000000LL / p->config.rate -
                          PACING_LEAD_MS * 1000000LL;
         int64_t now = time_monotonic_ns();
+        record_lead(p, due_ns + PACING_LEAD_MS * 1000000LL - now);
         if (now > due_ns + 1000000000LL) { /* more than a second late */
+                if (!p->reached_lead) {
+                        /* Still the start (the first pick replays the day to
+                         * resume, which takes a while with a big library): no
+                         * stream was out yet, so nothing ran dry.  It catches
+                         * up unpaced and keeps the wall-clock timeline. */
+                        if (!p->behind)
+                                log_info("catching up %.1f s at the start",
+                                         (double)(now - due_ns) / 1e9);
+                        p->behind = true;
+                        return;
+                }
                 if (!p->behind) {
                         p->behind = true;
                         pthread_mutex_lock(&p->lock);
@@ -576,6 +615,7 @@ int playout_run(struct playout *p)
                                 : 0;
                 if (n == 0)
                         break;
+                int64_t block_started = time_monotonic_ns();
                 mix_block(p, n);
                 float peak = limiter_block_peak(p->mix, n);
                 check_silence(p, peak, n);
@@ -587,6 +627,7 @@ int playout_run(struct playout *p)
                         break;
                 }
                 update_nowplaying(p);
+                record_block_time(p, block_started);
                 pace(p);
         }
         if (p->has_tail)

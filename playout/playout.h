@@ -122,8 +122,13 @@ struct playout_stats {
         int64_t items_aired;
         int64_t skips; /* unreadable, operator and silence skips */
         int64_t silence_alarms;
-        int64_t underruns; /* times the paced engine fell behind real time */
-        int64_t frames;    /* stream time */
+        int64_t underruns;     /* times the paced engine, once ahead, fell more than
+                                  a second behind real time */
+        int64_t frames;        /* stream time */
+        double worst_block_ms; /* longest time one block took (mix, limit, encode) */
+        double min_lead_ms;    /* paced: the smallest lead of the output over real
+                                  time once the engine was ahead (its margin to the
+                                  deadline; 0 until then) */
 };
 
 struct playout;
