@@ -181,6 +181,17 @@ struct outputs {
         size_t n_sinks;
 };
 
+/* The limiter keeps the headroom the most overshooting encoder needs, so
+ * every stream decodes at or under -1 dBTP. */
+static double outputs_codec_headroom_db(const struct outputs *out)
+{
+        double headroom = 0;
+        for (size_t i = 0; i < out->n_encoders; i++)
+                if (encoder_peak_overshoot_db(out->encoders[i]) > headroom)
+                        headroom = encoder_peak_overshoot_db(out->encoders[i]);
+        return headroom;
+}
+
 static struct encoder *encoder_for(struct outputs *out, const struct output_config *oc,
                                    int rate)
 {
@@ -209,12 +220,57 @@ static void outputs_free(struct outputs *out)
 
 /* ---- run ----------------------------------------------------------------------- */
 
+/* Before a command reaches the engine, the scheduler's loader has read the
+ * change that prompted it (on the commanding thread, never the engine's). */
+static void sync_scheduler(void *scheduler)
+{
+        scheduler_sync(scheduler);
+}
+
 struct signal_watch {
         sigset_t set;
         struct playout *playout;
         struct scheduler *scheduler;
         const char *config_path;
+        const struct config *running;
 };
+
+/* SIGHUP: checks the whole file again and applies what is safe while the
+ * station runs (the fallback playlist, its path included, and the schedule);
+ * the rest is named and waits for a restart.  A new time zone is refused:
+ * changing TZ under threads that call localtime_r is a data race. */
+static void reload_config(struct signal_watch *w)
+{
+        char err[512];
+        struct config *fresh = config_parse(w->config_path, err, sizeof err);
+        if (!fresh) {
+                log_error("reload refused, keeping the running config: %s", err);
+                return;
+        }
+        if (strcmp(fresh->timezone, w->running->timezone) != 0) {
+                log_error("reload refused: %s changes the time zone from %s to %s; "
+                          "restart siaran to apply it",
+                          w->config_path, w->running->timezone, fresh->timezone);
+                config_free(fresh);
+                return;
+        }
+        char later[1024];
+        size_t n = config_changed_keys(w->running, fresh, later, sizeof later);
+        bool playlist_changed =
+            strcmp(fresh->fallback_playlist ? fresh->fallback_playlist : "",
+                   w->running->fallback_playlist ? w->running->fallback_playlist : "");
+        if (n > (playlist_changed ? 1u : 0u))
+                log_warn(
+                    "reload: %s changes settings that take effect at the next start: "
+                    "%s",
+                    w->config_path, later);
+        log_info("reload: %s is valid; the fallback playlist%s and the schedule are "
+                 "re-read now",
+                 w->config_path, playlist_changed ? " (at its new path)" : "");
+        scheduler_request_reload(w->scheduler, fresh->fallback_playlist);
+        playout_schedule_changed(w->playout);
+        config_free(fresh);
+}
 
 /* Waits for signals on its own thread, so handlers need no async-safety. */
 static void *watch_signals(void *arg)
@@ -225,22 +281,7 @@ static void *watch_signals(void *arg)
                 if (sigwait(&w->set, &sig) != 0)
                         continue;
                 if (sig == SIGHUP) {
-                        char err[512];
-                        struct config *fresh =
-                            config_load(w->config_path, err, sizeof err);
-                        if (!fresh) {
-                                log_error(
-                                    "reload refused, keeping the running config: %s",
-                                    err);
-                                continue;
-                        }
-                        config_free(fresh);
-                        log_info(
-                            "reload: %s is valid; the fallback playlist and the schedule "
-                            "are re-read now, other settings take effect at restart",
-                            w->config_path);
-                        scheduler_request_reload(w->scheduler);
-                        playout_schedule_changed(w->playout);
+                        reload_config(w);
                         continue;
                 }
                 log_info("signal %d: stopping", sig);
@@ -261,7 +302,7 @@ static int command_run(const struct options *o)
         struct playout *playout = NULL;
         struct web *web = NULL;
         struct alerts *alerts = NULL;
-        struct scheduler *scheduler = scheduler_new(config, err, sizeof err);
+        struct scheduler *scheduler = scheduler_new_station(config, err, sizeof err);
         if (!scheduler) {
                 fprintf(stderr, "siaran: %s\n", err);
                 goto out;
@@ -289,6 +330,7 @@ static int command_run(const struct options *o)
         struct playout_config pc;
         fill_playout_config(config, &pc);
         pc.paced = true;
+        pc.codec_headroom_db = outputs_codec_headroom_db(&out);
         pc.start_ms = time_now_ms();
         const char *perr = "unknown error";
         playout = playout_new(&pc, &source, &perr);
@@ -298,6 +340,7 @@ static int command_run(const struct options *o)
         }
         for (size_t i = 0; i < out.n_encoders; i++)
                 playout_add_encoder(playout, out.encoders[i]);
+        playout_set_command_hook(playout, sync_scheduler, scheduler);
 
         alerts = alerts_new(config, playout, err, sizeof err);
         if (!alerts) {
@@ -317,8 +360,10 @@ static int command_run(const struct options *o)
                 }
         }
 
-        struct signal_watch watch = {
-            .playout = playout, .scheduler = scheduler, .config_path = config->path};
+        struct signal_watch watch = {.playout = playout,
+                                     .scheduler = scheduler,
+                                     .config_path = config->path,
+                                     .running = config};
         sigemptyset(&watch.set);
         sigaddset(&watch.set, SIGINT);
         sigaddset(&watch.set, SIGTERM);
@@ -441,6 +486,7 @@ static int command_render(const struct options *o)
         struct playout_config pc;
         fill_playout_config(config, &pc);
         pc.paced = false;
+        pc.codec_headroom_db = outputs_codec_headroom_db(&out);
         pc.start_ms = from;
         pc.end_ms = to;
         const char *perr = "unknown error";

@@ -160,6 +160,14 @@ struct config {
 /* Reads and checks path.  On error returns NULL and writes a one-line reason of
  * the form "FILE:LINE: message" (or "FILE: message") into err. */
 struct config *config_load(const char *path, char *err, size_t err_size);
+/* The same checks without setting the process's time zone: for a reload while
+ * threads run (they call localtime_r; TZ must not change under them). */
+struct config *config_parse(const char *path, char *err, size_t err_size);
+/* Writes the keys whose values differ between a and b ("station.samplerate,
+ * output.main.quality", outputs matched by name; an output only in one of
+ * them is "output.NAME") into out, and returns how many differ. */
+size_t config_changed_keys(const struct config *a, const struct config *b, char *out,
+                           size_t out_size);
 void config_free(struct config *config);
 /* Logs a warning when the config file can be read by any user (it holds the
  * Icecast passwords). */

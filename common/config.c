@@ -330,6 +330,17 @@ static int check_outputs(struct config *c, char *reason, size_t size)
 
 struct config *config_load(const char *path, char *err, size_t err_size)
 {
+        struct config *c = config_parse(path, err, err_size);
+        if (c && time_set_zone(c->timezone) < 0) {
+                snprintf(err, err_size, "%s: unknown timezone '%s'", path, c->timezone);
+                config_free(c);
+                return NULL;
+        }
+        return c;
+}
+
+struct config *config_parse(const char *path, char *err, size_t err_size)
+{
         struct parse_state st = {0};
         struct config *c = xcalloc(1, sizeof *c);
         c->path = xstrdup(path);
@@ -354,10 +365,6 @@ struct config *config_load(const char *path, char *err, size_t err_size)
         char reason[256];
         if (check_outputs(c, reason, sizeof reason) < 0) {
                 snprintf(err, err_size, "%s: %s", path, reason);
-                goto fail;
-        }
-        if (time_set_zone(c->timezone) < 0) {
-                snprintf(err, err_size, "%s: unknown timezone '%s'", path, c->timezone);
                 goto fail;
         }
         return c;
@@ -393,6 +400,77 @@ static void free_output(struct output_config *o)
         free(o->format);
         free(o->description);
         free(o->genre);
+}
+
+static bool key_value_equal(const struct key_spec *k, const void *a, const void *b)
+{
+        const void *fa = (const char *)a + k->offset, *fb = (const char *)b + k->offset;
+        switch (k->type) {
+        case KEY_STRING:
+        case KEY_PATH: {
+                const char *sa = *(char *const *)fa, *sb = *(char *const *)fb;
+                return strcmp(sa ? sa : "", sb ? sb : "") == 0;
+        }
+        case KEY_INT:
+                return *(const int *)fa == *(const int *)fb;
+        case KEY_DOUBLE:
+                return *(const double *)fa == *(const double *)fb;
+        case KEY_BOOL:
+                return *(const bool *)fa == *(const bool *)fb;
+        case KEY_MEGABYTES:
+                return *(const int64_t *)fa == *(const int64_t *)fb;
+        }
+        return false;
+}
+
+static void append_key(char *out, size_t size, size_t *count, const char *section,
+                       const char *output, const char *name)
+{
+        size_t len = strlen(out);
+        if (len < size)
+                snprintf(out + len, size - len, "%s%s%s%s%s%s", *count ? ", " : "",
+                         section, output ? "." : "", output ? output : "",
+                         name ? "." : "", name ? name : "");
+        (*count)++;
+}
+
+static const struct output_config *output_named(const struct config *c, const char *name)
+{
+        for (size_t i = 0; i < c->n_outputs; i++)
+                if (strcmp(c->outputs[i].name, name) == 0)
+                        return &c->outputs[i];
+        return NULL;
+}
+
+size_t config_changed_keys(const struct config *a, const struct config *b, char *out,
+                           size_t out_size)
+{
+        size_t count = 0;
+        if (out_size)
+                out[0] = '\0';
+        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+                if (strcmp(keys[i].section, "output") != 0 &&
+                    !key_value_equal(&keys[i], a, b))
+                        append_key(out, out_size, &count, keys[i].section, NULL,
+                                   keys[i].name);
+        for (size_t o = 0; o < a->n_outputs; o++) {
+                const struct output_config *oa = &a->outputs[o];
+                const struct output_config *ob = output_named(b, oa->name);
+                if (!ob) {
+                        append_key(out, out_size, &count, "output", oa->name, NULL);
+                        continue;
+                }
+                for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+                        if (strcmp(keys[i].section, "output") == 0 &&
+                            !key_value_equal(&keys[i], oa, ob))
+                                append_key(out, out_size, &count, "output", oa->name,
+                                           keys[i].name);
+        }
+        for (size_t o = 0; o < b->n_outputs; o++)
+                if (!output_named(a, b->outputs[o].name))
+                        append_key(out, out_size, &count, "output", b->outputs[o].name,
+                                   NULL);
+        return count;
 }
 
 void config_free(struct config *c)

@@ -31,6 +31,7 @@ struct encoder {
         int in_rate;
         int out_rate;
         int channels;
+        double peak_overshoot_db;
 
         struct sink *sinks[MAX_SINKS];
         size_t n_sinks;
@@ -83,6 +84,8 @@ struct encoder *encoder_new(const struct output_config *output, int in_rate,
         }
         struct encoder *e = xcalloc(1, sizeof *e);
         e->plugin = plugin;
+        e->peak_overshoot_db =
+            plugin->peak_overshoot_db ? plugin->peak_overshoot_db(output) : 0;
         e->output_name = xstrdup(output->name ? output->name : "");
         e->in_rate = in_rate;
         e->out_rate = out_rate;
@@ -243,6 +246,11 @@ int encoder_finish(struct encoder *encoder)
         e->stream_open = false;
         e->restart_pending = true;
         return rc;
+}
+
+double encoder_peak_overshoot_db(const struct encoder *encoder)
+{
+        return encoder->peak_overshoot_db;
 }
 
 bool encoder_config_equal(const struct output_config *a, const struct output_config *b)

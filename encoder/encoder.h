@@ -99,6 +99,11 @@ int encoder_write(struct encoder *encoder, const float *pcm, size_t frames);
 /* Ends the stream (end-of-stream page) and flushes every page to the sinks. */
 int encoder_finish(struct encoder *encoder);
 
+/* How far (dB) the decoded stream's true peak can rise above the PCM fed in,
+ * for this encoder's format and settings (0 for a lossless one): the
+ * headroom the limiter must keep so listeners hear at most -1 dBTP. */
+double encoder_peak_overshoot_db(const struct encoder *encoder);
+
 /* True when two outputs can share one encoder (same format settings). */
 bool encoder_config_equal(const struct output_config *a, const struct output_config *b);
 

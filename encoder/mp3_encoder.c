@@ -106,6 +106,14 @@ static void mp3_close(struct codec *codec)
         free(m);
 }
 
+/* Measured as for Vorbis: 128 kbit/s +0.4 dB, 320 kbit/s +0.8 dB,
+ * 64 kbit/s +0.8 dB. */
+static double mp3_peak_overshoot_db(const struct output_config *output)
+{
+        (void)output;
+        return 1.0;
+}
+
 const struct encoder_plugin mp3_encoder_plugin = {
     .name = "mp3",
     .ogg = false,
@@ -114,4 +122,5 @@ const struct encoder_plugin mp3_encoder_plugin = {
     .write = mp3_write,
     .finish = mp3_finish,
     .close = mp3_close,
+    .peak_overshoot_db = mp3_peak_overshoot_db,
 };

@@ -135,6 +135,16 @@ static void opus_close(struct codec *codec)
         free(o);
 }
 
+/* Measured as for Vorbis: libopus's default rate (about 120 kbit/s for
+ * stereo) +1.5 dB; 64 kbit/s +2.7 dB; 32 kbit/s +2.5 dB on pink noise (more
+ * on clipped white noise, see docs/reliability.md). */
+static double opus_peak_overshoot_db(const struct output_config *output)
+{
+        if (output->bitrate == 0 || output->bitrate >= 96)
+                return 1.8;
+        return 3.0;
+}
+
 const struct encoder_plugin opus_encoder_plugin = {
     .name = "opus",
     .ogg = true,
@@ -143,4 +153,5 @@ const struct encoder_plugin opus_encoder_plugin = {
     .write = opus_write,
     .finish = opus_finish,
     .close = opus_close,
+    .peak_overshoot_db = opus_peak_overshoot_db,
 };

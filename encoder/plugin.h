@@ -49,6 +49,14 @@ struct encoder_plugin {
 
         /* Frees the codec without emitting anything. */
         void (*close)(struct codec *codec);
+
+        /* Optional (NULL: 0): how far, in dB, the true peak of the stream as a
+         * decoder reads it can rise above the true peak of the PCM fed in,
+         * with the settings of output.  Lossy codecs change the waveform, and
+         * on dense loud material the decoded peaks overshoot; the figures are
+         * measured (docs/reliability.md, "True peak after the codec") and the
+         * engine's limiter keeps that much more headroom. */
+        double (*peak_overshoot_db)(const struct output_config *output);
 };
 
 extern const struct encoder_plugin vorbis_encoder_plugin;

@@ -23,7 +23,9 @@
 #define PACING_BATCH_MS 100 /* the lead swings between 200 and 300 ms */
 #define UNKNOWN_LENGTH_WINDOW_MS (6LL * 3600 * 1000)
 #define STOP_FADE_SECONDS 1.0
-#define LIMITER_CEILING_DB -1.3 /* keeps true peak under -1 dBTP */
+/* Keeps the true peak of the mix under -1 dBTP (0.3 dB for what the limiter's
+ * intersample estimate misses); codec_headroom_db lowers it further. */
+#define LIMITER_CEILING_DB -1.3
 #define MAX_TITLE_EVENTS 8
 
 /* A title change at an output frame, applied when the output (which lags the
@@ -57,12 +59,15 @@ struct playout {
         float silence_level; /* the silence threshold as a linear peak */
         bool behind;         /* the paced engine is late (one underrun per episode) */
         int64_t pacing_origin_ns;
+        bool reached_lead; /* the paced engine has been a full lead ahead once */
 
         struct title_event titles[MAX_TITLE_EVENTS];
         size_t n_titles;
 
         void (*monitor)(void *user, const float *pcm, size_t frames);
         void *monitor_user;
+        void (*command_hook)(void *user);
+        void *command_hook_user;
 
         struct limiter limiter;
         float mix[2 * BLOCK_FRAMES];
@@ -96,7 +101,8 @@ struct playout *playout_new(const struct playout_config *config,
         p->end_frame = -1;
         if (config->end_ms > config->start_ms)
                 p->end_frame = (config->end_ms - config->start_ms) * config->rate / 1000;
-        limiter_init(&p->limiter, config->rate, LIMITER_CEILING_DB);
+        double headroom = config->codec_headroom_db > 0 ? config->codec_headroom_db : 0;
+        limiter_init(&p->limiter, config->rate, LIMITER_CEILING_DB - headroom);
         p->silence_level = (float)db_to_gain(config->silence_threshold);
         pthread_mutex_init(&p->lock, NULL);
         return p;
@@ -518,6 +524,32 @@ static void check_silence(struct playout *p, float peak, size_t n)
         deck_set_stop(&p->current, p->mix_pos + fade, fade, PLAYOUT_END_SILENCE);
 }
 
+/* The margin of the output over real time (the deadline of the frames just
+ * made), counted once the engine has run a full lead ahead: at the start it
+ * catches up from zero. */
+static void record_lead(struct playout *p, int64_t lead_ns)
+{
+        if (!p->reached_lead) {
+                p->reached_lead = lead_ns >= PACING_LEAD_MS * 1000000LL;
+                return;
+        }
+        double lead_ms = (double)lead_ns / 1e6;
+        pthread_mutex_lock(&p->lock);
+        if (p->stats.min_lead_ms == 0 || lead_ms < p->stats.min_lead_ms)
+                p->stats.min_lead_ms = lead_ms;
+        pthread_mutex_unlock(&p->lock);
+}
+
+static void record_block_time(struct playout *p, int64_t started_ns)
+{
+        double ms = (double)(time_monotonic_ns() - started_ns) / 1e6;
+        if (ms <= p->stats.worst_block_ms) /* only the engine thread writes it */
+                return;
+        pthread_mutex_lock(&p->lock);
+        p->stats.worst_block_ms = ms;
+        pthread_mutex_unlock(&p->lock);
+}
+
 static void pace(struct playout *p)
 {
         if (!p->config.paced)
@@ -526,7 +558,19 @@ static void pace(struct playout *p)
                          p->out_pos * 1000000000LL / p->config.rate -
                          PACING_LEAD_MS * 1000000LL;
         int64_t now = time_monotonic_ns();
+        record_lead(p, due_ns + PACING_LEAD_MS * 1000000LL - now);
         if (now > due_ns + 1000000000LL) { /* more than a second late */
+                if (!p->reached_lead) {
+                        /* Still the start (the first pick replays the day to
+                         * resume, which takes a while with a big library): no
+                         * stream was out yet, so nothing ran dry.  It catches
+                         * up unpaced and keeps the wall-clock timeline. */
+                        if (!p->behind)
+                                log_info("catching up %.1f s at the start",
+                                         (double)(now - due_ns) / 1e9);
+                        p->behind = true;
+                        return;
+                }
                 if (!p->behind) {
                         p->behind = true;
                         pthread_mutex_lock(&p->lock);
@@ -571,6 +615,7 @@ int playout_run(struct playout *p)
                                 : 0;
                 if (n == 0)
                         break;
+                int64_t block_started = time_monotonic_ns();
                 mix_block(p, n);
                 float peak = limiter_block_peak(p->mix, n);
                 check_silence(p, peak, n);
@@ -582,6 +627,7 @@ int playout_run(struct playout *p)
                         break;
                 }
                 update_nowplaying(p);
+                record_block_time(p, block_started);
                 pace(p);
         }
         if (p->has_tail)
@@ -600,18 +646,33 @@ void playout_request_stop(struct playout *p)
         atomic_store(&p->want_stop, true);
 }
 
+void playout_set_command_hook(struct playout *p, void (*hook)(void *user), void *user)
+{
+        p->command_hook = hook;
+        p->command_hook_user = user;
+}
+
+static void before_command(struct playout *p)
+{
+        if (p->command_hook)
+                p->command_hook(p->command_hook_user);
+}
+
 void playout_skip(struct playout *p)
 {
+        before_command(p);
         atomic_store(&p->want_skip, true);
 }
 
 void playout_schedule_changed(struct playout *p)
 {
+        before_command(p);
         atomic_store(&p->want_reschedule, true);
 }
 
 void playout_interrupt(struct playout *p)
 {
+        before_command(p);
         atomic_store(&p->want_interrupt, true);
 }
 

@@ -98,6 +98,9 @@ struct playout_config {
         double hard_fade;         /* seconds of fade before a hard event (2) */
         double silence_threshold; /* dBFS; 0 disables the detector */
         double silence_limit;     /* seconds */
+        double codec_headroom_db; /* dB the limiter keeps below its -1.3 dBTP
+                                     ceiling for the encoders' overshoot (the
+                                     largest encoder_peak_overshoot_db) */
         bool paced;       /* run: follow the wall clock; render: as fast as possible */
         int64_t start_ms; /* wall time of frame 0 (UTC ms) */
         int64_t end_ms;   /* render: stop exactly here; 0 = until stopped */
@@ -119,8 +122,13 @@ struct playout_stats {
         int64_t items_aired;
         int64_t skips; /* unreadable, operator and silence skips */
         int64_t silence_alarms;
-        int64_t underruns; /* times the paced engine fell behind real time */
-        int64_t frames;    /* stream time */
+        int64_t underruns;     /* times the paced engine, once ahead, fell more than
+                                  a second behind real time */
+        int64_t frames;        /* stream time */
+        double worst_block_ms; /* longest time one block took (mix, limit, encode) */
+        double min_lead_ms;    /* paced: the smallest lead of the output over real
+                                  time once the engine was ahead (its margin to the
+                                  deadline; 0 until then) */
 };
 
 struct playout;
@@ -145,6 +153,14 @@ int playout_run(struct playout *playout);
 
 /* Thread- and async-signal-safe: ask the engine to fade out and return. */
 void playout_request_stop(struct playout *playout);
+
+/* Calls hook(user) on the calling thread at the start of playout_skip,
+ * playout_schedule_changed and playout_interrupt, before the engine is told:
+ * the station has the scheduler make the change ready there (on the web's
+ * thread), so the engine never reads the database itself.  Call before
+ * playout_run. */
+void playout_set_command_hook(struct playout *playout, void (*hook)(void *user),
+                              void *user);
 
 /* Thread-safe commands, taken at the start of the next block: */
 /* Skip the current item (short fade); the source is asked for the next. */

@@ -4,6 +4,7 @@
 #define LOG_MODULE "fallback"
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "media/media.h"
 #include "scheduler/plan.h"
@@ -20,6 +21,8 @@ struct fallback_entry {
         int64_t cue_in, cue_out; /* station-rate frames; cue_out 0 = end of file */
         int64_t frames;          /* frames from cue_in to the end (or cue_out) */
         double gain_db;
+        double loudness; /* LUFS, measured at load (has_loudness) */
+        bool has_loudness;
         bool quiet;
         bool probed;
         bool readable;
@@ -35,9 +38,111 @@ struct fallback {
         size_t count;
         int rate;
         double loudness_target;
+        size_t unmeasured; /* entries not in the loudness cache, not measured */
 };
 
-struct fallback *fallback_new(const struct config *config, char *err, size_t err_size)
+/* ---- loudness, measured once per file version ------------------------------ */
+
+struct file_version {
+        int64_t size, mtime_ns;
+};
+
+static int file_version_of(const char *path, struct file_version *v)
+{
+        struct stat st;
+        if (stat(path, &st) < 0)
+                return -1;
+        v->size = (int64_t)st.st_size;
+        v->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+        return 0;
+}
+
+/* The cached loudness of this version of the file, if any. */
+static bool loudness_cached(sqlite3 *db, const char *path, int rate,
+                            const struct file_version *v, double *loudness)
+{
+        sqlite3_stmt *stmt = NULL;
+        bool found = false;
+        if (sqlite3_prepare_v2(db,
+                               "SELECT loudness FROM fallback_loudness WHERE path = ?1"
+                               " AND rate = ?2 AND size = ?3 AND mtime_ns = ?4",
+                               -1, &stmt, NULL) != SQLITE_OK)
+                goto out;
+        sqlite3_bind_text(stmt, 1, path, -1, SQLITE_STATIC);
+        sqlite3_bind_int(stmt, 2, rate);
+        sqlite3_bind_int64(stmt, 3, v->size);
+        sqlite3_bind_int64(stmt, 4, v->mtime_ns);
+        if (sqlite3_step(stmt) == SQLITE_ROW) {
+                *loudness = sqlite3_column_double(stmt, 0);
+                found = true;
+        }
+out:
+        sqlite3_finalize(stmt);
+        return found;
+}
+
+static void loudness_store(sqlite3 *db, const char *path, int rate,
+                           const struct file_version *v, const struct media_info *info)
+{
+        sqlite3_stmt *stmt = NULL;
+        if (sqlite3_prepare_v2(
+                db,
+                "INSERT OR REPLACE INTO fallback_loudness (path, rate, size,"
+                " mtime_ns, loudness, true_peak, measured_at)"
+                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                -1, &stmt, NULL) != SQLITE_OK)
+                goto out;
+        sqlite3_bind_text(stmt, 1, path, -1, SQLITE_STATIC);
+        sqlite3_bind_int(stmt, 2, rate);
+        sqlite3_bind_int64(stmt, 3, v->size);
+        sqlite3_bind_int64(stmt, 4, v->mtime_ns);
+        sqlite3_bind_double(stmt, 5, info->loudness);
+        sqlite3_bind_double(stmt, 6, info->true_peak);
+        sqlite3_bind_int64(stmt, 7, time_now_ms() / 1000);
+        if (sqlite3_step(stmt) != SQLITE_DONE)
+                log_warn("cannot cache the loudness of %s: %s", path, sqlite3_errmsg(db));
+out:
+        sqlite3_finalize(stmt);
+}
+
+/* Gives the entry its loudness: from the cache when this version of the file
+ * was measured before, else by decoding it once (as an import would). */
+static void measure_entry(struct fallback *fb, sqlite3 *db, bool measure,
+                          struct fallback_entry *e)
+{
+        struct file_version v;
+        if (file_version_of(e->path, &v) < 0)
+                return; /* missing: the probe at air time says so */
+        if (loudness_cached(db, e->path, fb->rate, &v, &e->loudness)) {
+                e->has_loudness = true;
+                return;
+        }
+        if (!measure) {
+                fb->unmeasured++;
+                return;
+        }
+        struct media_info info;
+        char err[256];
+        if (media_analyze(e->path, fb->rate, &info, err, sizeof err) < 0)
+                return; /* not playable: the probe at air time says so */
+        e->loudness = info.loudness;
+        e->has_loudness = true;
+        log_info("fallback entry %s measured: %.1f LUFS", e->path, info.loudness);
+        loudness_store(db, e->path, fb->rate, &v, &info);
+        media_info_clear(&info);
+}
+
+/* The gain an imported item of this loudness gets. */
+static double gain_toward_target(const struct fallback *fb, double loudness)
+{
+        struct cat_media m = {.loudness = loudness};
+        return catalog_gain_db(&m, fb->loudness_target);
+}
+
+/* ---- the playlist ----------------------------------------------------------- */
+
+struct fallback *fallback_new(const struct config *config, sqlite3 *db, bool measure,
+                              char *err, size_t err_size)
 {
         struct fallback *fb = xcalloc(1, sizeof *fb);
         fb->rate = config->samplerate;
@@ -59,6 +164,8 @@ struct fallback *fallback_new(const struct config *config, char *err, size_t err
                 e->path = xstrdup(pl->entries[i].path);
                 e->title = xstrdup(pl->entries[i].title);
                 e->artist = xstrdup(pl->entries[i].artist);
+                if (db)
+                        measure_entry(fb, db, measure, e);
         }
         media_playlist_free(pl);
         if (fb->count == 0)
@@ -83,6 +190,11 @@ void fallback_free(struct fallback *fb)
 size_t fallback_count(const struct fallback *fb)
 {
         return fb ? fb->count : 0;
+}
+
+size_t fallback_unmeasured(const struct fallback *fb)
+{
+        return fb ? fb->unmeasured : 0;
 }
 
 static void take_text(char **dst, const char *src)
@@ -128,7 +240,7 @@ static bool probe_file(struct fallback *fb, struct fallback_entry *e)
         e->frames = frames > 0 ? frames : (int64_t)fb->rate * 180;
         e->cue_in = 0;
         e->cue_out = 0;
-        e->gain_db = 0;
+        e->gain_db = e->has_loudness ? gain_toward_target(fb, e->loudness) : 0;
         media_reader_free(r);
         return true;
 }

@@ -223,9 +223,16 @@ struct plan_pick {
 
 struct fallback;
 
-/* Loads config->fallback_playlist (none configured: an empty fallback).  NULL
- * with a reason when the playlist cannot be read. */
-struct fallback *fallback_new(const struct config *config, char *err, size_t err_size);
+/* Loads config->fallback_playlist (none configured: an empty fallback).  With
+ * db (may be NULL), every entry gets its loudness from the fallback_loudness
+ * cache, or (measure) is decoded and measured once and cached there, so it
+ * airs at loudness_target like an imported item; that can take seconds per
+ * new file, so the engine thread never calls this.  NULL with a reason when
+ * the playlist cannot be read. */
+struct fallback *fallback_new(const struct config *config, sqlite3 *db, bool measure,
+                              char *err, size_t err_size);
+/* Entries that were not in the loudness cache and were not measured. */
+size_t fallback_unmeasured(const struct fallback *fb);
 void fallback_free(struct fallback *fb);
 size_t fallback_count(const struct fallback *fb);
 /* The next playable entry from *cursor on (advanced past it).  -1 if none. */

@@ -5,9 +5,11 @@
  * log (what did air).  It is the engine's playout_source.  This is the
  * module's one public header.
  *
- * Threads: a struct scheduler belongs to the engine thread (plus the CLI).
- * Other threads (the web server) open their own connection with
- * sched_db_open and use the sched_* functions that take a sqlite3 *.
+ * Threads: a struct scheduler belongs to the engine thread (plus the CLI);
+ * the station's has a loader and a writer thread of its own (see
+ * scheduler_new_station).  Other threads (the web server) open their own
+ * connection with sched_db_open and use the sched_* functions that take a
+ * sqlite3 *.
  */
 #ifndef SIARAN_SCHEDULER_H
 #define SIARAN_SCHEDULER_H
@@ -113,9 +115,28 @@ int sched_campaign_report(sqlite3 *db, int64_t campaign_id, int64_t from_ms,
 
 struct scheduler;
 
-/* Opens the database and the fallback playlist named by config.  NULL with a
- * reason in err. */
+/* Opens the database and the fallback playlist named by config (measuring
+ * the loudness of fallback files not measured before) and reads the library,
+ * the grid and the live queue.  Everything after happens on the caller's
+ * thread: for render, rundown and tests.  NULL with a reason in err. */
 struct scheduler *scheduler_new(const struct config *config, char *err, size_t err_size);
+
+/* The same for the running station: two threads of its own, with their own
+ * connections, keep the engine thread away from SQLite.  The loader re-reads
+ * the library and grid or the live queue when a write changed them (version
+ * counters bumped by triggers), measures new fallback files and re-reads the
+ * playlist on reload; the engine swaps the result in at its next pick.  The
+ * writer writes as-run rows and complaint and announcement status in order,
+ * holding them while the database is locked or full.  NULL with a reason. */
+struct scheduler *scheduler_new_station(const struct config *config, char *err,
+                                        size_t err_size);
+
+/* Any thread but the engine's (a web handler, the signal thread): waits, at
+ * most 2 s, until what was committed before the call is ready for the
+ * engine's next pick.  Call it before playout_schedule_changed, playout_skip
+ * or playout_interrupt (playout_set_command_hook does that).  Returns at once
+ * for a scheduler from scheduler_new. */
+void scheduler_sync(struct scheduler *scheduler);
 
 /* Fills source with the scheduler's callbacks.  When record_asrun is false
  * (render) nothing is written to the as-run table. */
@@ -143,9 +164,10 @@ int scheduler_plan_upcoming(const struct config *config, int64_t from_ms, size_t
                                          const struct playout_item *item),
                             void *user, char *err, size_t err_size);
 
-/* Thread-safe (SIGHUP): the engine re-reads the fallback playlist and the
- * schedule before it picks the next item. */
-void scheduler_request_reload(struct scheduler *scheduler);
+/* Thread-safe (SIGHUP): the fallback playlist at fallback_playlist (the
+ * reloaded config's path, copied; NULL or "": none) and the schedule are
+ * read again before the engine picks its next item. */
+void scheduler_request_reload(struct scheduler *scheduler, const char *fallback_playlist);
 
 void scheduler_free(struct scheduler *scheduler);
 

@@ -1,20 +1,24 @@
-/* The engine's source: struct scheduler wraps the planner with the database
- * (reloading the grid when another connection changed it), the live queue of
- * complaints and announcements, the as-run log, and the bookkeeping the
- * engine's calls need (cancel puts the state back; aired confirms). */
+/* The engine's source: struct scheduler wraps the planner with what the
+ * engine needs from the database, prepared off its thread by the loader (the
+ * catalogue and grid when they changed, the live queue of complaints and
+ * announcements), hands what airs to the writer (as-run rows, status
+ * changes), and keeps the bookkeeping the engine's calls need (cancel puts the
+ * state back; aired confirms).  The engine thread never waits on SQLite. */
 #define LOG_MODULE "scheduler"
+#include <pthread.h>
 #include <stdlib.h>
-#include <stdatomic.h>
 #include <string.h>
 
-#include "scheduler/plan.h"
+#include "scheduler/background.h"
 
 /* Items handed to the engine and not yet reported aired: the current one,
  * the pre-opened next one, and a crossfade tail. */
 #define MAX_HANDOUTS 8
-/* As-run rows kept in memory while the database cannot take them (a full
- * disk): about a day of short items. */
-#define MAX_UNWRITTEN 1024
+/* Complaints and announcements that aired and whose status the writer has not
+ * written yet: the planner must not pick them again meanwhile. */
+#define MAX_AIRED_UNWRITTEN 64
+/* How long a command from the panel waits for the loader (scheduler_sync). */
+#define SYNC_TIMEOUT_MS 2000
 
 struct handout {
         int64_t scheduled_ms;
@@ -24,6 +28,14 @@ struct handout {
         int event_type;
         int64_t event_id, event_at;
         char *path;
+};
+
+/* A complaint or announcement that aired, until a live queue read after its
+ * status was written replaces the one in memory. */
+struct aired_unwritten {
+        enum pick_source source;
+        int64_t id;
+        uint64_t write_seq;
 };
 
 struct scheduler {
@@ -36,24 +48,16 @@ struct scheduler {
         struct planner planner;
         bool record_asrun;
         bool started;
-        int64_t data_version;
-        sqlite3_stmt *data_version_stmt;
+        struct db_writer *writer;
+        struct sched_loader *loader;
         struct handout handouts[MAX_HANDOUTS];
         size_t n_handouts;
         /* the state before the latest next(), for cancel */
         struct plan_state before_latest;
         bool has_before_latest;
         int64_t latest_ms, latest_media;
-        atomic_bool want_reload; /* SIGHUP: re-read the fallback playlist */
-        /* As-run rows the database refused, oldest first, written before any
-         * newer row once it takes them again, so the log keeps its order. */
-        struct unwritten_row *unwritten;
-        size_t n_unwritten;
-};
-
-struct unwritten_row {
-        struct playout_item item;
-        struct playout_asrun record; /* record.item is set when written */
+        struct aired_unwritten aired[MAX_AIRED_UNWRITTEN];
+        size_t n_aired;
 };
 
 /* ---- the live queue ---------------------------------------------------------- */
@@ -127,72 +131,131 @@ out:
         return rc;
 }
 
-/* ---- loading ----------------------------------------------------------------------- */
-
-/* Reads the library and the grid; keeps the old ones if that fails. */
-static int load_grid(struct scheduler *s, char *err, size_t err_size)
+/* Drops a complaint or announcement from the live queue in memory. */
+static void live_queue_remove(struct live_queue *q, enum pick_source source, int64_t id)
 {
-        struct catalog *cat = catalog_load(s->db, s->config->samplerate, err, err_size);
-        if (!cat)
-                return -1;
-        struct grid *grid = grid_load(s->db, cat, err, err_size);
-        if (!grid) {
-                catalog_free(cat);
-                return -1;
+        if (source == PICK_COMPLAINT) {
+                for (size_t i = 0; i < q->n_complaints; i++)
+                        if (q->complaints[i].id == id) {
+                                free(q->complaints[i].title);
+                                memmove(&q->complaints[i], &q->complaints[i + 1],
+                                        (q->n_complaints - i - 1) *
+                                            sizeof q->complaints[0]);
+                                q->n_complaints--;
+                                return;
+                        }
+        } else if (source == PICK_ANNOUNCEMENT) {
+                for (size_t i = 0; i < q->n_announcements; i++)
+                        if (q->announcements[i].id == id) {
+                                memmove(&q->announcements[i], &q->announcements[i + 1],
+                                        (q->n_announcements - i - 1) *
+                                            sizeof q->announcements[0]);
+                                q->n_announcements--;
+                                return;
+                        }
         }
-        grid_free(s->grid);
-        catalog_free(s->cat);
-        s->cat = cat;
-        s->grid = grid;
-        s->planner.cat = cat;
-        s->planner.grid = grid;
-        return 0;
 }
 
-static int64_t read_data_version(struct scheduler *s)
-{
-        int64_t v = -1;
-        if (!s->data_version_stmt &&
-            sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &s->data_version_stmt,
-                               NULL) != SQLITE_OK)
-                return -1;
-        if (sqlite3_step(s->data_version_stmt) == SQLITE_ROW)
-                v = sqlite3_column_int64(s->data_version_stmt, 0);
-        sqlite3_reset(s->data_version_stmt);
-        return v;
-}
+/* ---- snapshots from the loader ------------------------------------------------------
+ */
 
-/* Another connection (the web panel, a CLI import) committed: read the
- * schedule again.  The live queue is small and read at every boundary. */
-static void refresh(struct scheduler *s)
+/* A fresh live queue may predate the writer's status change of an item that
+ * aired: leave such items out until a queue read after the write. */
+static void filter_aired(struct scheduler *s, struct live_queue *q, uint64_t writes_done)
 {
-        int64_t v = read_data_version(s);
-        if (v != s->data_version) {
-                char err[256];
-                if (load_grid(s, err, sizeof err) < 0)
-                        log_error("keeping the previous schedule: %s", err);
-                else
-                        log_debug("schedule reloaded");
-                s->data_version = v;
+        size_t kept = 0;
+        for (size_t i = 0; i < s->n_aired; i++) {
+                struct aired_unwritten *a = &s->aired[i];
+                if (a->write_seq <= writes_done)
+                        continue;
+                live_queue_remove(q, a->source, a->id);
+                s->aired[kept++] = *a;
         }
-        live_queue_load(s->db, &s->live);
+        s->n_aired = kept;
 }
 
-struct scheduler *scheduler_new(const struct config *config, char *err, size_t err_size)
+/* Swaps in what the loader read; what it replaces goes back to the loader. */
+static void apply_snapshot(struct scheduler *s, struct snapshot *snap)
+{
+        struct snapshot old = {0};
+        if (snap->cat) {
+                old.cat = s->cat;
+                old.grid = s->grid;
+                s->cat = snap->cat;
+                s->grid = snap->grid;
+                s->planner.cat = s->cat;
+                s->planner.grid = s->grid;
+        }
+        if (snap->fb) {
+                old.fb = s->fb;
+                s->fb = snap->fb;
+                s->planner.fb = s->fb;
+        }
+        if (snap->has_live) {
+                filter_aired(s, &snap->live, snap->writes_done);
+                old.live = s->live;
+                old.has_live = true;
+                s->live = snap->live;
+        }
+        memset(snap, 0, sizeof *snap);
+        sched_loader_retire(s->loader, &old);
+}
+
+static void take_snapshot(struct scheduler *s)
+{
+        struct snapshot snap;
+        if (sched_loader_poll(s->loader, &snap))
+                apply_snapshot(s, &snap);
+}
+
+/* ---- creating ------------------------------------------------------------------------
+ */
+
+/* station: the running station's scheduler, with the writer and the loader on
+ * threads of their own and the fallback's loudness measured by the loader;
+ * otherwise everything happens inline on the caller's thread.  measure:
+ * fallback files missing from the loudness cache are measured now (a render
+ * must air them at the gain the station gives them). */
+static struct scheduler *scheduler_create(const struct config *config, bool station,
+                                          bool measure, char *err, size_t err_size)
 {
         struct scheduler *s = xcalloc(1, sizeof *s);
         s->config = config;
         s->db = sched_db_open(config->database, err, err_size);
         if (!s->db)
                 goto fail;
-        s->fb = fallback_new(config, err, err_size);
+        int64_t schedule_version, queue_version;
+        if (sched_versions_read(s->db, &schedule_version, &queue_version) < 0) {
+                snprintf(err, err_size, "%s: cannot read the schedule version: %s",
+                         config->database, sqlite3_errmsg(s->db));
+                goto fail;
+        }
+        s->fb = fallback_new(config, s->db, measure, err, err_size);
         if (!s->fb)
                 goto fail;
-        if (load_grid(s, err, err_size) < 0)
+        s->cat = catalog_load(s->db, config->samplerate, err, err_size);
+        if (!s->cat)
                 goto fail;
-        s->data_version = read_data_version(s);
+        s->grid = grid_load(s->db, s->cat, err, err_size);
+        if (!s->grid)
+                goto fail;
+        if (live_queue_load(s->db, &s->live) < 0) {
+                snprintf(err, err_size,
+                         "cannot read the complaint and announcement queue");
+                goto fail;
+        }
+        s->writer = db_writer_new(config->database, s->db, station, err, err_size);
+        if (!s->writer)
+                goto fail;
+        s->loader = sched_loader_new(
+            config, s->db, station, s->writer, schedule_version, queue_version,
+            station && fallback_unmeasured(s->fb) > 0, err, err_size);
+        if (!s->loader)
+                goto fail;
         s->planner.config = config;
         s->planner.rate = config->samplerate;
+        s->planner.cat = s->cat;
+        s->planner.grid = s->grid;
         s->planner.fb = s->fb;
         s->planner.live = &s->live;
         return s;
@@ -201,64 +264,20 @@ fail:
         return NULL;
 }
 
-/* ---- as-run rows the database could not take ----------------------------------- */
-
-/* Writes the held-back rows, oldest first, in one transaction (so the engine
- * thread waits for the database once, not once per row): all or none. */
-static void asrun_flush_unwritten(struct scheduler *s)
+struct scheduler *scheduler_new(const struct config *config, char *err, size_t err_size)
 {
-        if (s->n_unwritten == 0 ||
-            sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-                return;
-        bool ok = true;
-        for (size_t i = 0; ok && i < s->n_unwritten; i++) {
-                struct unwritten_row *u = &s->unwritten[i];
-                u->record.item = &u->item;
-                ok = sched_asrun_record(s->db, &u->record) == 0;
-        }
-        if (!ok || sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-                sched_db_rollback(s->db);
-                return;
-        }
-        for (size_t i = 0; i < s->n_unwritten; i++)
-                playout_item_clear(&s->unwritten[i].item);
-        log_info("wrote %zu as-run rows held back while the database refused them",
-                 s->n_unwritten);
-        s->n_unwritten = 0;
+        return scheduler_create(config, false, true, err, err_size);
 }
 
-static void asrun_hold(struct scheduler *s, const struct playout_asrun *record)
+struct scheduler *scheduler_new_station(const struct config *config, char *err,
+                                        size_t err_size)
 {
-        if (!s->unwritten)
-                s->unwritten = xcalloc(MAX_UNWRITTEN, sizeof *s->unwritten);
-        if (s->n_unwritten == MAX_UNWRITTEN) {
-                log_error(
-                    "as-run row for '%s' lost: %d rows already wait for the database",
-                    s->unwritten[0].item.title ? s->unwritten[0].item.title : "",
-                    MAX_UNWRITTEN);
-                playout_item_clear(&s->unwritten[0].item);
-                memmove(s->unwritten, s->unwritten + 1,
-                        (MAX_UNWRITTEN - 1) * sizeof *s->unwritten);
-                s->n_unwritten--;
-        }
-        struct unwritten_row *u = &s->unwritten[s->n_unwritten++];
-        playout_item_copy(&u->item, record->item);
-        u->record = *record;
-        u->record.item = NULL;
-        u->record.error = NULL;
+        return scheduler_create(config, true, false, err, err_size);
 }
 
-/* One as-run row; when the database refuses it, it is held and written with
- * the next one that gets through. */
-static void asrun_write(struct scheduler *s, const struct playout_asrun *record)
+void scheduler_sync(struct scheduler *s)
 {
-        asrun_flush_unwritten(s);
-        if (s->n_unwritten == 0 && sched_asrun_record(s->db, record) == 0)
-                return;
-        asrun_hold(s, record);
-        log_warn("as-run row for '%s' held in memory until the database takes it "
-                 "(%zu waiting)",
-                 record->item->title ? record->item->title : "", s->n_unwritten);
+        sched_loader_sync(s->loader, SYNC_TIMEOUT_MS);
 }
 
 void scheduler_free(struct scheduler *s)
@@ -267,20 +286,14 @@ void scheduler_free(struct scheduler *s)
                 return;
         for (size_t i = 0; i < s->n_handouts; i++)
                 free(s->handouts[i].path);
-        asrun_flush_unwritten(s);
-        if (s->n_unwritten > 0)
-                log_error("%zu as-run rows could not be written and are lost",
-                          s->n_unwritten);
-        for (size_t i = 0; i < s->n_unwritten; i++)
-                playout_item_clear(&s->unwritten[i].item);
-        free(s->unwritten);
+        sched_loader_free(s->loader);
+        db_writer_free(s->writer);
         plan_state_clear(&s->planner.st);
         plan_state_clear(&s->before_latest);
         live_queue_clear(&s->live);
         grid_free(s->grid);
         catalog_free(s->cat);
         fallback_free(s->fb);
-        sqlite3_finalize(s->data_version_stmt);
         sqlite3_close_v2(s->db);
         free(s);
 }
@@ -373,33 +386,15 @@ static bool resume(struct scheduler *s, int64_t start_ms, struct playout_item *i
         return true;
 }
 
-/* On the engine thread: swaps in a freshly read fallback playlist.  A
- * playlist that cannot be read leaves the old one on air. */
-static void reload_fallback(struct scheduler *s)
+void scheduler_request_reload(struct scheduler *s, const char *fallback_playlist)
 {
-        char err[256];
-        struct fallback *fb = fallback_new(s->config, err, sizeof err);
-        if (!fb) {
-                log_error("reload: keeping the old fallback playlist: %s", err);
-                return;
-        }
-        fallback_free(s->fb);
-        s->fb = fb;
-        s->planner.fb = fb;
-        log_info("reload: fallback playlist re-read (%zu entries)", fallback_count(fb));
-}
-
-void scheduler_request_reload(struct scheduler *s)
-{
-        atomic_store(&s->want_reload, true);
+        sched_loader_reload_fallback(s->loader, fallback_playlist);
 }
 
 static int source_next(void *ctx, int64_t start_ms, struct playout_item *item)
 {
         struct scheduler *s = ctx;
-        if (atomic_exchange(&s->want_reload, false))
-                reload_fallback(s);
-        refresh(s);
+        take_snapshot(s);
         if (!s->started) {
                 s->started = true;
                 if (resume(s, start_ms, item))
@@ -447,71 +442,23 @@ static void source_cancel(void *ctx, const struct playout_item *item)
         }
 }
 
-static int exec_sql(sqlite3 *db, const char *sql)
+/* Only the station itself (not a render) moves the workflow on: the writer
+ * records the new status; until a queue read after that write arrives, the
+ * item is gone from the queue in memory. */
+static void mark_aired(struct scheduler *s, enum pick_source source, int64_t id,
+                       int64_t at_ms)
 {
-        return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
-}
-
-/* complaint -> 'aired', with its event row, in one transaction. */
-static void complaint_aired(struct scheduler *s, int64_t id, int64_t at_ms)
-{
-        sqlite3_stmt *get = NULL, *set = NULL, *event = NULL;
-        if (exec_sql(s->db, "BEGIN IMMEDIATE") < 0)
-                goto fail;
-        if (sqlite3_prepare_v2(s->db, "SELECT status FROM complaints WHERE id = ?", -1,
-                               &get, NULL) != SQLITE_OK ||
-            sqlite3_bind_int64(get, 1, id) != SQLITE_OK)
-                goto rollback;
-        if (sqlite3_step(get) != SQLITE_ROW)
-                goto rollback; /* deleted meanwhile */
-        const char *from = (const char *)sqlite3_column_text(get, 0);
-        if (!from || (strcmp(from, "queued") && strcmp(from, "verified")))
-                goto rollback; /* already moved on (aired, forwarded ...) */
-        if (sqlite3_prepare_v2(s->db,
-                               "UPDATE complaints SET status = 'aired', air_next = 0,"
-                               " queue_position = NULL, updated_at = ? WHERE id = ?",
-                               -1, &set, NULL) != SQLITE_OK ||
-            sqlite3_bind_int64(set, 1, at_ms / 1000) != SQLITE_OK ||
-            sqlite3_bind_int64(set, 2, id) != SQLITE_OK ||
-            sqlite3_step(set) != SQLITE_DONE)
-                goto rollback;
-        if (sqlite3_prepare_v2(
-                s->db,
-                "INSERT INTO complaint_events (complaint_id, from_status, to_status,"
-                " user_id, at, note) VALUES (?, ?, 'aired', NULL, ?, 'on air')",
-                -1, &event, NULL) != SQLITE_OK ||
-            sqlite3_bind_int64(event, 1, id) != SQLITE_OK ||
-            sqlite3_bind_text(event, 2, from, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
-            sqlite3_bind_int64(event, 3, at_ms / 1000) != SQLITE_OK ||
-            sqlite3_step(event) != SQLITE_DONE)
-                goto rollback;
-        if (exec_sql(s->db, "COMMIT") < 0)
-                goto rollback;
-        log_info("complaint %lld aired", (long long)id);
-        goto out;
-rollback:
-        sched_db_rollback(s->db);
-fail:
-        log_debug("complaint %lld not marked aired: %s", (long long)id,
-                  sqlite3_errmsg(s->db));
-out:
-        sqlite3_finalize(get);
-        sqlite3_finalize(set);
-        sqlite3_finalize(event);
-}
-
-static void announcement_aired(struct scheduler *s, int64_t id)
-{
-        sqlite3_stmt *stmt = NULL;
-        if (sqlite3_prepare_v2(s->db,
-                               "UPDATE announcements SET status = 'aired'"
-                               " WHERE id = ? AND status = 'pending'",
-                               -1, &stmt, NULL) != SQLITE_OK ||
-            sqlite3_bind_int64(stmt, 1, id) != SQLITE_OK ||
-            sqlite3_step(stmt) != SQLITE_DONE)
-                log_error("announcement %lld not marked aired: %s", (long long)id,
-                          sqlite3_errmsg(s->db));
-        sqlite3_finalize(stmt);
+        uint64_t seq = source == PICK_COMPLAINT
+                           ? db_writer_add_complaint_aired(s->writer, id, at_ms)
+                           : db_writer_add_announcement_aired(s->writer, id);
+        live_queue_remove(&s->live, source, id);
+        if (s->n_aired == MAX_AIRED_UNWRITTEN) { /* the oldest is long written */
+                memmove(s->aired, s->aired + 1,
+                        (MAX_AIRED_UNWRITTEN - 1) * sizeof s->aired[0]);
+                s->n_aired--;
+        }
+        s->aired[s->n_aired++] =
+            (struct aired_unwritten){.source = source, .id = id, .write_seq = seq};
 }
 
 static void source_aired(void *ctx, const struct playout_asrun *record)
@@ -519,7 +466,7 @@ static void source_aired(void *ctx, const struct playout_asrun *record)
         struct scheduler *s = ctx;
         const struct playout_item *item = record->item;
         if (s->record_asrun)
-                asrun_write(s, record);
+                db_writer_add_asrun(s->writer, record);
         struct handout *h = find_handout(s, item);
         if (!h)
                 return;
@@ -540,11 +487,8 @@ static void source_aired(void *ctx, const struct playout_asrun *record)
                         planner_undo_event(&s->planner, &undo);
                 }
         } else if (s->record_asrun) {
-                /* Only the station itself (not a render) moves the workflow on. */
-                if (h->source == PICK_COMPLAINT)
-                        complaint_aired(s, h->ref, record->start_ms);
-                else if (h->source == PICK_ANNOUNCEMENT)
-                        announcement_aired(s, h->ref);
+                if (h->source == PICK_COMPLAINT || h->source == PICK_ANNOUNCEMENT)
+                        mark_aired(s, h->source, h->ref, record->start_ms);
         }
         drop_handout(s, h);
 }
@@ -592,10 +536,11 @@ plan_window(const struct config *config, int64_t from_ms, int64_t to_ms, size_t 
             void (*emit)(void *user, int64_t start_ms, const struct playout_item *item),
             void *user, char *err, size_t err_size)
 {
-        struct scheduler *s = scheduler_new(config, err, err_size);
+        /* A rundown shows titles and times, not gains: it never waits for a
+         * fallback file to be measured (the web's now-playing calls this). */
+        struct scheduler *s = scheduler_create(config, false, false, err, err_size);
         if (!s)
                 return -1;
-        live_queue_load(s->db, &s->live);
         int64_t now = time_now_ms();
         s->planner.live_from = from_ms > now ? from_ms : now;
         struct plan_emit pe = {.planner = &s->planner,

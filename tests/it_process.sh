@@ -176,6 +176,30 @@ check "the station keeps running on the old config (alive, elapsed $e1 -> $e2 s,
 	eval 'kill -0 $SIARAN_PID && awk -v a="${e1:-0}" -v b="${e2:-0}" "BEGIN{exit !(b > a + 1)}" && mount_up 1'
 cp "$TMP/good.conf" "$CONF"
 
+# A new time zone is refused (TZ is never changed under running threads) with
+# one line asking for a restart; the station keeps its zone.
+sed -i "s|^timezone = .*|timezone = Europe/Berlin|" "$CONF"
+n=$(lines)
+kill -HUP "$SIARAN_PID"
+check "SIGHUP with a new time zone is refused with a line asking for a restart" \
+	logged_after "$n" 'reload refused: .* time zone from Asia/Jakarta to Europe/Berlin; restart siaran' 5
+sleep 0.5
+check "one line for the refused zone ($(tail -n +"$((n + 1))" "$TMP/siaran.log" | grep -c 'reload'))" \
+	[ "$(tail -n +"$((n + 1))" "$TMP/siaran.log" | grep -c 'reload')" -eq 1 ]
+tz_started=$(np | cut -d'|' -f5)
+check "now playing keeps the station's offset after the refused zone ($tz_started)" \
+	eval '[[ "$tz_started" == *+07:00 ]]'
+cp "$TMP/good.conf" "$CONF"
+# A setting that cannot change while on air is named, the rest is applied.
+sed -i "s|^samplerate = 44100|samplerate = 48000|" "$CONF"
+n=$(lines)
+kill -HUP "$SIARAN_PID"
+check "SIGHUP with a new sample rate names it for the next start" \
+	logged_after "$n" 'take effect at the next start: station\.samplerate' 5
+check "... and still re-reads the playlist and the schedule" \
+	logged_after "$n" 'reload: .* is valid; the fallback playlist and the schedule' 5
+cp "$TMP/good.conf" "$CONF"
+
 # ---- disk full: import and upload into a full media store -------------------------
 
 # store_state: files in the store, temp files among them, media rows

@@ -85,6 +85,48 @@ static void test_config_reads_contract_example(void **state)
         free(path);
 }
 
+/* A reload names what changed: keys by section, outputs by name; parsing it
+ * leaves the process's time zone alone. */
+static void test_config_changed_keys(void **state)
+{
+        (void)state;
+        char err[512] = "", changed[512];
+        char *path = write_file("good.conf", good_conf);
+        struct config *a = config_load(path, err, sizeof err);
+        assert_non_null(a);
+        struct config *same = config_parse(path, err, sizeof err);
+        assert_non_null(same);
+        assert_int_equal(config_changed_keys(a, same, changed, sizeof changed), 0);
+        assert_string_equal(changed, "");
+        char *text = xstrdup(good_conf);
+        char *rate = strstr(text, "samplerate = 48000");
+        assert_non_null(rate);
+        memcpy(rate, "samplerate = 44100", 18);
+        char *mobile = strstr(text, "[output.mobile]");
+        assert_non_null(mobile);
+        memcpy(mobile, "[output.phone] ", 15);
+        char *zone = strstr(text, "Asia/Jakarta");
+        assert_non_null(zone);
+        memcpy(zone, "Europe/Paris", 12);
+        char *path2 = write_file("changed.conf", text);
+        const char *before = getenv("TZ");
+        char *tz = xstrdup(before ? before : "");
+        struct config *b = config_parse(path2, err, sizeof err);
+        assert_non_null(b);
+        assert_string_equal(getenv("TZ") ? getenv("TZ") : "", tz);
+        assert_int_equal(config_changed_keys(a, b, changed, sizeof changed), 4);
+        assert_string_equal(changed,
+                            "station.timezone, station.samplerate, output.mobile, "
+                            "output.phone");
+        config_free(a);
+        config_free(same);
+        config_free(b);
+        free(tz);
+        free(text);
+        free(path);
+        free(path2);
+}
+
 /* Each bad line is reported as FILE:LINE: reason. */
 static void expect_error(const char *text, const char *where, const char *reason)
 {
@@ -460,6 +502,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_config_reads_contract_example),
+            cmocka_unit_test(test_config_changed_keys),
             cmocka_unit_test(test_config_errors_name_file_and_line),
             cmocka_unit_test(test_config_missing_file),
             cmocka_unit_test(test_config_alerts),

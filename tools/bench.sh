@@ -13,6 +13,8 @@
 #      listener for 20 s (target: under 30 MB).
 #   4. Later benchmarks run only when their feature exists: planning a 7-day
 #      rundown, and wrk against GET /api/v1/nowplaying.
+#   5. The engine's worst block time and smallest lead over real time with a
+#      10,000-item library and a library write every second.
 #
 # Environment: BENCH_DIR (default /tmp/siaran-bench; the workload is kept
 # there between runs), BENCH_RUNS (default 3), BENCH_STREAM_SECONDS (20).
@@ -247,6 +249,60 @@ PY
 		"$items items; target < 1 s")")
 }
 
+# The engine's worst block time and its smallest lead over real time (how close
+# it came to its deadline) while it streams from a 10,000-item library (5 s
+# cuts of the workload's pieces, a rotation show over all of them) and a
+# library write lands every second (a title edit, which really changes the
+# catalogue) with a listener-count insert, for BENCH_ENGINE_SECONDS (30).
+bench_engine_under_writes() {
+	local E="$B/engine" ice_port pid seconds=${BENCH_ENGINE_SECONDS:-30}
+	rm -rf "$E"
+	mkdir -p "$E"
+	chmod 755 "$E"
+	ice_port=$(free_port)
+	start_icecast "$E/icecast" "$ice_port" "bench$$" || die "icecast2 did not start"
+	: >"$E/empty.m3u"
+	write_conf "$E" "$ice_port" "bench$$" empty.m3u
+	"$SIARAN" rundown -c "$E/siaran.conf" >/dev/null 2>&1 || true # creates the schema
+	python3 - "$E/siaran.db" "$B"/music/*.flac <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+files = sys.argv[2:]
+db.executemany("INSERT INTO media (sha256, path, kind, title, artist, duration, frames, rate,"
+               " loudness, true_peak, cue_in, cue_out, created_at)"
+               " VALUES (?, ?, 'music', ?, ?, 5.0, 7938000, 44100, -18.0, -3.0, 0, 220500, 0)",
+               [(f"{i:064x}", files[i % len(files)], f"Lagu {i}", f"Penyanyi {i % 700}")
+                for i in range(10000)])
+db.execute("INSERT INTO media_category (media_id, category) SELECT id, 'musik' FROM media")
+db.execute("INSERT INTO shows (name, days, start_time, duration, content, categories,"
+           " track_separation_hours, artist_separation_minutes, created_at)"
+           " VALUES ('Sepanjang Hari', 127, 0, 86400, 'rotation', 'musik', 3, 1, 0)")
+db.commit()
+PY
+	"$SIARAN" run -c "$E/siaran.conf" 2>"$E/run.log" &
+	pid=$!
+	TEST_PIDS+=("$pid")
+	wait_port "$WEB_PORT" 10 || die "siaran run did not start (see $E/run.log)"
+	note "10,000-item library, a write every second, for $seconds s"
+	local i
+	for i in $(seq 1 "$seconds"); do
+		sqlite3 -cmd '.timeout 5000' "$E/siaran.db" \
+			"UPDATE media SET title = 'Lagu $i' WHERE id = $((i * 300 % 10000 + 1));
+			 INSERT INTO listener_stats (at, mount, listeners) VALUES ($(date +%s%3N), '/radio.ogg', $i);"
+		sleep 1
+	done
+	local m worst lead underruns aired
+	m=$(curl -s -m 2 "http://127.0.0.1:$WEB_PORT/metrics")
+	worst=$(echo "$m" | awk '$1 == "siaran_engine_worst_block_seconds" { printf "%.1f", $2 * 1000 }')
+	lead=$(echo "$m" | awk '$1 == "siaran_engine_min_lead_seconds" { printf "%.0f", $2 * 1000 }')
+	underruns=$(echo "$m" | awk '$1 == "siaran_underruns_total" { print $2 }')
+	aired=$(echo "$m" | awk '$1 == "siaran_items_aired_total" { print $2 }')
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null || true
+	RESULTS+=("$(printf '%-44s %9s %9s %9s  %s' "engine worst block, 10k library + writes (ms)" "" \
+		"$worst" "" "smallest lead over real time ${lead} ms of 300; $underruns underruns; $aired items")")
+}
+
 # ---- main ---------------------------------------------------------------------------
 
 RESULTS=()
@@ -257,6 +313,7 @@ bench_encode flac
 bench_processed
 bench_stream
 bench_rundown_week
+bench_engine_under_writes
 
 echo
 echo "Siaran benchmark: $(nproc) CPU, $(uname -r), siaran $("$SIARAN" --version | awk '{ print $2 }'), workload 10 x 180 s synthesized, 44.1 kHz stereo"

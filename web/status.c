@@ -420,6 +420,15 @@ void web_handle_metrics(struct web_request *r)
                          (long long)*(const int64_t *)((const char *)&stats +
                                                        counters[i].offset));
         text_add(&t,
+                 "# HELP siaran_engine_worst_block_seconds Longest time the engine took "
+                 "for one block.\n# TYPE siaran_engine_worst_block_seconds gauge\n"
+                 "siaran_engine_worst_block_seconds %.6f\n"
+                 "# HELP siaran_engine_min_lead_seconds Smallest lead of the output over "
+                 "real time (its margin to the deadline).\n"
+                 "# TYPE siaran_engine_min_lead_seconds gauge\n"
+                 "siaran_engine_min_lead_seconds %.6f\n",
+                 stats.worst_block_ms / 1000, stats.min_lead_ms / 1000);
+        text_add(&t,
                  "# HELP siaran_stream_seconds Stream time produced.\n"
                  "# TYPE siaran_stream_seconds counter\nsiaran_stream_seconds %.3f\n",
                  (double)stats.frames / (web->ctx.config->samplerate > 0
