@@ -413,8 +413,11 @@ static bool key_value_equal(const struct key_spec *k, const void *a, const void 
         }
         case KEY_INT:
                 return *(const int *)fa == *(const int *)fb;
-        case KEY_DOUBLE:
-                return *(const double *)fa == *(const double *)fb;
+        case KEY_DOUBLE: {
+                /* unset coordinates are NAN, and NAN never equals itself */
+                double da = *(const double *)fa, db = *(const double *)fb;
+                return da == db || (isnan(da) && isnan(db));
+        }
         case KEY_BOOL:
                 return *(const bool *)fa == *(const bool *)fb;
         case KEY_MEGABYTES:
