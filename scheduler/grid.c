@@ -342,7 +342,11 @@ static struct campaign *find_campaign(struct grid *g, int64_t id)
         return NULL;
 }
 
-static int load_shows(sqlite3 *db, struct grid *g, const struct catalog *cat)
+/* The shows with ids in [first_id, last_id] and their dates; with a catalog
+ * also their rotation pools and playlists (without one, only when they air:
+ * enough for sched_show_airings, and cheap with a big library). */
+static int load_shows(sqlite3 *db, struct grid *g, const struct catalog *cat,
+                      int64_t first_id, int64_t last_id)
 {
         sqlite3_stmt *stmt = NULL;
         int rc = -1, step;
@@ -351,9 +355,11 @@ static int load_shows(sqlite3 *db, struct grid *g, const struct catalog *cat)
                 "SELECT id, name, days, start_time, duration, valid_from, valid_to,"
                 " content, categories, track_separation_hours,"
                 " artist_separation_minutes, hard_start, hard_end, seed"
-                " FROM shows ORDER BY id",
+                " FROM shows WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
                 -1, &stmt, NULL) != SQLITE_OK)
                 goto out;
+        sqlite3_bind_int64(stmt, 1, first_id);
+        sqlite3_bind_int64(stmt, 2, last_id);
         while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
                 g->shows = xrealloc(g->shows, (g->n_shows + 1) * sizeof *g->shows);
                 struct show *s = &g->shows[g->n_shows++];
@@ -371,7 +377,8 @@ static int load_shows(sqlite3 *db, struct grid *g, const struct catalog *cat)
                 s->content = !content || !strcmp(content, "playlist") ? CONTENT_PLAYLIST
                              : !strcmp(content, "rotation")           ? CONTENT_ROTATION
                                                             : CONTENT_COMPLAINTS;
-                build_pool(s, cat, (const char *)sqlite3_column_text(stmt, 8));
+                if (cat)
+                        build_pool(s, cat, (const char *)sqlite3_column_text(stmt, 8));
                 s->track_separation_ms =
                     (int64_t)(sqlite3_column_double(stmt, 9) * 3600000.0);
                 s->artist_separation_ms =
@@ -384,9 +391,13 @@ static int load_shows(sqlite3 *db, struct grid *g, const struct catalog *cat)
                 goto out;
         sqlite3_finalize(stmt);
         if (sqlite3_prepare_v2(
-                db, "SELECT show_id, date FROM show_dates ORDER BY show_id, date", -1,
-                &stmt, NULL) != SQLITE_OK)
+                db,
+                "SELECT show_id, date FROM show_dates WHERE show_id BETWEEN ?1 AND ?2"
+                " ORDER BY show_id, date",
+                -1, &stmt, NULL) != SQLITE_OK)
                 goto out;
+        sqlite3_bind_int64(stmt, 1, first_id);
+        sqlite3_bind_int64(stmt, 2, last_id);
         while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
                 struct show *s = find_show(g, sqlite3_column_int64(stmt, 0));
                 if (!s)
@@ -397,6 +408,11 @@ static int load_shows(sqlite3 *db, struct grid *g, const struct catalog *cat)
         if (step != SQLITE_DONE)
                 goto out;
         sqlite3_finalize(stmt);
+        stmt = NULL;
+        if (!cat) {
+                rc = 0;
+                goto out;
+        }
         if (sqlite3_prepare_v2(
                 db,
                 /* a playlist airs library items only, never a complaint's */
@@ -487,7 +503,8 @@ static int64_t find_jingle(struct catalog *cat, const char *category)
 struct grid *grid_load(sqlite3 *db, struct catalog *cat, char *err, size_t err_size)
 {
         struct grid *g = xcalloc(1, sizeof *g);
-        if (load_shows(db, g, cat) < 0 || load_campaigns(db, g) < 0) {
+        if (load_shows(db, g, cat, INT64_MIN, INT64_MAX) < 0 ||
+            load_campaigns(db, g) < 0) {
                 snprintf(err, err_size, "reading the schedule: %s", sqlite3_errmsg(db));
                 grid_free(g);
                 return NULL;
@@ -747,4 +764,37 @@ const struct day_plan *grid_day(struct grid *g, int64_t midnight)
         day_plan_clear(day);
         build_day(g, day, midnight);
         return day;
+}
+
+/* ---- one show's airings, for the API ---------------------------------------- */
+
+int sched_show_airings(sqlite3 *db, int64_t show_id, int64_t from_ms, int days,
+                       struct sched_airing *out, size_t max, char *err, size_t err_size)
+{
+        /* A grid of this one show and no catalog: its days come from the very
+         * build_day the planner uses, without reading the library. */
+        struct grid *g = xcalloc(1, sizeof *g);
+        int n = -1;
+        if (load_shows(db, g, NULL, show_id, show_id) < 0) {
+                snprintf(err, err_size, "reading the schedule: %s", sqlite3_errmsg(db));
+                goto out;
+        }
+        if (g->n_shows == 0) {
+                snprintf(err, err_size, "no show %lld", (long long)show_id);
+                goto out;
+        }
+        n = 0;
+        int64_t midnight = grid_midnight(g, from_ms);
+        for (int k = 0; k < days; k++, midnight = grid_day_after(g, midnight)) {
+                const struct day_plan *day = grid_day(g, midnight);
+                for (size_t i = 0; i < day->n_inst && (size_t)n < max; i++) {
+                        out[n].date_key = day->inst[i].date_key;
+                        out[n].start_ms = day->inst[i].start;
+                        out[n].end_ms = day->inst[i].end;
+                        n++;
+                }
+        }
+out:
+        grid_free(g);
+        return n;
 }

@@ -111,6 +111,24 @@ void sched_asrun_write_csv(FILE *out, const struct playout_asrun *record, bool h
 int sched_campaign_report(sqlite3 *db, int64_t campaign_id, int64_t from_ms,
                           int64_t to_ms, bool csv, FILE *out);
 
+/* ---- a show's airings (scheduler/grid.c) ------------------------------------ */
+
+struct sched_airing {
+        int date_key;             /* the local date it starts on, as YYYYMMDD */
+        int64_t start_ms, end_ms; /* UTC ms, the real start and end */
+};
+
+/* The airings of show show_id on the days local days from the one holding
+ * from_ms (its weekly slots within valid_from..valid_to and its one-off
+ * dates), computed by the planner's own grid code, so a start in the
+ * spring-forward gap and a duration in real time on a clock-change day come
+ * out as they air (docs/scheduling.md).  They are the show's own: a one-off
+ * of another show may still take the air.  Fills at most max of out (one a
+ * day is the most).  Reads only the show's rows, not the library.  Returns
+ * the count, or -1 with a reason in err (no such show, a database error). */
+int sched_show_airings(sqlite3 *db, int64_t show_id, int64_t from_ms, int days,
+                       struct sched_airing *out, size_t max, char *err, size_t err_size);
+
 /* ---- the engine's source ------------------------------------------------------- */
 
 struct scheduler;

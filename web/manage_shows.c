@@ -10,11 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scheduler/scheduler.h"
 #include "web/manage_private.h"
 
 #define MAX_ITEMS 500
 #define MAX_DATES 366
 #define MAX_TIMES 96
+/* A show answer's airings: the days it lists by default, and the most
+ * ?days= may ask for. */
+#define AIRINGS_DAYS 7
+#define AIRINGS_DAYS_MAX 31
 
 /* ---- shared ---------------------------------------------------------------- */
 
@@ -175,7 +180,7 @@ static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err
             "dates", "content", "items", "categories", "track_separation_hours",
             "artist_separation_minutes", "hard_start", "hard_end",
             /* read-only fields of a GET answer, ignored so it can be sent back */
-            "id", "end", "playlist", NULL};
+            "id", "end", "playlist", "airings", NULL};
         const char *start = NULL;
         double minutes = 0;
         size_t i;
@@ -358,7 +363,71 @@ out:
         "content, categories, track_separation_hours, artist_separation_minutes, "       \
         "hard_start, hard_end FROM shows "
 
-static json_t *show_json(sqlite3 *db, sqlite3_stmt *stmt)
+/* The local days whose airings a show answer lists. */
+struct airing_range {
+        int64_t from_ms; /* any time in the first day */
+        int days;
+};
+
+static const struct airing_range *airings_from_today(struct airing_range *range)
+{
+        range->from_ms = time_now_ms();
+        range->days = AIRINGS_DAYS;
+        return range;
+}
+
+/* ?from=YYYY-MM-DD&days=N (both optional).  Returns 0 or -1 (reason). */
+static int read_airing_range(const struct web_request *r, struct airing_range *range,
+                             char *err, size_t err_size)
+{
+        const char *from = web_query(r, "from"), *days = web_query(r, "days");
+        airings_from_today(range);
+        if (from && time_parse_date(from, &range->from_ms) < 0) {
+                snprintf(err, err_size, "from must be a date YYYY-MM-DD");
+                return -1;
+        }
+        if (days) {
+                char *end = NULL;
+                long n = strtol(days, &end, 10);
+                if (!*days || *end || days[0] < '0' || days[0] > '9' || n < 1 ||
+                    n > AIRINGS_DAYS_MAX) {
+                        snprintf(err, err_size, "days must be a whole number 1 to %d",
+                                 AIRINGS_DAYS_MAX);
+                        return -1;
+                }
+                range->days = (int)n;
+        }
+        return 0;
+}
+
+/* The show's real starts and ends in the range, from the scheduler's grid
+ * code (so DST days come out as they air); null on a database error. */
+static json_t *airings_json(sqlite3 *db, int64_t id, const struct airing_range *range)
+{
+        struct sched_airing airings[AIRINGS_DAYS_MAX];
+        char err[256], start[64], end[64], date[16];
+        int n = sched_show_airings(db, id, range->from_ms, range->days, airings,
+                                   AIRINGS_DAYS_MAX, err, sizeof err);
+        if (n < 0) {
+                log_warn("show %" PRId64 " airings: %s", id, err);
+                return json_null();
+        }
+        json_t *a = json_array();
+        for (int i = 0; i < n; i++) {
+                int key = airings[i].date_key;
+                snprintf(date, sizeof date, "%04d-%02d-%02d", key / 10000,
+                         key / 100 % 100, key % 100);
+                json_array_append_new(
+                    a, json_pack(
+                           "{ss ss ss}", "date", date, "start",
+                           time_format_iso(airings[i].start_ms, start, sizeof start),
+                           "end", time_format_iso(airings[i].end_ms, end, sizeof end)));
+        }
+        return a;
+}
+
+static json_t *show_json(sqlite3 *db, sqlite3_stmt *stmt,
+                         const struct airing_range *range)
 {
         char start[16], end[16];
         int64_t id = sqlite3_column_int64(stmt, 0);
@@ -397,10 +466,11 @@ static json_t *show_json(sqlite3 *db, sqlite3_stmt *stmt)
                             json_real(sqlite3_column_double(stmt, 11)));
         json_object_set_new(o, "hard_start", json_boolean(sqlite3_column_int(stmt, 12)));
         json_object_set_new(o, "hard_end", json_boolean(sqlite3_column_int(stmt, 13)));
+        json_object_set_new(o, "airings", airings_json(db, id, range));
         return o;
 }
 
-static json_t *load_show(sqlite3 *db, int64_t id)
+static json_t *load_show(sqlite3 *db, int64_t id, const struct airing_range *range)
 {
         sqlite3_stmt *stmt = NULL;
         json_t *o = NULL;
@@ -408,7 +478,7 @@ static json_t *load_show(sqlite3 *db, int64_t id)
             SQLITE_OK) {
                 sqlite3_bind_int64(stmt, 1, id);
                 if (sqlite3_step(stmt) == SQLITE_ROW) {
-                        o = show_json(db, stmt);
+                        o = show_json(db, stmt, range);
                         json_object_set_new(
                             o, "playlist",
                             playlist_details(db, "show_items", "show_id", id));
@@ -426,16 +496,24 @@ void manage_show_list(struct web_request *r)
                 web_respond_db_error(r);
                 return;
         }
+        struct airing_range range;
+        airings_from_today(&range);
         json_t *list = json_array();
         while (sqlite3_step(stmt) == SQLITE_ROW)
-                json_array_append_new(list, show_json(r->db, stmt));
+                json_array_append_new(list, show_json(r->db, stmt, &range));
         sqlite3_finalize(stmt);
         web_respond_json(r, 200, json_pack("{so}", "shows", list));
 }
 
 void manage_show_get(struct web_request *r)
 {
-        json_t *o = load_show(r->db, r->ids[0]);
+        struct airing_range range;
+        char err[128];
+        if (read_airing_range(r, &range, err, sizeof err) < 0) {
+                web_respond_error(r, 400, "%s", err);
+                return;
+        }
+        json_t *o = load_show(r->db, r->ids[0], &range);
         if (!o) {
                 web_respond_error(r, 404, "no show %" PRId64, r->ids[0]);
                 return;
@@ -464,7 +542,9 @@ static void save_show(struct web_request *r, int64_t id)
                 goto db_error;
         log_info("show %" PRId64 " (%s) %s by %s", saved, in.name,
                  id ? "changed" : "created", r->session.user);
-        web_respond_json(r, id ? 200 : 201, load_show(r->db, saved));
+        struct airing_range range;
+        web_respond_json(r, id ? 200 : 201,
+                         load_show(r->db, saved, airings_from_today(&range)));
         manage_schedule_changed(r);
         goto out;
 db_error:
