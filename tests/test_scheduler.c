@@ -730,6 +730,53 @@ static void test_all_day_show_on_the_long_autumn_day(void **state)
         station_free(st);
 }
 
+/* sched_show_airings answers the planner's instances: on the autumn day
+ * 01:00 CEST + 180 min ends 03:00 CET, on the spring day 01:00 CET ends
+ * 05:00 CEST, a one-off in the spring gap starts 03:30 CEST; weekly slots
+ * stop at valid_to; an unknown show is an error. */
+static void test_show_airings_on_dst_days(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Europe/Berlin");
+        exec(st, "INSERT INTO shows (id, name, days, start_time, duration, valid_to,"
+                 " content, created_at) VALUES (1, 'Lang', 127, 3600, 10800,"
+                 " '2026-10-26', 'complaints', 0),"
+                 " (2, 'Celah', 0, 9000, 3600, NULL, 'complaints', 0)");
+        exec(st, "INSERT INTO show_dates VALUES (2, '2026-03-29')");
+        struct sched_airing a[8];
+        char err[256];
+        int64_t autumn = time_from_local(2026, 10, 25, 12, 0, 0);
+        assert_int_equal(sched_show_airings(st->db, 1, autumn, 1, a, 8, err, sizeof err),
+                         1);
+        assert_int_equal(a[0].date_key, 20261025);
+        assert_int_equal(a[0].start_ms, utc_ms(2026, 10, 24, 23, 0));
+        assert_int_equal(a[0].end_ms, utc_ms(2026, 10, 25, 2, 0));
+        int64_t spring = time_from_local(2026, 3, 29, 0, 0, 0);
+        assert_int_equal(sched_show_airings(st->db, 1, spring, 1, a, 8, err, sizeof err),
+                         1);
+        assert_int_equal(a[0].start_ms, utc_ms(2026, 3, 29, 0, 0));
+        assert_int_equal(a[0].end_ms, utc_ms(2026, 3, 29, 3, 0));
+        /* three days around the one-off: it airs once, from the gap's end */
+        int64_t before = time_from_local(2026, 3, 28, 0, 0, 0);
+        assert_int_equal(sched_show_airings(st->db, 2, before, 3, a, 8, err, sizeof err),
+                         1);
+        assert_int_equal(a[0].date_key, 20260329);
+        assert_int_equal(a[0].start_ms, utc_ms(2026, 3, 29, 1, 30));
+        assert_int_equal(a[0].end_ms, utc_ms(2026, 3, 29, 2, 30));
+        /* 2026-10-24 .. 2026-10-30: the weekly show ends with 2026-10-26 */
+        int64_t week = time_from_local(2026, 10, 24, 8, 0, 0);
+        assert_int_equal(sched_show_airings(st->db, 1, week, 7, a, 8, err, sizeof err),
+                         3);
+        assert_int_equal(a[2].date_key, 20261026);
+        /* max bounds what is written */
+        assert_int_equal(sched_show_airings(st->db, 1, week, 7, a, 2, err, sizeof err),
+                         2);
+        assert_int_equal(sched_show_airings(st->db, 99, week, 7, a, 8, err, sizeof err),
+                         -1);
+        assert_string_equal(err, "no show 99");
+        station_free(st);
+}
+
 /* Interval 7 does not divide the day: 206 slots (00:00 .. 23:55), and the
  * rotation goes on across midnight without airing an item twice running. */
 static void test_psa_rotation_continues_across_midnight(void **state)
@@ -1102,6 +1149,7 @@ int main(void)
             cmocka_unit_test(test_show_in_spring_gap_airs),
             cmocka_unit_test(test_show_duration_is_real_time_on_dst_days),
             cmocka_unit_test(test_all_day_show_on_the_long_autumn_day),
+            cmocka_unit_test(test_show_airings_on_dst_days),
             cmocka_unit_test(test_psa_rotation_continues_across_midnight),
             cmocka_unit_test(test_psa_fade_zero_is_a_cut),
             cmocka_unit_test(test_fallback_inside_show_obeys_its_end),
