@@ -262,6 +262,18 @@ check "two shows listed" test "$(jq_ 'len(d["shows"])')" = 2
 as opi GET "/api/v1/shows/$S1"
 expect "GET one show" 200
 check "one show has its playlist with titles" test "$(jq_ 'd["playlist"][0]["title"]')" = "Lagu Pagi Cerah"
+check "the show answer lists its airings of the next 7 days (none before valid_from)" \
+	test "$(jq_ 'd["airings"]')" = "[]"
+as opi GET "/api/v1/shows/$S1?from=$DAY&days=7"
+expect "GET one show with from and days" 200
+check "its airings that week: Monday to Friday, 06:00 to 07:00 in the station's offset" \
+	test "$(jq_ '[(a["date"],a["start"],a["end"]) for a in d["airings"]][0::4]')" \
+	= '[["2030-01-07", "2030-01-07T06:00:00+07:00", "2030-01-07T07:00:00+07:00"], ["2030-01-11", "2030-01-11T06:00:00+07:00", "2030-01-11T07:00:00+07:00"]]'
+check "five airings, and end is still the wall clock HH:MM" test "$(jq_ 'len(d["airings"])')|$(jq_ 'd["end"]')" = "5|07:00"
+for bad in "from=2030-02-30" "from=2030-1-7" "from=tomorrow" "days=0" "days=32" "days=7x" "days=-1"; do
+	as opi GET "/api/v1/shows/$S1?$bad"
+	expect_error "GET one show with $bad: 400" 400
+done
 as opi GET /api/v1/shows/99999
 expect_error "an unknown show: 404" 404
 cp "$D/body" /dev/null
@@ -430,3 +442,50 @@ check "no PSA of the deleted soft campaign" test "$(grep -cE ' psa ' "$D/rundown
 "$SIARAN" rundown -c "$CONF" --date 2030-01-05 >"$D/rundown-sat.txt" 2>&1
 check "Saturday has neither show nor PSA" bash -c "! grep -qE 'Lagu Siang Hari|Pakai Helm' '$D/rundown-sat.txt'"
 check "no request logged a server error" bash -c "! grep -E ' 5[0-9][0-9] ' '$D/run.log' | grep -q manage"
+
+# ---- a show's airings on Berlin's clock-change days -------------------------------------------
+# a second station in Europe/Berlin (its own database, web port and mount)
+BD=$D/berlin
+mkdir -p "$BD"
+printf '%s\n' "$D/fb1.ogg" >"$BD/fb.m3u"
+JAKARTA_WEB_PORT=$WEB_PORT
+write_conf "$BD" "$ICE_PORT" "$PASS" fb.m3u
+sed -i -e 's|^timezone = .*|timezone = Europe/Berlin|' -e 's|^mount = .*|mount = /berlin.ogg|' "$BD/siaran.conf"
+B=http://127.0.0.1:$WEB_PORT
+echo "sandi-bop-123" | "$SIARAN" user add -c "$BD/siaran.conf" bop --role operator >/dev/null
+"$SIARAN" run -c "$BD/siaran.conf" 2>"$BD/run.log" &
+TEST_PIDS+=("$!")
+if wait_port "$WEB_PORT" 15; then
+	req POST /api/v1/session -c "$D/cookies.bop" -H 'Content-Type: application/json' \
+		-d '{"username":"bop","password":"sandi-bop-123"}'
+	jq_ 'd["csrf_token"]' >"$D/csrf.bop"
+	json bop POST /api/v1/shows '{"name":"Malam Panjang","days":[0],"start":"01:00","duration":180,"content":"complaints"}'
+	expect "Berlin: POST a Sunday show at 01:00 for 180 minutes: 201" 201
+	BS=$(jq_ 'd["id"]')
+	as bop GET "/api/v1/shows/$BS?from=2026-10-25&days=1"
+	check "Berlin, 2026-10-25: 01:00+02:00 to 03:00+01:00, three real hours (end stays 04:00)" \
+		test "$(jq_ '[(a["date"],a["start"],a["end"]) for a in d["airings"]]')|$(jq_ 'd["end"]')" \
+		= '[["2026-10-25", "2026-10-25T01:00:00+02:00", "2026-10-25T03:00:00+01:00"]]|04:00'
+	as bop GET "/api/v1/shows/$BS?from=2026-03-29&days=1"
+	check "Berlin, 2026-03-29: 01:00+01:00 to 05:00+02:00, three real hours" \
+		test "$(jq_ '[(a["start"],a["end"]) for a in d["airings"]]')" \
+		= '[["2026-03-29T01:00:00+01:00", "2026-03-29T05:00:00+02:00"]]'
+	json bop POST /api/v1/shows '{"name":"Celah","dates":["2026-03-29"],"start":"02:30","duration":60,"content":"complaints"}'
+	BG=$(jq_ 'd["id"]')
+	as bop GET "/api/v1/shows/$BG?from=2026-03-28&days=3"
+	check "Berlin: a one-off at 02:30 on 2026-03-29 (in the gap) airs 03:30+02:00 to 04:30+02:00" \
+		test "$(jq_ '[(a["date"],a["start"],a["end"]) for a in d["airings"]]')" \
+		= '[["2026-03-29", "2026-03-29T03:30:00+02:00", "2026-03-29T04:30:00+02:00"]]'
+	as bop GET "/api/v1/shows/$BG?from=2026-03-32"
+	expect_error "Berlin: a bad from date: 400" 400
+	as bop GET /api/v1/shows
+	check "the show list carries airings too" test "$(jq_ 'all(isinstance(s["airings"], list) for s in d["shows"]) and len(d["shows"]) == 2')" = true
+	as bop GET "/api/v1/shows/$BS"
+	json bop PUT "/api/v1/shows/$BS" "$(cat "$D/body")"
+	expect "a GET answer with airings can be sent back with PUT: 200" 200
+	check "no Berlin request logged a server error" bash -c "! grep -E ' 5[0-9][0-9] ' '$BD/run.log' | grep -q manage"
+else
+	not_ok "the Berlin station serves the panel"
+	tail -20 "$BD/run.log" | sed 's/^/# /'
+fi
+WEB_PORT=$JAKARTA_WEB_PORT
