@@ -144,6 +144,13 @@ struct config {
         char *public_stream_url; /* what the listener page plays; default derived */
         char *trusted_proxies;   /* addresses whose X-Forwarded-For is believed */
         bool secure_cookies;     /* the session cookie carries Secure */
+
+        char *archive_dir;           /* absolute; NULL = no archive */
+        char *archive_format;        /* "opus" or "vorbis" */
+        int archive_bitrate;         /* kbit/s (Opus) */
+        int archive_retention_days;  /* older hours are deleted */
+        int archive_segment_seconds; /* for tests: files shorter than an hour */
+        int archive_min_free_mb;     /* the disk guard pauses below this */
 };
 
 /* Reads and checks path.  On error returns NULL and writes a one-line reason of

@@ -50,6 +50,12 @@ static const struct key_spec keys[] = {
     {"web", "stream_url", KEY_STRING, C(public_stream_url), 0, 0, NULL},
     {"web", "trusted_proxies", KEY_STRING, C(trusted_proxies), 0, 0, NULL},
     {"web", "secure_cookies", KEY_BOOL, C(secure_cookies), 0, 0, NULL},
+    {"archive", "folder", KEY_PATH, C(archive_dir), 0, 0, NULL},
+    {"archive", "format", KEY_STRING, C(archive_format), 0, 0, "opus|vorbis"},
+    {"archive", "bitrate", KEY_INT, C(archive_bitrate), 6, 256, NULL},
+    {"archive", "retention_days", KEY_INT, C(archive_retention_days), 1, 36500, NULL},
+    {"archive", "segment_seconds", KEY_INT, C(archive_segment_seconds), 2, 3600, NULL},
+    {"archive", "min_free_mb", KEY_INT, C(archive_min_free_mb), 0, 1000000, NULL},
     {"output", "server", KEY_STRING, O(server), 0, 0, NULL},
     {"output", "port", KEY_INT, O(port), 1, 65535, NULL},
     {"output", "user", KEY_STRING, O(user), 0, 0, NULL},
@@ -232,7 +238,8 @@ static int handle_key(void *user, const char *section, const char *name,
                 return 1;
         }
         if (strcmp(kind, "station") && strcmp(kind, "storage") &&
-            strcmp(kind, "fallback") && strcmp(kind, "web") && strcmp(kind, "output"))
+            strcmp(kind, "fallback") && strcmp(kind, "web") && strcmp(kind, "output") &&
+            strcmp(kind, "archive"))
                 snprintf(st->reason, sizeof st->reason, "unknown section [%s]", section);
         else
                 snprintf(st->reason, sizeof st->reason, "unknown key '%s' in [%s]", name,
@@ -278,6 +285,11 @@ static void set_defaults(struct config *c)
         c->web_listen = xstrdup("127.0.0.1:8080");
         c->upload_limit = 100LL * 1024 * 1024;
         c->session_hours = 12;
+        c->archive_format = xstrdup("opus");
+        c->archive_bitrate = 48;
+        c->archive_retention_days = 400;
+        c->archive_segment_seconds = 3600;
+        c->archive_min_free_mb = 500;
 }
 
 static int check_outputs(struct config *c, char *reason, size_t size)
@@ -388,5 +400,7 @@ void config_free(struct config *c)
         free(c->web_listen);
         free(c->public_stream_url);
         free(c->trusted_proxies);
+        free(c->archive_dir);
+        free(c->archive_format);
         free(c);
 }

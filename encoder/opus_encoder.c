@@ -42,7 +42,8 @@ static const OpusEncCallbacks opus_callbacks = {
     .close = opus_stream_closed,
 };
 
-static OggOpusComments *make_comments(const char *title, const char *artist)
+static OggOpusComments *make_comments(const struct codec *codec, const char *title,
+                                      const char *artist)
 {
         OggOpusComments *c = ope_comments_create();
         if (!c)
@@ -52,6 +53,8 @@ static OggOpusComments *make_comments(const char *title, const char *artist)
                 ope_comments_add(c, "TITLE", title);
         if (artist && *artist)
                 ope_comments_add(c, "ARTIST", artist);
+        if (codec->extra_key && codec->extra_value)
+                ope_comments_add(c, codec->extra_key, codec->extra_value);
         return c;
 }
 
@@ -72,7 +75,7 @@ static struct codec *opus_open(const struct output_config *output, int rate, int
 static int opus_begin_item(struct codec *codec, const char *title, const char *artist)
 {
         struct opus_codec *o = (struct opus_codec *)codec;
-        OggOpusComments *comments = make_comments(title, artist);
+        OggOpusComments *comments = make_comments(codec, title, artist);
         if (!comments)
                 return -1;
         int err = OPE_OK;

@@ -15,6 +15,8 @@
 #include "encoder/encoder.h"
 #include "playout/playout.h"
 
+struct archive;
+
 struct web;
 
 /* What the server may look at.  All pointers are borrowed and must outlive
@@ -24,6 +26,7 @@ struct web_context {
         struct playout *playout;
         struct sink **sinks; /* the Icecast outputs, for status */
         size_t n_sinks;
+        struct archive *archive; /* NULL when the station keeps no archive */
 };
 
 /* Starts listening on config->web_listen.  NULL with a reason in err. */
