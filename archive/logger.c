@@ -27,6 +27,9 @@
 #define QUEUE_SECONDS 20
 /* Frames the thread takes from the queue at a time. */
 #define TAKE_FRAMES 4800
+/* Audio the Opus encoder may hold before its page is written: what a crash
+ * can lose on top of the queue. */
+#define MAX_DELAY_MS 1000
 /* How often free space is looked at. */
 #define DISK_CHECK_MS 5000
 /* Retention runs at start and then this often. */
@@ -123,7 +126,8 @@ static struct encoder *make_encoder(struct archive *a, const char *errwhere)
                                    .format = a->format,
                                    .bitrate = a->bitrate,
                                    .quality = 0.0,
-                                   .channels = 2};
+                                   .channels = 2,
+                                   .max_delay_ms = MAX_DELAY_MS};
         const char *err = "unknown error";
         struct encoder *e = encoder_new(&oc, a->rate, &err);
         if (!e)

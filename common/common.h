@@ -112,6 +112,9 @@ struct output_config {
         char *description;
         char *genre;
         bool public_listing; /* yp directory listing */
+        int max_delay_ms; /* Opus: most audio the encoder holds back before a page
+                           * is out (0: libopusenc's defaults, about 3 s); not a
+                           * config key, the archive sets it for crash safety */
 };
 
 struct config {

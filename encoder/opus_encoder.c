@@ -18,8 +18,9 @@ struct opus_codec {
         OggOpusEnc *enc; /* NULL before the first item and after finish */
         int rate;
         int channels;
-        int bitrate; /* bit/s, 0 = libopus's choice */
-        bool failed; /* a page could not be passed on */
+        int bitrate;   /* bit/s, 0 = libopus's choice */
+        int max_delay; /* samples at 48 kHz, 0 = libopusenc's defaults */
+        bool failed;   /* a page could not be passed on */
 };
 
 /* libopusenc hands over one finished page at a time. */
@@ -69,6 +70,7 @@ static struct codec *opus_open(const struct output_config *output, int rate, int
         o->rate = rate;
         o->channels = channels;
         o->bitrate = output->bitrate * 1000;
+        o->max_delay = output->max_delay_ms > 0 ? output->max_delay_ms * 48 : 0;
         return &o->base;
 }
 
@@ -87,6 +89,11 @@ static int opus_begin_item(struct codec *codec, const char *title, const char *a
                                                       o->rate, o->channels, 0, &err);
                 if (o->enc && o->bitrate > 0)
                         ope_encoder_ctl(o->enc, OPUS_SET_BITRATE(o->bitrate));
+                /* Half for the encoder's look-ahead, half for page muxing. */
+                if (o->enc && o->max_delay > 0) {
+                        ope_encoder_ctl(o->enc, OPE_SET_DECISION_DELAY(o->max_delay / 2));
+                        ope_encoder_ctl(o->enc, OPE_SET_MUXING_DELAY(o->max_delay / 2));
+                }
         }
         ope_comments_destroy(comments);
         if (!o->enc || err != OPE_OK) {

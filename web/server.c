@@ -72,6 +72,8 @@ static const struct web_route routes[] = {
     {"GET", "/api/v1/announcements", ROLES_STAFF, BODY_NONE, web_handle_announcement_list,
      false},
     {"POST", "/api/v1/playout/skip", ROLES_ANY, BODY_NONE, web_handle_skip, false},
+    {"GET", "/api/v1/archive", ROLES_ANY, BODY_NONE, web_handle_archive_list, true},
+    {"GET", "/api/v1/archive/clip", ROLES_ANY, BODY_NONE, web_handle_archive_clip, true},
 };
 
 int web_role_parse(const char *name)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "archive/archive.h"
 #include "scheduler/scheduler.h"
 #include "web/web_private.h"
 
@@ -274,6 +275,13 @@ static char *build_nowplaying(struct web_status *st)
             "{s{soso} so sO so ss}", "station", "name", json_text(config->station_name),
             "timezone", json_text(config->timezone), "now", now, "next", st->next,
             "outputs", outputs, "stream_url", web->stream_url);
+        if (web->ctx.archive) {
+                struct archive_status as;
+                archive_get_status(web->ctx.archive, &as);
+                json_object_set_new(
+                    root, "archive",
+                    json_pack("{sb sb}", "recording", as.recording, "paused", as.paused));
+        }
         char *text = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
         json_decref(root);
         return text;
@@ -343,6 +351,27 @@ static void text_add(struct text *t, const char *fmt, ...)
                 t->cap = t->cap * 2 + (size_t)(n > 0 ? n : 0) + 256;
                 t->buf = xrealloc(t->buf, t->cap);
         }
+}
+
+static void add_archive_metrics(struct text *t, struct archive *archive)
+{
+        struct archive_status as;
+        archive_get_status(archive, &as);
+        text_add(
+            t,
+            "# HELP siaran_archive_recording 1 while the archive writes a file.\n"
+            "# TYPE siaran_archive_recording gauge\nsiaran_archive_recording %d\n"
+            "# HELP siaran_archive_paused 1 while the disk guard pauses the "
+            "archive (free space below min_free_mb).\n"
+            "# TYPE siaran_archive_paused gauge\nsiaran_archive_paused %d\n"
+            "# HELP siaran_archive_free_megabytes Free space on the archive's disk.\n"
+            "# TYPE siaran_archive_free_megabytes gauge\n"
+            "siaran_archive_free_megabytes %lld\n"
+            "# HELP siaran_archive_dropped_frames_total Frames lost because the "
+            "disk was too slow.\n"
+            "# TYPE siaran_archive_dropped_frames_total counter\n"
+            "siaran_archive_dropped_frames_total %lld\n",
+            as.recording, as.paused, (long long)as.free_mb, (long long)as.dropped);
 }
 
 void web_handle_metrics(struct web_request *r)
@@ -422,6 +451,8 @@ void web_handle_metrics(struct web_request *r)
                                  output_metrics[m][0], name, mount, value);
                 }
         }
+        if (web->ctx.archive)
+                add_archive_metrics(&t, web->ctx.archive);
         web_respond_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8", t.buf,
                           t.len, true);
         free(t.buf);

@@ -195,6 +195,10 @@ void web_handle_announcement_preview(struct web_request *r);
 void web_handle_announcement_list(struct web_request *r);
 void web_handle_skip(struct web_request *r);
 
+/* ---- archive.c ---- */
+void web_handle_archive_list(struct web_request *r);
+void web_handle_archive_clip(struct web_request *r);
+
 /* ---- status.c: now playing, metrics, listeners ---- */
 
 struct web_status *web_status_new(struct web *web);
