@@ -98,6 +98,14 @@
         tr.appendChild(S.make('td', o.listeners));
         body.appendChild(tr);
       });
+      if (data.archive) { /* the disk guard's alarm */
+        var row = S.make('tr');
+        row.appendChild(S.make('td', S.t('archive')));
+        row.appendChild(S.make('td', data.archive.paused ? S.t('archive_paused') : ''));
+        row.appendChild(S.make('td', data.archive.recording ? '✔' : '✘'));
+        row.appendChild(S.make('td', ''));
+        body.appendChild(row);
+      }
       progress();
     }).catch(function () { /* next round */ });
   }
