@@ -103,6 +103,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@tools/bench.sh
 	@tools/bench_outputs.sh
+	@tools/bench_archive.sh
 
 # Long runs (hours): 24 h rendered unpaced, and real-time streaming under load.
 soak: deps
