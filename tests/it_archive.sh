@@ -49,6 +49,30 @@ tag() { # tag FILE NAME
 	ffprobe -v error -show_entries stream_tags="$2" -of csv=p=0 "$1" 2>/dev/null | head -1
 }
 
+# ---- bad settings and usage: one line, exit 2 --------------------------------------------
+
+C=$TMP/conf
+station "$C" "folder = arch\nformat = mp3"
+out=$("$SIARAN" run -c "$C/siaran.conf" 2>&1 >/dev/null)
+rc=$?
+check "[archive] format = mp3 is refused as FILE:LINE: reason, exit 2 (got $rc: $out)" \
+	eval '[ $rc -eq 2 ] && echo "$out" | grep -Eq "siaran.conf:[0-9]+: format must be one of opus\|vorbis"'
+station "$C" "folder = arch\nretention_days = 0"
+out=$("$SIARAN" archive clip -c "$C/siaran.conf" --from "2026-12-01 06:00" --to "2026-12-01 06:01" -o "$TMP/x.ogg" 2>&1)
+rc=$?
+check "[archive] retention_days = 0 is refused with its line, exit 2 (got $rc: $out)" \
+	eval '[ $rc -eq 2 ] && echo "$out" | grep -Eq "siaran.conf:[0-9]+: .*retention_days"'
+station "$C" "folder = arch"
+out=$("$SIARAN" archive clip -c "$C/siaran.conf" --from "kemarin" --to "2026-12-01 06:01" -o "$TMP/x.ogg" 2>&1)
+rc=$?
+check "archive clip with a bad time exits 2 with one line (got $rc: $out)" \
+	eval '[ $rc -eq 2 ] && [ "$(echo "$out" | wc -l)" -eq 1 ] && [ ! -e "$TMP/x.ogg" ]'
+out=$("$SIARAN" archive clip -c "$C/siaran.conf" --from "2020-01-01 06:00" --to "2020-01-01 06:01" -o "$TMP/x.ogg" 2>&1)
+rc=$?
+check "archive clip of a window never archived exits 1 and writes nothing (got $rc: $out)" \
+	eval '[ $rc -eq 1 ] && echo "$out" | grep -q "not archived" && [ ! -e "$TMP/x.ogg" ]'
+check "siaran help lists archive clip" eval '"$SIARAN" help | grep -q "siaran archive clip -c FILE"'
+
 # ---- 5 s segments: boundaries and the as-run --------------------------------------------
 
 S=$TMP/seg
