@@ -32,6 +32,8 @@
 #define MAX_DELAY_MS 1000
 /* How often free space is looked at. */
 #define DISK_CHECK_MS 5000
+/* A file that could not be created or written is tried again after this. */
+#define RETRY_MS 5000
 /* Retention runs at start and then this often. */
 #define PRUNE_INTERVAL_MS (24LL * 3600 * 1000)
 
@@ -54,6 +56,9 @@ struct archive {
         float *chunk;
         int64_t next_disk_check_ns;
         int64_t next_prune_ns;
+        /* After a file could not be created or written, nothing is tried
+         * before this (a full or broken disk is not hammered every block). */
+        int64_t retry_at_ns;
 
         pthread_t thread;
         bool thread_started;
@@ -236,17 +241,20 @@ static void record_frames(struct archive *a, const float *pcm, int64_t frame, si
         while (n > 0) {
                 if (a->status.paused)
                         return;
-                if (!a->encoder && open_file(a, frame) < 0)
+                if (!a->encoder && time_monotonic_ns() < a->retry_at_ns)
                         return;
+                if (!a->encoder && open_file(a, frame) < 0) {
+                        a->retry_at_ns = time_monotonic_ns() + RETRY_MS * 1000000LL;
+                        return;
+                }
                 size_t take = n;
                 if (a->file_end_frame - frame < (int64_t)take)
                         take = (size_t)(a->file_end_frame - frame);
                 if (take > 0 && encoder_write(a->encoder, pcm, take) < 0) {
                         log_error("cannot write %s; it ends here", a->status.current);
                         close_file(a);
-                        /* Try again at the next disk check rather than at
-                         * every block. */
-                        a->next_disk_check_ns = 0;
+                        a->next_disk_check_ns = 0; /* is the disk full? */
+                        a->retry_at_ns = time_monotonic_ns() + RETRY_MS * 1000000LL;
                         return;
                 }
                 pcm += 2 * take;

@@ -350,3 +350,27 @@ check "the listener got the stream all along ($heard frames, want >= 13 s; $hole
 	[ "$heard" -ge $((13 * 48000)) -a "$holes" -eq 0 ]
 kill -TERM "$RUN"
 wait "$RUN"
+
+# ---- a disk that fills up with the guard off: the archive backs off, the stream plays on ----
+
+F=$TMP/full
+mkdir -p "$F/disk"
+if ! mount_tmpfs "$F/disk" 4m; then
+	skip "a full disk with min_free_mb = 0" "needs root to mount a tmpfs"
+	exit 0
+fi
+station "$F" "folder = $F/disk/arch\nmin_free_mb = 0"
+"$SIARAN" run -c "$F/siaran.conf" >"$F/run.log" 2>&1 &
+RUN=$!
+TEST_PIDS+=("$RUN")
+icecast_mount_up "$PORT" /radio.ogg 15 || not_ok "the station on a small disk streams"
+sleep 1
+dd if=/dev/zero of="$F/disk/fill" bs=64k 2>/dev/null # until the disk is full
+sleep 8
+parts=$(find "$F/disk/arch" -name '*.opus' | wc -l)
+errors=$(grep -c "cannot" "$F/run.log" || true)
+check "on a full disk the archive tries again every few seconds, not every block ($parts files, $errors error lines in 8 s)" \
+	[ "$parts" -le 4 -a "$errors" -le 8 ]
+check "on a full disk the station still streams" eval 'kill -0 "$RUN" && icecast_mount_up "$PORT" /radio.ogg 2'
+kill -TERM "$RUN"
+wait "$RUN"
