@@ -31,11 +31,14 @@ done
 printf '%s\n' "$TMP/t440.wav" "$TMP/t660.wav" "$TMP/t990.wav" "$TMP/t1320.wav" >"$TMP/fb.m3u"
 
 # station DIR ARCHIVE_LINES: a 48 kHz station in DIR streaming to the icecast
+# on a mount of its own, /DIRNAME.ogg (a station that just stopped may still
+# be listed on another)
 station() {
 	local d=$1
 	mkdir -p "$d"
 	write_conf "$d" "$PORT" "$PASS" "$TMP/fb.m3u"
-	sed -i 's/^samplerate = 44100/samplerate = 48000/' "$d/siaran.conf"
+	sed -i -e 's/^samplerate = 44100/samplerate = 48000/' \
+		-e "s|^mount = /radio.ogg|mount = /$(basename "$d").ogg|" "$d/siaran.conf"
 	printf '\n[archive]\n%b\n' "$2" >>"$d/siaran.conf"
 	chmod 600 "$d/siaran.conf"
 }
@@ -85,6 +88,8 @@ SEG_WEB=$WEB_PORT
 sleep 13
 kill -TERM "$RUN"
 wait "$RUN"
+rc=$?
+check "siaran run with the archive stops cleanly on SIGTERM (exit $rc)" [ $rc -eq 0 ]
 ls "$S"/arch/*/ | sed 's/^/# file: /'
 
 report=$(python3 - "$S/arch" "$S/siaran.db" <<'PY'
@@ -130,9 +135,9 @@ check "files carry the station and the hour in their tags (TITLE '$(tag "$first"
 check "archive files are not readable by other users" \
 	eval '[ -z "$(find "$S/arch" -type f -perm -o=r)" ]'
 
-# The second file's start is a boundary with audio on both sides: a 3 s clip
-# across it, checked against the as-run 100 ms at a time.
-second=$(ls "$S"/arch/*/*.opus | sed -n 2p)
+# The third file's start is a boundary with a whole file before it: a 3 s
+# clip across it, checked against the as-run 100 ms at a time.
+second=$(ls "$S"/arch/*/*.opus | sed -n 3p)
 boundary_ms=$(tag "$second" SIARAN_START)
 from_iso=$(python3 -c "import datetime as d;print(d.datetime.fromtimestamp(($boundary_ms-1500)/1000,d.timezone.utc).isoformat(timespec='milliseconds').replace('+00:00','Z'))")
 to_iso=$(python3 -c "import datetime as d;print(d.datetime.fromtimestamp(($boundary_ms+1500)/1000,d.timezone.utc).isoformat(timespec='milliseconds').replace('+00:00','Z'))")
@@ -316,8 +321,8 @@ station "$G" "folder = $G/disk/arch\nmin_free_mb = 12"
 "$SIARAN" run -c "$G/siaran.conf" >"$G/run.log" 2>&1 &
 RUN=$!
 TEST_PIDS+=("$RUN")
-icecast_mount_up "$PORT" /radio.ogg 15 || not_ok "the guarded station streams"
-ffmpeg -nostdin -loglevel error -y -t 14 -i "http://127.0.0.1:$PORT/radio.ogg" -c copy "$G/listener.ogg" &
+icecast_mount_up "$PORT" /guard.ogg 15 || not_ok "the guarded station streams"
+ffmpeg -nostdin -loglevel error -y -t 14 -i "http://127.0.0.1:$PORT/guard.ogg" -c copy "$G/listener.ogg" &
 LISTENER=$!
 TEST_PIDS+=("$LISTENER")
 sleep 2
@@ -344,6 +349,7 @@ done
 check "with space again archiving resumes in a new part" \
 	eval '[ -n "$resumed" ] && ls "$G"/disk/arch/*/ | grep -q part2'
 wait "$LISTENER"
+kill -0 "$RUN" 2>/dev/null || not_ok "the guarded station is still running"
 heard=$(decoded_frames "$G/listener.ogg")
 holes=$(ffmpeg -nostdin -i "$G/listener.ogg" -af silencedetect=n=-50dB:d=0.3 -f null - 2>&1 | grep -c silence_start || true)
 check "the listener got the stream all along ($heard frames, want >= 13 s; $holes silent holes)" \
@@ -363,7 +369,7 @@ station "$F" "folder = $F/disk/arch\nmin_free_mb = 0"
 "$SIARAN" run -c "$F/siaran.conf" >"$F/run.log" 2>&1 &
 RUN=$!
 TEST_PIDS+=("$RUN")
-icecast_mount_up "$PORT" /radio.ogg 15 || not_ok "the station on a small disk streams"
+icecast_mount_up "$PORT" /full.ogg 15 || not_ok "the station on a small disk streams"
 sleep 1
 dd if=/dev/zero of="$F/disk/fill" bs=64k 2>/dev/null # until the disk is full
 sleep 8
@@ -371,6 +377,6 @@ parts=$(find "$F/disk/arch" -name '*.opus' | wc -l)
 errors=$(grep -c "cannot" "$F/run.log" || true)
 check "on a full disk the archive tries again every few seconds, not every block ($parts files, $errors error lines in 8 s)" \
 	[ "$parts" -le 4 -a "$errors" -le 8 ]
-check "on a full disk the station still streams" eval 'kill -0 "$RUN" && icecast_mount_up "$PORT" /radio.ogg 2'
+check "on a full disk the station still streams" eval 'kill -0 "$RUN" && icecast_mount_up "$PORT" /full.ogg 2'
 kill -TERM "$RUN"
 wait "$RUN"
