@@ -306,8 +306,8 @@ static int command_run(const struct options *o)
                 const char *aerr = "unknown error";
                 archive = archive_new(config, pc.start_ms, &aerr);
                 if (!archive) {
-                        fprintf(stderr, "siaran: [archive]: %s: %s\n", config->archive_dir,
-                                aerr);
+                        fprintf(stderr, "siaran: [archive]: %s: %s\n",
+                                config->archive_dir, aerr);
                         goto out;
                 }
                 playout_set_monitor(playout, archive_monitor, archive);
@@ -349,7 +349,7 @@ out:
         return rc;
 }
 
-/* ---- archive ------------------------------------------------------------------------ */
+/* ---- archive ------------------------------------------------------------------- */
 
 static int command_archive(const struct options *o)
 {
@@ -368,8 +368,9 @@ static int command_archive(const struct options *o)
                 fprintf(stderr, "siaran: %s has no [archive] folder\n", config->path);
         } else if (archive_parse_time(o->from, &from) < 0 ||
                    archive_parse_time(o->to, &to) < 0) {
-                usage_error("%s: times must be \"YYYY-MM-DD HH:MM[:SS[.mmm]]\" or ISO 8601",
-                            "archive clip");
+                usage_error(
+                    "%s: times must be \"YYYY-MM-DD HH:MM[:SS[.mmm]]\" or ISO 8601",
+                    "archive clip");
         } else if (to <= from) {
                 usage_error("%s: --to must be after --from", "archive clip");
         } else if (archive_clip_write(config->archive_dir, config->samplerate, from, to,
