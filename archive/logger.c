@@ -270,12 +270,13 @@ static void *archive_thread(void *arg)
         struct archive *a = arg;
         for (;;) {
                 pthread_mutex_lock(&a->lock);
-                while (a->queued == 0 && !a->stop) {
+                /* At most a second's wait, so that the disk and retention
+                 * checks run even when no audio comes. */
+                if (a->queued == 0 && !a->stop) {
                         struct timespec ts;
                         clock_gettime(CLOCK_REALTIME, &ts);
                         ts.tv_sec += 1;
                         pthread_cond_timedwait(&a->wake, &a->lock, &ts);
-                        break;
                 }
                 if (a->queued == 0 && a->stop) {
                         pthread_mutex_unlock(&a->lock);
