@@ -322,7 +322,7 @@ station "$G" "folder = $G/disk/arch\nmin_free_mb = 12"
 RUN=$!
 TEST_PIDS+=("$RUN")
 icecast_mount_up "$PORT" /guard.ogg 15 || not_ok "the guarded station streams"
-ffmpeg -nostdin -loglevel error -y -t 14 -i "http://127.0.0.1:$PORT/guard.ogg" -c copy "$G/listener.ogg" &
+ffmpeg -nostdin -loglevel error -y -t 14 -i "http://127.0.0.1:$PORT/guard.ogg" -c:a pcm_s16le "$G/listener.wav" &
 LISTENER=$!
 TEST_PIDS+=("$LISTENER")
 sleep 2
@@ -350,8 +350,8 @@ check "with space again archiving resumes in a new part" \
 	eval '[ -n "$resumed" ] && ls "$G"/disk/arch/*/ | grep -q part2'
 wait "$LISTENER"
 kill -0 "$RUN" 2>/dev/null || not_ok "the guarded station is still running"
-heard=$(decoded_frames "$G/listener.ogg")
-holes=$(ffmpeg -nostdin -i "$G/listener.ogg" -af silencedetect=n=-50dB:d=0.3 -f null - 2>&1 | grep -c silence_start || true)
+heard=$(decoded_frames "$G/listener.wav")
+holes=$(ffmpeg -nostdin -i "$G/listener.wav" -af silencedetect=n=-50dB:d=0.3 -f null - 2>&1 | grep -c silence_start || true)
 check "the listener got the stream all along ($heard frames, want >= 13 s; $holes silent holes)" \
 	[ "$heard" -ge $((13 * 48000)) -a "$holes" -eq 0 ]
 kill -TERM "$RUN"
