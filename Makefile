@@ -14,7 +14,7 @@ override CFLAGS += -Werror
 endif
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmp3lame -lm -pthread
 
-MODULES = common media encoder playout scheduler alerts web
+MODULES = common media encoder playout scheduler alerts archive web
 LIB_SRC = $(wildcard $(addsuffix /*.c,$(MODULES)))
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC = $(wildcard tests/test_*.c)
@@ -106,6 +106,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@tools/bench.sh
 	@tools/bench_outputs.sh
+	@tools/bench_archive.sh
 
 # Long runs (hours): 24 h rendered unpaced, and real-time streaming under load.
 soak: deps

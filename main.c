@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "alerts/alerts.h"
+#include "archive/archive.h"
 #include "common/common.h"
 #include "encoder/encoder.h"
 #include "media/media.h"
@@ -54,6 +55,10 @@ static const struct {
     {"asrun", "siaran asrun -c FILE --from \"...\" --to \"...\" [--csv] [--campaign ID]",
      "Prints what actually aired in the window; with --campaign, the PSA campaign\n"
      "report: how many times each of its items aired, and when."},
+    {"archive", "siaran archive clip -c FILE --from TIME --to TIME -o OUT.ogg",
+     "Writes exactly what aired in that window, cut from the archive's hour files,\n"
+     "as Ogg Opus.  TIME: \"YYYY-MM-DD HH:MM[:SS[.mmm]]\" in station time, or ISO 8601\n"
+     "with Z or an offset.  Fails (exit 1) when the window is not wholly archived."},
     {"user",
      "siaran user add -c FILE NAME --role admin|operator|staff\n"
      "  siaran user passwd|disable|enable -c FILE NAME",
@@ -302,6 +307,7 @@ static int command_run(const struct options *o)
         struct playout *playout = NULL;
         struct web *web = NULL;
         struct alerts *alerts = NULL;
+        struct archive *archive = NULL;
         struct scheduler *scheduler = scheduler_new_station(config, err, sizeof err);
         if (!scheduler) {
                 fprintf(stderr, "siaran: %s\n", err);
@@ -341,6 +347,16 @@ static int command_run(const struct options *o)
         for (size_t i = 0; i < out.n_encoders; i++)
                 playout_add_encoder(playout, out.encoders[i]);
         playout_set_command_hook(playout, sync_scheduler, scheduler);
+        if (config->archive_dir && *config->archive_dir) {
+                const char *aerr = "unknown error";
+                archive = archive_new(config, pc.start_ms, &aerr);
+                if (!archive) {
+                        fprintf(stderr, "siaran: [archive]: %s: %s\n",
+                                config->archive_dir, aerr);
+                        goto out;
+                }
+                playout_set_monitor(playout, archive_monitor, archive);
+        }
 
         alerts = alerts_new(config, playout, err, sizeof err);
         if (!alerts) {
@@ -352,7 +368,8 @@ static int command_run(const struct options *o)
                                           .playout = playout,
                                           .sinks = out.sinks,
                                           .n_sinks = out.n_sinks,
-                                          .alerts = alerts};
+                                          .alerts = alerts,
+                                          .archive = archive};
                 web = web_start(&ctx, err, sizeof err);
                 if (!web) {
                         fprintf(stderr, "siaran: web: %s\n", err);
@@ -379,8 +396,44 @@ out:
         web_stop(web);
         alerts_free(alerts);
         outputs_free(&out);
+        archive_free(archive);
         playout_free(playout);
         scheduler_free(scheduler);
+        config_free(config);
+        return rc;
+}
+
+/* ---- archive ------------------------------------------------------------------- */
+
+static int command_archive(const struct options *o)
+{
+        if (o->n_args != 1 || strcmp(o->args[0], "clip") != 0)
+                return usage_error("%s", "usage: siaran archive clip -c FILE --from TIME "
+                                         "--to TIME -o OUT.ogg");
+        if (!o->from || !o->to || !o->output)
+                return usage_error("%s needs --from, --to and -o OUT", "archive clip");
+        struct config *config = load_config(o);
+        if (!config)
+                return EXIT_USAGE;
+        int rc = EXIT_USAGE;
+        int64_t from = 0, to = 0;
+        char err[256];
+        if (!config->archive_dir || !*config->archive_dir) {
+                fprintf(stderr, "siaran: %s has no [archive] folder\n", config->path);
+        } else if (archive_parse_time(o->from, &from) < 0 ||
+                   archive_parse_time(o->to, &to) < 0) {
+                usage_error(
+                    "%s: times must be \"YYYY-MM-DD HH:MM[:SS[.mmm]]\" or ISO 8601",
+                    "archive clip");
+        } else if (to <= from) {
+                usage_error("%s: --to must be after --from", "archive clip");
+        } else if (archive_clip_write(config->archive_dir, config->samplerate, from, to,
+                                      o->output, err, sizeof err) < 0) {
+                fprintf(stderr, "siaran: archive clip: %s\n", err);
+                rc = EXIT_RUNTIME;
+        } else {
+                rc = 0;
+        }
         config_free(config);
         return rc;
 }
@@ -788,6 +841,8 @@ int main(int argc, char **argv)
                 rc = command_asrun(&o);
         else if (strcmp(cmd, "user") == 0)
                 rc = command_user(&o);
+        else if (strcmp(cmd, "archive") == 0)
+                rc = command_archive(&o);
         else
                 rc = usage_error("unknown command '%s'", cmd);
         free(o.args);

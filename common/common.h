@@ -114,6 +114,9 @@ struct output_config {
         char *description;
         char *genre;
         bool public_listing; /* yp directory listing */
+        int max_delay_ms; /* Opus: most audio the encoder holds back before a page
+                           * is out (0: libopusenc's defaults, about 3 s); not a
+                           * config key, the archive sets it for crash safety */
 };
 
 struct config {
@@ -155,6 +158,12 @@ struct config {
         double alerts_max_distance_km;
         int alerts_repeat;            /* times a bulletin airs */
         double alerts_repeat_minutes; /* apart; a decimal (0.1 = 6 s) */
+        char *archive_dir;           /* absolute; NULL = no archive */
+        char *archive_format;        /* "opus" or "vorbis" */
+        int archive_bitrate;         /* kbit/s (Opus) */
+        int archive_retention_days;  /* older hours are deleted */
+        int archive_segment_seconds; /* for tests: files shorter than an hour */
+        int archive_min_free_mb;     /* the disk guard pauses below this */
 };
 
 /* Reads and checks path.  On error returns NULL and writes a one-line reason of

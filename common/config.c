@@ -58,6 +58,12 @@ static const struct key_spec keys[] = {
     {"alerts", "max_distance_km", KEY_DOUBLE, C(alerts_max_distance_km), 0, 20040, NULL},
     {"alerts", "repeat", KEY_INT, C(alerts_repeat), 1, 20, NULL},
     {"alerts", "repeat_minutes", KEY_DOUBLE, C(alerts_repeat_minutes), 0.05, 1440, NULL},
+    {"archive", "folder", KEY_PATH, C(archive_dir), 0, 0, NULL},
+    {"archive", "format", KEY_STRING, C(archive_format), 0, 0, "opus|vorbis"},
+    {"archive", "bitrate", KEY_INT, C(archive_bitrate), 6, 256, NULL},
+    {"archive", "retention_days", KEY_INT, C(archive_retention_days), 1, 36500, NULL},
+    {"archive", "segment_seconds", KEY_INT, C(archive_segment_seconds), 2, 3600, NULL},
+    {"archive", "min_free_mb", KEY_INT, C(archive_min_free_mb), 0, 1000000, NULL},
     {"output", "server", KEY_STRING, O(server), 0, 0, NULL},
     {"output", "port", KEY_INT, O(port), 1, 65535, NULL},
     {"output", "user", KEY_STRING, O(user), 0, 0, NULL},
@@ -249,7 +255,7 @@ static int handle_key(void *user, const char *section, const char *name,
         }
         if (strcmp(kind, "station") && strcmp(kind, "storage") &&
             strcmp(kind, "fallback") && strcmp(kind, "web") && strcmp(kind, "output") &&
-            strcmp(kind, "alerts"))
+            strcmp(kind, "alerts") && strcmp(kind, "archive"))
                 snprintf(st->reason, sizeof st->reason, "unknown section [%s]", section);
         else
                 snprintf(st->reason, sizeof st->reason, "unknown key '%s' in [%s]", name,
@@ -302,6 +308,11 @@ static void set_defaults(struct config *c)
         c->alerts_max_distance_km = 250;
         c->alerts_repeat = 3;
         c->alerts_repeat_minutes = 10;
+        c->archive_format = xstrdup("opus");
+        c->archive_bitrate = 48;
+        c->archive_retention_days = 400;
+        c->archive_segment_seconds = 3600;
+        c->archive_min_free_mb = 500;
 }
 
 static int check_outputs(struct config *c, char *reason, size_t size)
@@ -494,5 +505,7 @@ void config_free(struct config *c)
         free(c->public_stream_url);
         free(c->trusted_proxies);
         free(c->alerts_feed);
+        free(c->archive_dir);
+        free(c->archive_format);
         free(c);
 }

@@ -39,6 +39,8 @@ struct encoder {
         /* The title of the current item, kept to restart a stream with it. */
         char *title;
         char *artist;
+        char *extra_key; /* encoder_set_comment, NULL when none */
+        char *extra_value;
         /* A new logical stream must begin before the next frame is encoded.
          * Streams start lazily so that two item starts with no audio in
          * between never produce an empty logical stream. */
@@ -143,6 +145,16 @@ int encoder_begin_item(struct encoder *encoder, const char *title, const char *a
         for (size_t i = 0; i < encoder->n_sinks; i++)
                 sink_set_title(encoder->sinks[i], title, artist);
         return 0;
+}
+
+void encoder_set_comment(struct encoder *encoder, const char *key, const char *value)
+{
+        free(encoder->extra_key);
+        free(encoder->extra_value);
+        encoder->extra_key = xstrdup(key);
+        encoder->extra_value = xstrdup(value);
+        encoder->codec->extra_key = encoder->extra_key;
+        encoder->codec->extra_value = encoder->extra_value;
 }
 
 void encoder_set_chained(struct encoder *encoder, bool chained)
@@ -274,6 +286,8 @@ void encoder_free(struct encoder *encoder)
         free(encoder->resampled);
         free(encoder->title);
         free(encoder->artist);
+        free(encoder->extra_key);
+        free(encoder->extra_value);
         free(encoder->output_name);
         free(encoder);
 }

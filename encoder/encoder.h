@@ -40,6 +40,11 @@ struct sink *sink_shout_new(const struct output_config *output, const char *stat
  * the file cannot be created. */
 struct sink *sink_file_new(const char *path, const char **errstr);
 
+/* Like sink_file_new, but the file must not exist yet, is created without
+ * world access (0640) and every page reaches the kernel as it is written, so
+ * what was encoded survives a crash (the archive). */
+struct sink *sink_file_new_unbuffered(const char *path, const char **errstr);
+
 /* Queues (shout) or writes (file) one piece of the encoded stream.  page is a
  * whole Ogg page (header and body concatenated) or, for non-Ogg formats, a
  * chunk of the stream.  Returns 0, or -1 if a file sink failed to write. */
@@ -90,6 +95,11 @@ int encoder_begin_item(struct encoder *encoder, const char *title, const char *a
  * file (libvorbis decoders are exact), so a render that must measure exactly
  * with ffmpeg is written unchained.  Call before the first encoder_write. */
 void encoder_set_chained(struct encoder *encoder, bool chained);
+
+/* Adds the comment KEY=value (copied) to the tags of every stream this
+ * encoder begins from now on (Opus and Vorbis; MP3 ignores it).  The archive
+ * stores each file's exact start this way. */
+void encoder_set_comment(struct encoder *encoder, const char *key, const char *value);
 
 /* Encodes frames of interleaved float stereo and passes finished pages to
  * every sink.  Starts a fresh logical stream first if a sink asked for one.

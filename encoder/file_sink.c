@@ -4,9 +4,11 @@
 #define LOG_MODULE "sink"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "encoder/plugin.h"
 
@@ -59,6 +61,17 @@ static const struct sink_plugin file_sink_plugin = {
     .free = file_free,
 };
 
+static struct sink *file_sink_wrap(const char *path, FILE *file)
+{
+        struct file_sink *f = xcalloc(1, sizeof *f);
+        f->base.plugin = &file_sink_plugin;
+        f->base.name = "";
+        f->base.mount = "";
+        f->path = xstrdup(path);
+        f->file = file;
+        return &f->base;
+}
+
 struct sink *sink_file_new(const char *path, const char **errstr)
 {
         FILE *file = fopen(path, "wb");
@@ -66,14 +79,27 @@ struct sink *sink_file_new(const char *path, const char **errstr)
                 *errstr = "cannot create the file";
                 return NULL;
         }
-        struct file_sink *f = xcalloc(1, sizeof *f);
-        f->base.plugin = &file_sink_plugin;
-        f->base.name = "";
-        f->base.mount = "";
-        f->path = xstrdup(path);
-        f->file = file;
         /* Pages arrive a few KiB at a time; a larger buffer means fewer
          * write(2) calls during a fast render. */
-        setvbuf(f->file, NULL, _IOFBF, 1 << 16);
-        return &f->base;
+        setvbuf(file, NULL, _IOFBF, 1 << 16);
+        return file_sink_wrap(path, file);
+}
+
+struct sink *sink_file_new_unbuffered(const char *path, const char **errstr)
+{
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+        if (fd < 0) {
+                *errstr = errno == EEXIST ? "the file exists" : "cannot create the file";
+                return NULL;
+        }
+        FILE *file = fdopen(fd, "wb");
+        if (!file) {
+                close(fd);
+                *errstr = "cannot create the file";
+                return NULL;
+        }
+        /* Each page is one write(2): after a crash the file ends on the last
+         * whole page that was encoded. */
+        setvbuf(file, NULL, _IONBF, 0);
+        return file_sink_wrap(path, file);
 }

@@ -18,8 +18,9 @@ struct opus_codec {
         OggOpusEnc *enc; /* NULL before the first item and after finish */
         int rate;
         int channels;
-        int bitrate; /* bit/s, 0 = libopus's choice */
-        bool failed; /* a page could not be passed on */
+        int bitrate;   /* bit/s, 0 = libopus's choice */
+        int max_delay; /* samples at 48 kHz, 0 = libopusenc's defaults */
+        bool failed;   /* a page could not be passed on */
 };
 
 /* libopusenc hands over one finished page at a time. */
@@ -42,7 +43,8 @@ static const OpusEncCallbacks opus_callbacks = {
     .close = opus_stream_closed,
 };
 
-static OggOpusComments *make_comments(const char *title, const char *artist)
+static OggOpusComments *make_comments(const struct codec *codec, const char *title,
+                                      const char *artist)
 {
         OggOpusComments *c = ope_comments_create();
         if (!c)
@@ -52,6 +54,8 @@ static OggOpusComments *make_comments(const char *title, const char *artist)
                 ope_comments_add(c, "TITLE", title);
         if (artist && *artist)
                 ope_comments_add(c, "ARTIST", artist);
+        if (codec->extra_key && codec->extra_value)
+                ope_comments_add(c, codec->extra_key, codec->extra_value);
         return c;
 }
 
@@ -66,13 +70,14 @@ static struct codec *opus_open(const struct output_config *output, int rate, int
         o->rate = rate;
         o->channels = channels;
         o->bitrate = output->bitrate * 1000;
+        o->max_delay = output->max_delay_ms > 0 ? output->max_delay_ms * 48 : 0;
         return &o->base;
 }
 
 static int opus_begin_item(struct codec *codec, const char *title, const char *artist)
 {
         struct opus_codec *o = (struct opus_codec *)codec;
-        OggOpusComments *comments = make_comments(title, artist);
+        OggOpusComments *comments = make_comments(codec, title, artist);
         if (!comments)
                 return -1;
         int err = OPE_OK;
@@ -84,6 +89,11 @@ static int opus_begin_item(struct codec *codec, const char *title, const char *a
                                                       o->rate, o->channels, 0, &err);
                 if (o->enc && o->bitrate > 0)
                         ope_encoder_ctl(o->enc, OPUS_SET_BITRATE(o->bitrate));
+                /* Half for the encoder's look-ahead, half for page muxing. */
+                if (o->enc && o->max_delay > 0) {
+                        ope_encoder_ctl(o->enc, OPE_SET_DECISION_DELAY(o->max_delay / 2));
+                        ope_encoder_ctl(o->enc, OPE_SET_MUXING_DELAY(o->max_delay / 2));
+                }
         }
         ope_comments_destroy(comments);
         if (!o->enc || err != OPE_OK) {

@@ -19,6 +19,10 @@
 struct codec {
         const struct encoder_plugin *plugin;
         struct encoder *encoder; /* where encoded pages go, via encoder_emit() */
+        /* One more comment for every stream's tags ("" when none), set by
+         * encoder_set_comment; borrowed from the encoder. */
+        const char *extra_key;
+        const char *extra_value;
 };
 
 struct encoder_plugin {

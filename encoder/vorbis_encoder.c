@@ -138,6 +138,8 @@ static int vorbis_begin_item(struct codec *codec, const char *title, const char 
                 vorbis_comment_add_tag(&v->vc, "TITLE", title);
         if (artist && *artist)
                 vorbis_comment_add_tag(&v->vc, "ARTIST", artist);
+        if (codec->extra_key && codec->extra_value)
+                vorbis_comment_add_tag(&v->vc, codec->extra_key, codec->extra_value);
         vorbis_analysis_init(&v->vd, &v->vi);
         vorbis_block_init(&v->vd, &v->vb);
         ogg_stream_init(&v->os, (int)++v->serial);

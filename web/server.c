@@ -76,6 +76,8 @@ static const struct web_route routes[] = {
     {"POST", "/api/v1/alerts/test", ROLE_ADMIN, BODY_NONE, web_handle_alert_test, false},
     {"POST", "/api/v1/alerts/{id}/end", ROLES_OPERATOR, BODY_NONE, web_handle_alert_end,
      false},
+    {"GET", "/api/v1/archive", ROLES_ANY, BODY_NONE, web_handle_archive_list, true},
+    {"GET", "/api/v1/archive/clip", ROLES_ANY, BODY_NONE, web_handle_archive_clip, true},
 };
 
 int web_role_parse(const char *name)

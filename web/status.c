@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "alerts/alerts.h"
+#include "archive/archive.h"
 #include "scheduler/scheduler.h"
 #include "web/web_private.h"
 
@@ -291,6 +292,13 @@ static char *build_nowplaying(struct web_status *st)
             "timezone", json_text(config->timezone), "now", now, "next", st->next,
             "outputs", outputs, "stream_url", web->stream_url);
         json_object_set_new(root, "alert", active_alert(web));
+        if (web->ctx.archive) {
+                struct archive_status as;
+                archive_get_status(web->ctx.archive, &as);
+                json_object_set_new(
+                    root, "archive",
+                    json_pack("{sb sb}", "recording", as.recording, "paused", as.paused));
+        }
         char *text = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
         json_decref(root);
         return text;
@@ -391,6 +399,27 @@ static void add_alert_metrics(struct web *web, struct text *t)
                  (long long)s.polls, (long long)s.feed_errors, s.feed_ok ? 1 : 0);
 }
 
+static void add_archive_metrics(struct text *t, struct archive *archive)
+{
+        struct archive_status as;
+        archive_get_status(archive, &as);
+        text_add(
+            t,
+            "# HELP siaran_archive_recording 1 while the archive writes a file.\n"
+            "# TYPE siaran_archive_recording gauge\nsiaran_archive_recording %d\n"
+            "# HELP siaran_archive_paused 1 while the disk guard pauses the "
+            "archive (free space below min_free_mb).\n"
+            "# TYPE siaran_archive_paused gauge\nsiaran_archive_paused %d\n"
+            "# HELP siaran_archive_free_megabytes Free space on the archive's disk.\n"
+            "# TYPE siaran_archive_free_megabytes gauge\n"
+            "siaran_archive_free_megabytes %lld\n"
+            "# HELP siaran_archive_dropped_frames_total Frames lost because the "
+            "disk was too slow.\n"
+            "# TYPE siaran_archive_dropped_frames_total counter\n"
+            "siaran_archive_dropped_frames_total %lld\n",
+            as.recording, as.paused, (long long)as.free_mb, (long long)as.dropped);
+}
+
 void web_handle_metrics(struct web_request *r)
 {
         struct web *web = r->web;
@@ -478,6 +507,8 @@ void web_handle_metrics(struct web_request *r)
                 }
         }
         add_alert_metrics(web, &t);
+        if (web->ctx.archive)
+                add_archive_metrics(&t, web->ctx.archive);
         web_respond_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8", t.buf,
                           t.len, true);
         free(t.buf);

@@ -15,6 +15,8 @@
 #include "encoder/encoder.h"
 #include "playout/playout.h"
 
+struct archive;
+
 struct web;
 struct alerts;
 
@@ -26,6 +28,7 @@ struct web_context {
         struct sink **sinks; /* the Icecast outputs, for status */
         size_t n_sinks;
         struct alerts *alerts; /* emergency alerts; may be NULL (no alert routes) */
+        struct archive *archive; /* NULL when the station keeps no archive */
 };
 
 /* Starts listening on config->web_listen.  NULL with a reason in err. */

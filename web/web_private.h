@@ -200,6 +200,9 @@ void web_handle_skip(struct web_request *r);
 void web_handle_alert_list(struct web_request *r);
 void web_handle_alert_end(struct web_request *r);
 void web_handle_alert_test(struct web_request *r);
+/* ---- archive.c ---- */
+void web_handle_archive_list(struct web_request *r);
+void web_handle_archive_clip(struct web_request *r);
 
 /* ---- status.c: now playing, metrics, listeners ---- */
 

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "archive/archive.h"
 #include "common/common.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
@@ -18,6 +19,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
                 time_format_iso(ms, buf, sizeof buf);
         if (time_parse_date(text, &ms) == 0)
                 time_format_local(ms, buf, sizeof buf);
+        if (archive_parse_time(text, &ms) == 0) /* the clip API's from/to */
+                time_format_iso(ms, buf, sizeof buf);
         free(text);
         return 0;
 }

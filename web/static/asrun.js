@@ -10,6 +10,19 @@
     return m ? m[1] : iso;
   }
 
+  /* The item as it aired, cut from the archive (404 when not archived). */
+  function clipCell(r) {
+    var td = S.make('td');
+    if (r.ended_at > r.started_at) {
+      var a = S.make('a', M.t('clip', 'Rekaman'));
+      a.href = '/api/v1/archive/clip?' +
+        new URLSearchParams({ from: r.started_at, to: r.ended_at }).toString();
+      a.setAttribute('download', 'siaran-' + r.started_at.replace(/[^0-9T]/g, '') + '.opus');
+      td.appendChild(a);
+    }
+    return td;
+  }
+
   function load() {
     var f = $('asrun-form').elements;
     var params = new URLSearchParams({ date: f.date.value });
@@ -26,6 +39,7 @@
         tr.appendChild(S.make('td', M.t('k_' + r.kind, r.kind)));
         tr.appendChild(S.make('td', r.artist ? r.title + ' – ' + r.artist : r.title));
         tr.appendChild(S.make('td', r.reason));
+        tr.appendChild(clipCell(r));
         body.appendChild(tr);
       });
       if (!data.rows.length) {

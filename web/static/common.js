@@ -24,14 +24,16 @@ var Siaran = (function () {
     a_verify: 'Verify', a_reject: 'Reject', a_queue: 'Queue', 'a_air-next': 'Air next',
     a_forward: 'Forward to LAPOR!', a_close: 'Close', a_lapor: 'LAPOR! record',
     tracking_prompt: 'LAPOR! tracking number:', done: 'Done.', uploaded: 'Complaint saved.',
-    sent: 'Announcement saved.', nothing: 'Nothing on air', logged_out: 'Logged out.',
+    sent: 'Announcement saved.', nothing: 'Nothing on air',
+    archive: 'archive', archive_paused: 'paused: disk almost full', logged_out: 'Logged out.',
     lang: 'Bahasa Indonesia', anon_caller: '(anonymous)'
   };
   var id = {
     a_verify: 'Verifikasi', a_reject: 'Tolak', a_queue: 'Antrekan', 'a_air-next': 'Siarkan berikutnya',
     a_forward: 'Teruskan ke LAPOR!', a_close: 'Tutup', a_lapor: 'Data LAPOR!',
     tracking_prompt: 'Nomor pelacakan LAPOR!:', done: 'Selesai.', uploaded: 'Aduan tersimpan.',
-    sent: 'Pengumuman tersimpan.', nothing: 'Tidak ada siaran', logged_out: 'Sudah keluar.',
+    sent: 'Pengumuman tersimpan.', nothing: 'Tidak ada siaran',
+    archive: 'arsip', archive_paused: 'berhenti: disk hampir penuh', logged_out: 'Sudah keluar.',
     lang: 'English', anon_caller: '(anonim)',
     st_received: 'Diterima', st_verified: 'Diverifikasi', st_queued: 'Antre',
     st_aired: 'Sudah disiarkan', st_forwarded: 'Diteruskan', st_closed: 'Selesai',

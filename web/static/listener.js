@@ -24,6 +24,9 @@
     S.text(document.getElementById('now-title'), data.now ? data.now.title : S.t('nothing'));
     S.text(document.getElementById('now-artist'), data.now ? data.now.artist : '');
     S.renderNext(document.getElementById('next'), data.next);
+    var banner = document.getElementById('alert-banner');
+    S.text(banner, data.alert ? data.alert.headline : '');
+    banner.hidden = !data.alert;
     progress();
   }
 

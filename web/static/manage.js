@@ -29,7 +29,7 @@ var Manage = (function () {
     quiet: 'Quiet on purpose (no silence alarm)', preview: 'Preview', edit_item: 'Edit item',
     prev_page: 'Previous', next_page: 'Next', of: 'of', force_delete: 'It is used by: %s. Take it off the air anyway?',
     day: 'Day', filter: 'Show', csv: 'Export CSV', scheduled: 'Scheduled', started: 'Started',
-    ended: 'Ended', reason: 'Reason', report: 'PSA campaign report', campaign: 'Campaign',
+    ended: 'Ended', reason: 'Reason', clip: 'Recording', report: 'PSA campaign report', campaign: 'Campaign',
     from: 'From', to: 'To', plays: 'Plays', position: '#', airings: 'Aired at', nothing: 'Nothing.',
     every: 'every %s min', total: 'Total plays'
   };

@@ -87,6 +87,9 @@
       S.text($('station'), data.station.name);
       S.text($('now-title'), data.now ? data.now.title : S.t('nothing'));
       S.text($('now-kind'), data.now ? data.now.kind : '');
+      S.text($('alert-headline'), data.alert ? data.alert.headline : '');
+      $('alert-box').hidden = !data.alert;
+      $('alert-end').hidden = role === 'staff';
       S.renderNext($('next'), data.next);
       var body = $('outputs');
       S.clear(body);
@@ -98,6 +101,14 @@
         tr.appendChild(S.make('td', o.listeners));
         body.appendChild(tr);
       });
+      if (data.archive) { /* the disk guard's alarm */
+        var row = S.make('tr');
+        row.appendChild(S.make('td', S.t('archive')));
+        row.appendChild(S.make('td', data.archive.paused ? S.t('archive_paused') : ''));
+        row.appendChild(S.make('td', data.archive.recording ? '✔' : '✘'));
+        row.appendChild(S.make('td', ''));
+        body.appendChild(row);
+      }
       progress();
     }).catch(function () { /* next round */ });
   }
@@ -265,6 +276,11 @@
     $('logout').addEventListener('click', function () {
       send('DELETE', '/api/v1/session').then(function () { say(S.t('logged_out')); showLogin(); })
         .catch(function () { showLogin(); });
+    });
+    $('alert-end').addEventListener('click', function () {
+      if (!last || !last.alert) return;
+      send('POST', '/api/v1/alerts/' + last.alert.id + '/end').then(function () {
+        setTimeout(refreshNow, 800); }).catch(function (e) { say(e.message, true); });
     });
     $('skip').addEventListener('click', function () {
       send('POST', '/api/v1/playout/skip').then(function () { setTimeout(refreshNow, 800); })
