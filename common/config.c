@@ -50,6 +50,13 @@ static const struct key_spec keys[] = {
     {"web", "stream_url", KEY_STRING, C(public_stream_url), 0, 0, NULL},
     {"web", "trusted_proxies", KEY_STRING, C(trusted_proxies), 0, 0, NULL},
     {"web", "secure_cookies", KEY_BOOL, C(secure_cookies), 0, 0, NULL},
+    {"complaints", "public_upload_limit", KEY_MEGABYTES, C(public_upload_limit), 1, 4096,
+     NULL},
+    {"complaints", "public_max_seconds", KEY_INT, C(public_max_seconds), 5, 3600, NULL},
+    {"complaints", "public_per_hour", KEY_INT, C(public_per_hour), 0, 10000, NULL},
+    {"complaints", "public_queue_limit", KEY_INT, C(public_queue_limit), 0, 100000, NULL},
+    {"complaints", "answer_days", KEY_INT, C(answer_days), 1, 365, NULL},
+    {"complaints", "holidays", KEY_STRING, C(holidays), 0, 0, NULL},
     {"output", "server", KEY_STRING, O(server), 0, 0, NULL},
     {"output", "port", KEY_INT, O(port), 1, 65535, NULL},
     {"output", "user", KEY_STRING, O(user), 0, 0, NULL},
@@ -149,6 +156,17 @@ static int store_value(struct parse_state *st, const struct key_spec *k, void *b
                 if (k->offset == C(trusted_proxies) && base == st->config &&
                     !address_list_valid(value, st->reason, sizeof st->reason))
                         return -1;
+                if (k->offset == C(holidays) && base == st->config) {
+                        int64_t *days = NULL;
+                        char bad[96];
+                        int n = dates_parse_list(value, &days, bad, sizeof bad);
+                        free(days);
+                        if (n < 0) {
+                                snprintf(st->reason, sizeof st->reason, "holidays: %s",
+                                         bad);
+                                return -1;
+                        }
+                }
                 /* fall through */
         case KEY_PATH: {
                 char **s = field;
@@ -232,7 +250,8 @@ static int handle_key(void *user, const char *section, const char *name,
                 return 1;
         }
         if (strcmp(kind, "station") && strcmp(kind, "storage") &&
-            strcmp(kind, "fallback") && strcmp(kind, "web") && strcmp(kind, "output"))
+            strcmp(kind, "fallback") && strcmp(kind, "web") && strcmp(kind, "output") &&
+            strcmp(kind, "complaints"))
                 snprintf(st->reason, sizeof st->reason, "unknown section [%s]", section);
         else
                 snprintf(st->reason, sizeof st->reason, "unknown key '%s' in [%s]", name,
@@ -278,6 +297,11 @@ static void set_defaults(struct config *c)
         c->web_listen = xstrdup("127.0.0.1:8080");
         c->upload_limit = 100LL * 1024 * 1024;
         c->session_hours = 12;
+        c->public_upload_limit = 10LL * 1024 * 1024;
+        c->public_max_seconds = 300;
+        c->public_per_hour = 3;
+        c->public_queue_limit = 200;
+        c->answer_days = 5;
 }
 
 static int check_outputs(struct config *c, char *reason, size_t size)
@@ -388,5 +412,6 @@ void config_free(struct config *c)
         free(c->web_listen);
         free(c->public_stream_url);
         free(c->trusted_proxies);
+        free(c->holidays);
         free(c);
 }

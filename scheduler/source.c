@@ -94,6 +94,35 @@ int live_queue_load(sqlite3 *db, struct live_queue *q)
                 c->air_next = sqlite3_column_int(stmt, 4) != 0;
                 const unsigned char *status = sqlite3_column_text(stmt, 5);
                 c->queued = status && !strcmp((const char *)status, "queued");
+                c->answer = false;
+        }
+        if (step != SQLITE_DONE)
+                goto out;
+        sqlite3_finalize(stmt);
+        /* the agencies' answers, oldest first, after the complaints */
+        if (sqlite3_prepare_v2(
+                db,
+                "SELECT id, answer_media_id, answer_intro_media_id, title, answer_agency"
+                " FROM complaints WHERE consent = 1 AND confidential = 0"
+                " AND status = 'answered' AND answer_aired_at IS NULL"
+                " AND answer_media_id IS NOT NULL ORDER BY updated_at, id",
+                -1, &stmt, NULL) != SQLITE_OK)
+                goto out;
+        while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+                q->complaints = xrealloc(q->complaints,
+                                         (q->n_complaints + 1) * sizeof *q->complaints);
+                struct live_complaint *c = &q->complaints[q->n_complaints++];
+                c->id = sqlite3_column_int64(stmt, 0);
+                c->media_id = sqlite3_column_int64(stmt, 1);
+                c->intro_media_id = sqlite3_column_int64(stmt, 2);
+                const unsigned char *title = sqlite3_column_text(stmt, 3);
+                const unsigned char *agency = sqlite3_column_text(stmt, 4);
+                c->title =
+                    xasprintf("Tanggapan %s: %s", agency ? (const char *)agency : "",
+                              title ? (const char *)title : "");
+                c->air_next = false;
+                c->queued = true;
+                c->answer = true;
         }
         if (step != SQLITE_DONE)
                 goto out;
@@ -498,6 +527,48 @@ out:
         sqlite3_finalize(event);
 }
 
+/* The answer aired: noted once, with an event row, in one transaction. */
+static void complaint_answer_aired(struct scheduler *s, int64_t id, int64_t at_ms)
+{
+        sqlite3_stmt *set = NULL, *event = NULL;
+        if (exec_sql(s->db, "BEGIN IMMEDIATE") < 0)
+                goto fail;
+        if (sqlite3_prepare_v2(s->db,
+                               "UPDATE complaints SET answer_aired_at = ?, updated_at = ?"
+                               " WHERE id = ? AND status = 'answered'"
+                               " AND answer_aired_at IS NULL",
+                               -1, &set, NULL) != SQLITE_OK ||
+            sqlite3_bind_int64(set, 1, at_ms / 1000) != SQLITE_OK ||
+            sqlite3_bind_int64(set, 2, at_ms / 1000) != SQLITE_OK ||
+            sqlite3_bind_int64(set, 3, id) != SQLITE_OK ||
+            sqlite3_step(set) != SQLITE_DONE)
+                goto rollback;
+        if (sqlite3_changes(s->db) != 1)
+                goto rollback; /* answered again or closed meanwhile */
+        if (sqlite3_prepare_v2(
+                s->db,
+                "INSERT INTO complaint_events (complaint_id, from_status, to_status,"
+                " user_id, at, note) VALUES (?, 'answered', 'answered', NULL, ?,"
+                " 'answer on air')",
+                -1, &event, NULL) != SQLITE_OK ||
+            sqlite3_bind_int64(event, 1, id) != SQLITE_OK ||
+            sqlite3_bind_int64(event, 2, at_ms / 1000) != SQLITE_OK ||
+            sqlite3_step(event) != SQLITE_DONE)
+                goto rollback;
+        if (exec_sql(s->db, "COMMIT") < 0)
+                goto rollback;
+        log_info("complaint %lld: answer aired", (long long)id);
+        goto out;
+rollback:
+        sched_db_rollback(s->db);
+fail:
+        log_debug("complaint %lld answer not marked aired: %s", (long long)id,
+                  sqlite3_errmsg(s->db));
+out:
+        sqlite3_finalize(set);
+        sqlite3_finalize(event);
+}
+
 static void announcement_aired(struct scheduler *s, int64_t id)
 {
         sqlite3_stmt *stmt = NULL;
@@ -541,6 +612,8 @@ static void source_aired(void *ctx, const struct playout_asrun *record)
                 /* Only the station itself (not a render) moves the workflow on. */
                 if (h->source == PICK_COMPLAINT)
                         complaint_aired(s, h->ref, record->start_ms);
+                else if (h->source == PICK_COMPLAINT_ANSWER)
+                        complaint_answer_aired(s, h->ref, record->start_ms);
                 else if (h->source == PICK_ANNOUNCEMENT)
                         announcement_aired(s, h->ref);
         }
