@@ -265,8 +265,11 @@ public_get "/api/v1/public/complaints/$REF"
 check "the reference shows each step" \
 	test "$(jq_ 'd["status"] + "|" + str(all(d[k] for k in ("aired_at","forwarded_at","answered_at")))')" = "closed|True"
 public_get /
+check "the listener page has the 'Kirim Suara Warga' form with recorder and consent" \
+	bash -c "grep -q 'Kirim Suara Warga' '$D/body' && grep -q 'id=\"rec-start\"' '$D/body' && grep -q 'name=\"consent\" required' '$D/body'"
 public_get /suara-warga
 expect "the board page: 200" 200
+check "the board page loads its script" grep -q '/static/board.js' "$D/body"
 public_get "/suara-warga?ref=$REF"
 leaks=$(grep -l -e "$NAME" -e "$PHONE" "$D"/public.* 2>/dev/null | tr '\n' ' ')
 check "no public page or JSON holds the caller's name or phone ($PUBLIC_N bodies)" test -z "$leaks"
