@@ -253,6 +253,34 @@ check "metrics: siaran_complaints_overdue 1" grep -q '^siaran_complaints_overdue
 as ani POST "/api/v1/complaints/$C1/close"
 expect "close after the answer: 200" 200
 
+# ---- the monthly report -----------------------------------------------------------------
+as ani POST /api/v1/complaints -F "audio=@$D/call.wav" -F "title=Rumus" -F "category==1+1" -F consent=1
+MONTH=$(TZ=Asia/Jakarta date +%Y-%m)
+EARLIER=$(TZ=Asia/Jakarta date -d "@$(sql "SELECT at FROM complaint_events WHERE complaint_id=$C2 AND to_status='forwarded'")" +%Y-%m)
+as ani GET "/api/v1/complaints/report?month=$MONTH"
+expect "the monthly report: 200" 200
+if [ "$EARLIER" = "$MONTH" ]; then want_fwd=2; else want_fwd=1; fi
+check "report: received 7, aired 1, forwarded $want_fwd, answered 1 this month" \
+	test "$(jq_ '"%d,%d,%d,%d" % (d["received"], d["aired"], d["forwarded"], d["answered"])')" = "7,1,$want_fwd,1"
+check "report: by category and by kecamatan/desa" \
+	test "$(jq_ '[c["received"] for c in d["by_category"] if c["category"] == "Infrastruktur"] + [l["aired"] for l in d["by_location"] if l["location"] == "Kecamatan Cibeber, Desa Mekar"]')" = "[1, 1]"
+check "report: the medians (received to aired in days, forwarded to answered in working days)" \
+	test "$(jq_ '"%s|%s" % (d["median_days_received_to_aired"] < 1, d["median_workdays_forwarded_to_answered"])')" = "True|0.0"
+as ani GET "/api/v1/complaints/report?month=$EARLIER"
+check "report: the complaint forwarded 30 days ago is overdue in its month" \
+	test "$(jq_ 'd["overdue"] >= 1')" = true
+as adi GET "/api/v1/complaints/report?month=$MONTH&format=csv"
+expect "the report as CSV: 200" 200
+check "CSV: header, total and category rows" \
+	bash -c "head -1 '$D/body' | grep -q '^bulan,dimensi,nama,received,aired,forwarded,answered,overdue' && grep -q '^$MONTH,total,,7,1,' '$D/body' && grep -q '^$MONTH,category,Infrastruktur,1,' '$D/body'"
+check "CSV: a category that looks like a formula is no formula" bash -c "! grep -q ',=1+1' '$D/body'"
+as ani GET "/api/v1/complaints/report?month=2026-13"
+expect_error "report for month 2026-13: 400" 400
+as opi GET /api/v1/complaints/report
+expect_error "an operator may not read the report: 403" 403
+req GET /api/v1/complaints/report
+expect_error "the report without a session: 401" 401
+
 # ---- everyone can see -------------------------------------------------------------------
 public_get /api/v1/public/suara-warga
 expect "the public board: 200" 200
@@ -260,7 +288,7 @@ check "the board lists only the aired complaint" \
 	test "$(jq_ '",".join(c["title"] for c in d["complaints"])')" = "Jalan berlubang di Desa Mekar"
 check "the board shows the answer and its working days" \
 	test "$(jq_ 'd["complaints"][0]["answer"]["agency"] + "|" + str(d["complaints"][0]["answer_workdays"])')" = "Dinas PU|0"
-check "the board has this month's totals" test "$(jq_ 'd["month"]["received"] >= 6 and d["month"]["aired"] == 1')" = true
+check "the board has this month's totals" test "$(jq_ 'd["month"]["received"] == 7 and d["month"]["aired"] == 1')" = true
 public_get "/api/v1/public/complaints/$REF"
 check "the reference shows each step" \
 	test "$(jq_ 'd["status"] + "|" + str(all(d[k] for k in ("aired_at","forwarded_at","answered_at")))')" = "closed|True"

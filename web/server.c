@@ -43,6 +43,8 @@ static const struct web_route routes[] = {
      web_handle_users_end_sessions, false},
     {"POST", "/api/v1/complaints", ROLES_STAFF, BODY_MULTIPART,
      web_handle_complaint_create, false},
+    {"GET", "/api/v1/complaints/report", ROLES_STAFF, BODY_NONE,
+     web_handle_complaint_report, false},
     {"GET", "/api/v1/complaints", ROLES_STAFF, BODY_NONE, web_handle_complaint_list,
      false},
     {"POST", "/api/v1/complaints/reorder", ROLES_STAFF, BODY_JSON,

@@ -244,22 +244,22 @@ static json_t *board_items(struct web_request *r)
         sqlite3_stmt *stmt = NULL;
         json_t *items = json_array();
         int64_t now_s = time_now_ms() / 1000;
-        if (sqlite3_prepare_v2(r->db,
-                               "SELECT c.title, c.category, c.location, "
-                               "c.status, " FIRST_AT("aired") ", " FIRST_AT("forwarded") ", " FIRST_AT(
-                                   "answered") ","
-                                               " c.answer_agency, c.answer_text, "
-                                               "c.answer_aired_at"
-                                               " FROM complaints c WHERE c.confidential "
-                                               "= 0 AND c.consent = 1"
-                                               " AND c.status IN "
-                                               "('aired','forwarded','answered','closed')"
-                                               " AND " FIRST_AT(
-                                                   "aired") " IS NOT NULL"
-                                                            " ORDER BY " FIRST_AT(
-                                                                "aired") " DESC LIMIT "
-                                                                         "200",
-                               -1, &stmt, NULL) != SQLITE_OK)
+        if (sqlite3_prepare_v2(
+                r->db,
+                "SELECT c.title, c.category, c.location, "
+                "c.status, " FIRST_AT("aired") ", " FIRST_AT("forwarded") ", " FIRST_AT(
+                    "answered") ","
+                                " c.answer_agency, c.answer_text, "
+                                "c.answer_aired_at"
+                                " FROM complaints c WHERE c.confidential "
+                                "= 0 AND c.consent = 1"
+                                " AND c.status IN "
+                                "('aired','forwarded','answered','closed')"
+                                " AND " FIRST_AT("aired") " IS NOT NULL"
+                                                          " ORDER BY " FIRST_AT(
+                                                              "aired") " DESC LIMIT "
+                                                                       "200",
+                -1, &stmt, NULL) != SQLITE_OK)
                 return items;
         while (sqlite3_step(stmt) == SQLITE_ROW) {
                 int64_t forwarded = sqlite3_column_int64(stmt, 5);
@@ -345,4 +345,246 @@ void web_handle_public_board(struct web_request *r)
                          json_pack("{so so si}", "complaints", board_items(r), "month",
                                    board_totals(r), "answer_days",
                                    r->web->ctx.config->answer_days));
+}
+
+/* ---- the monthly report --------------------------------------------------------------
+ */
+
+static const char *const report_counts[] = {"received", "aired", "forwarded", "answered",
+                                            "overdue"};
+#define N_REPORT_COUNTS (sizeof report_counts / sizeof report_counts[0])
+
+struct month_span {
+        char name[8];     /* YYYY-MM */
+        int64_t from, to; /* UTC seconds, [from, to) */
+};
+
+static int parse_month(const char *text, struct month_span *m)
+{
+        int y, mo, used = 0;
+        if (!text || strlen(text) != 7 ||
+            sscanf(text, "%4d-%2d%n", &y, &mo, &used) != 2 || used != 7 || y < 1970 ||
+            y > 9999 || mo < 1 || mo > 12)
+                return -1;
+        snprintf(m->name, sizeof m->name, "%04d-%02d", y, mo);
+        m->from = time_from_local(y, mo, 1, 0, 0, 0) / 1000;
+        m->to = time_from_local(mo == 12 ? y + 1 : y, mo == 12 ? 1 : mo + 1, 1, 0, 0, 0) /
+                1000;
+        return 0;
+}
+
+static bool in_month(const struct month_span *m, sqlite3_stmt *stmt, int i)
+{
+        if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
+                return false;
+        int64_t at = sqlite3_column_int64(stmt, i);
+        return at >= m->from && at < m->to;
+}
+
+/* Adds one to name's counters in group (an object of objects) where hits. */
+static void count_into(json_t *group, const char *name, const bool hits[N_REPORT_COUNTS])
+{
+        json_t *row = json_object_get(group, name);
+        if (!row) {
+                row = json_object();
+                for (size_t i = 0; i < N_REPORT_COUNTS; i++)
+                        json_object_set_new(row, report_counts[i], json_integer(0));
+                json_object_set_new(group, name, row);
+        }
+        for (size_t i = 0; i < N_REPORT_COUNTS; i++)
+                if (hits[i])
+                        json_object_set_new(
+                            row, report_counts[i],
+                            json_integer(json_integer_value(
+                                             json_object_get(row, report_counts[i])) +
+                                         1));
+}
+
+static int compare_double(const void *a, const void *b)
+{
+        double x = *(const double *)a, y = *(const double *)b;
+        return x < y ? -1 : x > y;
+}
+
+static json_t *median(double *values, size_t n)
+{
+        if (n == 0)
+                return json_null();
+        qsort(values, n, sizeof *values, compare_double);
+        double m = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+        return json_real(m);
+}
+
+struct report {
+        json_t *total, *by_category, *by_location;
+        double *to_air, *to_answer;
+        size_t n_to_air, n_to_answer;
+};
+
+/* One complaint into the month's counters and the two medians: received to
+ * aired in days, forwarded to answered in working days. */
+static void report_add(struct web_request *r, const struct month_span *m,
+                       sqlite3_stmt *stmt, struct report *rep)
+{
+        const struct config *config = r->web->ctx.config;
+        int64_t now_s = time_now_ms() / 1000;
+        char due[16];
+        bool hits[N_REPORT_COUNTS] = {in_month(m, stmt, 2), in_month(m, stmt, 3),
+                                      in_month(m, stmt, 4), in_month(m, stmt, 5), false};
+        bool forwarded = sqlite3_column_type(stmt, 4) != SQLITE_NULL;
+        bool answered = sqlite3_column_type(stmt, 5) != SQLITE_NULL;
+        if (hits[2]) {
+                /* overdue: forwarded this month, answered late or not yet and past due */
+                int64_t fwd = sqlite3_column_int64(stmt, 4);
+                hits[4] = web_complaint_overdue(
+                    config, fwd, answered ? sqlite3_column_int64(stmt, 5) : now_s, due,
+                    sizeof due);
+        }
+        if (!hits[0] && !hits[1] && !hits[2] && !hits[3])
+                return;
+        const char *category = (const char *)sqlite3_column_text(stmt, 0);
+        const char *location = (const char *)sqlite3_column_text(stmt, 1);
+        count_into(rep->total, "all", hits);
+        count_into(rep->by_category, category && *category ? category : "-", hits);
+        count_into(rep->by_location, location && *location ? location : "-", hits);
+        if (hits[1]) {
+                rep->to_air =
+                    xrealloc(rep->to_air, (rep->n_to_air + 1) * sizeof *rep->to_air);
+                rep->to_air[rep->n_to_air++] = (double)(sqlite3_column_int64(stmt, 3) -
+                                                        sqlite3_column_int64(stmt, 2)) /
+                                               86400.0;
+        }
+        if (hits[3] && forwarded) {
+                rep->to_answer = xrealloc(rep->to_answer, (rep->n_to_answer + 1) *
+                                                              sizeof *rep->to_answer);
+                rep->to_answer[rep->n_to_answer++] = answer_workdays(
+                    config, sqlite3_column_int64(stmt, 4), sqlite3_column_int64(stmt, 5));
+        }
+}
+
+static json_t *group_list(json_t *group, const char *key)
+{
+        json_t *list = json_array();
+        const char *name;
+        json_t *row;
+        json_object_foreach(group, name, row)
+        {
+                json_t *item = json_pack("{ss}", key, name);
+                json_object_update(item, row);
+                json_array_append_new(list, item);
+        }
+        return list;
+}
+
+static void report_csv(struct web_request *r, json_t *report)
+{
+        char *csv = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&csv, &len);
+        if (!out) {
+                web_respond_error(r, 500, "out of memory");
+                return;
+        }
+        fputs("bulan,dimensi,nama", out);
+        for (size_t i = 0; i < N_REPORT_COUNTS; i++)
+                fprintf(out, ",%s", report_counts[i]);
+        fputc('\n', out);
+        static const char *const groups[][2] = {{"by_category", "category"},
+                                                {"by_location", "location"}};
+        const char *month = json_string_value(json_object_get(report, "month"));
+        fprintf(out, "%s,total,", month);
+        for (size_t i = 0; i < N_REPORT_COUNTS; i++)
+                fprintf(out, ",%lld",
+                        (long long)json_integer_value(
+                            json_object_get(report, report_counts[i])));
+        fputc('\n', out);
+        for (size_t g = 0; g < 2; g++) {
+                size_t i;
+                json_t *row;
+                json_array_foreach(json_object_get(report, groups[g][0]), i, row)
+                {
+                        fprintf(out, "%s,%s,", month, groups[g][1]);
+                        /* a category or village is the staff's free text */
+                        csv_write_cell(
+                            out, json_string_value(json_object_get(row, groups[g][1])),
+                            false);
+                        for (size_t k = 0; k < N_REPORT_COUNTS; k++)
+                                fprintf(out, ",%lld",
+                                        (long long)json_integer_value(
+                                            json_object_get(row, report_counts[k])));
+                        fputc('\n', out);
+                }
+        }
+        fclose(out);
+        web_respond_bytes(r, 200, "text/csv; charset=utf-8", csv, len, true);
+        free(csv);
+}
+
+void web_handle_complaint_report(struct web_request *r)
+{
+        struct month_span m;
+        struct report rep = {
+            json_object(), json_object(), json_object(), NULL, NULL, 0, 0};
+        sqlite3_stmt *stmt = NULL;
+        const char *format = web_query(r, "format");
+        const char *month = web_query(r, "month");
+        char this_month[8];
+        if (!month || !*month) {
+                int y, mo;
+                time_local_fields(time_now_ms(), &y, &mo, NULL, NULL, NULL, NULL, NULL);
+                snprintf(this_month, sizeof this_month, "%04d-%02d", y, mo);
+                month = this_month;
+        }
+        if (parse_month(month, &m) < 0) {
+                web_respond_error(r, 400, "month must be YYYY-MM");
+                goto out;
+        }
+        if (format && *format && strcmp(format, "csv") != 0 &&
+            strcmp(format, "json") != 0) {
+                web_respond_error(r, 400, "format must be json or csv");
+                goto out;
+        }
+        if (sqlite3_prepare_v2(
+                r->db,
+                "SELECT c.category, c.location, c.created_at, " FIRST_AT(
+                    "aired") ", " FIRST_AT("forwarded") ", " FIRST_AT("answered") " FROM "
+                                                                                  "compla"
+                                                                                  "ints "
+                                                                                  "c",
+                -1, &stmt, NULL) != SQLITE_OK) {
+                web_respond_db_error(r);
+                goto out;
+        }
+        int step;
+        while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
+                report_add(r, &m, stmt, &rep);
+        if (step != SQLITE_DONE) {
+                web_respond_db_error(r);
+                goto out;
+        }
+        bool none[N_REPORT_COUNTS] = {false};
+        count_into(rep.total, "all", none);
+        json_t *report = json_pack("{ss}", "month", m.name);
+        json_object_update(report, json_object_get(rep.total, "all"));
+        json_object_set_new(report, "median_days_received_to_aired",
+                            median(rep.to_air, rep.n_to_air));
+        json_object_set_new(report, "median_workdays_forwarded_to_answered",
+                            median(rep.to_answer, rep.n_to_answer));
+        json_object_set_new(report, "by_category",
+                            group_list(rep.by_category, "category"));
+        json_object_set_new(report, "by_location",
+                            group_list(rep.by_location, "location"));
+        if (format && strcmp(format, "csv") == 0) {
+                report_csv(r, report);
+                json_decref(report);
+        } else {
+                web_respond_json(r, 200, report);
+        }
+out:
+        sqlite3_finalize(stmt);
+        json_decref(rep.total);
+        json_decref(rep.by_category);
+        json_decref(rep.by_location);
+        free(rep.to_air);
+        free(rep.to_answer);
 }

@@ -206,6 +206,7 @@ bool web_complaint_overdue(const struct config *config, int64_t forwarded_s,
 int web_complaints_overdue_count(struct web *web);
 void web_handle_public_complaint_status(struct web_request *r);
 void web_handle_public_board(struct web_request *r);
+void web_handle_complaint_report(struct web_request *r);
 
 /* ---- announcements.c ---- */
 
