@@ -40,7 +40,14 @@ var Siaran = (function () {
     sw_aired_on: 'Aired ', sw_days: ' working days to the answer', sw_waiting: ' working days waiting',
     sw_answer: 'Answer from ', sw_overdue: 'Overdue', sw_none: 'Nothing aired yet.',
     sw_step_aired: 'Aired', sw_step_forwarded: 'Forwarded to LAPOR!', sw_step_answered: 'Answered',
-    sw_unknown: 'No Suara Warga with this reference.', back: 'Back to the radio'
+    sw_unknown: 'No Suara Warga with this reference.', back: 'Back to the radio',
+    a_answer: "Agency's answer", a_history: 'History', agency_prompt: 'Which agency answered?',
+    answer_prompt: 'The answer (it is read out in the next Suara Warga segment):',
+    answer_aired: 'Answer aired', on_air: 'on air', from_public: 'From the public page',
+    answer_due: 'Answer due', report: 'Suara Warga monthly report', month: 'Month',
+    show: 'Show', csv: 'Download CSV', r_received: 'Received', r_aired: 'Aired',
+    r_forwarded: 'Forwarded', r_answered: 'Answered', r_overdue: 'Overdue',
+    r_median_air: 'Median days received to aired', r_median_answer: 'Median working days forwarded to answered'
   };
   var id = {
     a_verify: 'Verifikasi', a_reject: 'Tolak', a_queue: 'Antrekan', 'a_air-next': 'Siarkan berikutnya',
@@ -56,7 +63,14 @@ var Siaran = (function () {
     sw_aired_on: 'Disiarkan ', sw_days: ' hari kerja sampai ditanggapi', sw_waiting: ' hari kerja menunggu',
     sw_answer: 'Tanggapan ', sw_overdue: 'Terlambat', sw_none: 'Belum ada yang disiarkan.',
     sw_step_aired: 'Disiarkan', sw_step_forwarded: 'Diteruskan ke LAPOR!', sw_step_answered: 'Ditanggapi',
-    sw_unknown: 'Tidak ada Suara Warga dengan nomor ini.'
+    sw_unknown: 'Tidak ada Suara Warga dengan nomor ini.',
+    a_answer: 'Tanggapan instansi', a_history: 'Riwayat', agency_prompt: 'Instansi mana yang menanggapi?',
+    answer_prompt: 'Tanggapannya (dibacakan di segmen Suara Warga berikutnya):',
+    answer_aired: 'Tanggapan disiarkan', on_air: 'mengudara', from_public: 'Dari halaman publik',
+    answer_due: 'Batas tanggapan', r_received: 'Diterima', r_aired: 'Disiarkan',
+    r_forwarded: 'Diteruskan', r_answered: 'Ditanggapi', r_overdue: 'Terlambat',
+    r_median_air: 'Median hari dari diterima sampai disiarkan',
+    r_median_answer: 'Median hari kerja dari diteruskan sampai ditanggapi'
   };
   var original = {};
   var lang = 'id';
