@@ -314,6 +314,13 @@ expect_error "an operator may not read the report: 403" 403
 req GET /api/v1/complaints/report
 expect_error "the report without a session: 401" 401
 
+as ani POST "/api/v1/complaints/$C2/answer" -F "agency=Dinas Kebersihan" -F "audio=@$D/voicenote.ogg"
+expect "an answer as a recording (multipart): 200" 200
+check "the recorded answer is the complaint's item" \
+	test "$(sql "SELECT c.status||'|'||m.kind FROM complaints c JOIN media m ON m.id = c.answer_media_id WHERE c.id=$C2")" = "answered|complaint"
+req GET /metrics
+check "metrics: answered, no longer overdue" grep -q '^siaran_complaints_overdue 0$' "$D/body"
+
 # ---- everyone can see -------------------------------------------------------------------
 public_get /api/v1/public/suara-warga
 expect "the public board: 200" 200
