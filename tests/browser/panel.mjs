@@ -456,6 +456,25 @@ try {
     citizenBodies.length > 3 && !citizenBodies.some((b) => b.includes(SW_NAME) || b.includes(SW_PHONE)),
     `${citizenBodies.length} bodies`);
 
+  await step("the panel shows a complaint's history and the monthly report", async () => {
+    const staff = await browser.newPage();
+    watch(staff, 'history');
+    await staff.goto(BASE + '/panel/');
+    await staff.waitForSelector('#dashboard', { state: 'visible' });
+    const aired = staff.locator('#complaints tr', { hasText: TITLE }).first();
+    await aired.waitFor();
+    await aired.locator('button', { hasText: 'Riwayat' }).click();
+    await staff.waitForFunction(() => {
+      const h = document.querySelector('#complaints tr.history-row');
+      return h && /Diterima/.test(h.textContent) && /Disiarkan|Sudah disiarkan/.test(h.textContent);
+    });
+    await staff.click('#report-show');
+    await staff.waitForFunction(() => /Diterima: \d+/.test(document.getElementById('report-totals').textContent));
+    const bars = await staff.locator('#report-rows progress').count();
+    await staff.close();
+    if (bars < 1) return `${bars} bars`;
+  });
+
   // the watcher can fail: an inline script is refused by the CSP and the
   // refusal is a console error
   await step('the CSP refuses an inline script and the console shows it', async () => {
