@@ -95,6 +95,23 @@ int64_t time_from_local(int year, int month, int day, int hour, int minute, int 
 void time_local_fields(int64_t ms, int *year, int *month, int *day, int *hour,
                        int *minute, int *second, int *weekday);
 
+/* ---- working days (pure: no zone, no clock) ------------------------------- */
+
+/* A civil date "YYYY-MM-DD" as days since 1970-01-01.  Returns 0 or -1. */
+int date_to_days(const char *ymd, int64_t *days);
+/* days (since 1970-01-01) as "YYYY-MM-DD" into buf (at least 11 bytes). */
+char *date_from_days(int64_t days, char *buf, size_t size);
+/* Parses a list of dates separated by commas or spaces ("" = none) into a
+ * new array (free it).  Returns the count, or -1 with the bad item in err. */
+int dates_parse_list(const char *list, int64_t **days, char *err, size_t err_size);
+/* The day on which n working days (Monday to Friday, not a holiday) have
+ * passed after day: n = 5 from a Friday with Monday a holiday is the next
+ * Monday but one.  n <= 0 gives day itself. */
+int64_t workdays_add(int64_t day, int n, const int64_t *holidays, size_t n_holidays);
+/* Working days after from up to and including to (0 when to <= from). */
+int workdays_between(int64_t from, int64_t to, const int64_t *holidays,
+                     size_t n_holidays);
+
 /* ---- configuration --------------------------------------------------------- */
 
 #define CONFIG_MAX_OUTPUTS 16
@@ -164,6 +181,13 @@ struct config {
         int archive_retention_days;  /* older hours are deleted */
         int archive_segment_seconds; /* for tests: files shorter than an hour */
         int archive_min_free_mb;     /* the disk guard pauses below this */
+        /* [complaints]: Suara Warga from the public page, and the answers */
+        int64_t public_upload_limit; /* bytes of one public recording */
+        int public_max_seconds;      /* its longest duration */
+        int public_per_hour;         /* submissions per client and hour */
+        int public_queue_limit;      /* unverified public complaints at most */
+        int answer_days;             /* working days an agency has to answer */
+        char *holidays;              /* dates (YYYY-MM-DD) that are no working day */
 };
 
 /* Reads and checks path.  On error returns NULL and writes a one-line reason of

@@ -64,6 +64,13 @@ static const struct key_spec keys[] = {
     {"archive", "retention_days", KEY_INT, C(archive_retention_days), 1, 36500, NULL},
     {"archive", "segment_seconds", KEY_INT, C(archive_segment_seconds), 2, 3600, NULL},
     {"archive", "min_free_mb", KEY_INT, C(archive_min_free_mb), 0, 1000000, NULL},
+    {"complaints", "public_upload_limit", KEY_MEGABYTES, C(public_upload_limit), 1, 4096,
+     NULL},
+    {"complaints", "public_max_seconds", KEY_INT, C(public_max_seconds), 5, 3600, NULL},
+    {"complaints", "public_per_hour", KEY_INT, C(public_per_hour), 0, 10000, NULL},
+    {"complaints", "public_queue_limit", KEY_INT, C(public_queue_limit), 0, 100000, NULL},
+    {"complaints", "answer_days", KEY_INT, C(answer_days), 1, 365, NULL},
+    {"complaints", "holidays", KEY_STRING, C(holidays), 0, 0, NULL},
     {"output", "server", KEY_STRING, O(server), 0, 0, NULL},
     {"output", "port", KEY_INT, O(port), 1, 65535, NULL},
     {"output", "user", KEY_STRING, O(user), 0, 0, NULL},
@@ -171,6 +178,17 @@ static int store_value(struct parse_state *st, const struct key_spec *k, void *b
                                  value);
                         return -1;
                 }
+                if (k->offset == C(holidays) && base == st->config) {
+                        int64_t *days = NULL;
+                        char bad[96];
+                        int n = dates_parse_list(value, &days, bad, sizeof bad);
+                        free(days);
+                        if (n < 0) {
+                                snprintf(st->reason, sizeof st->reason, "holidays: %s",
+                                         bad);
+                                return -1;
+                        }
+                }
                 /* fall through */
         case KEY_PATH: {
                 char **s = field;
@@ -255,7 +273,8 @@ static int handle_key(void *user, const char *section, const char *name,
         }
         if (strcmp(kind, "station") && strcmp(kind, "storage") &&
             strcmp(kind, "fallback") && strcmp(kind, "web") && strcmp(kind, "output") &&
-            strcmp(kind, "alerts") && strcmp(kind, "archive"))
+            strcmp(kind, "alerts") && strcmp(kind, "archive") &&
+            strcmp(kind, "complaints"))
                 snprintf(st->reason, sizeof st->reason, "unknown section [%s]", section);
         else
                 snprintf(st->reason, sizeof st->reason, "unknown key '%s' in [%s]", name,
@@ -313,6 +332,11 @@ static void set_defaults(struct config *c)
         c->archive_retention_days = 400;
         c->archive_segment_seconds = 3600;
         c->archive_min_free_mb = 500;
+        c->public_upload_limit = 10LL * 1024 * 1024;
+        c->public_max_seconds = 300;
+        c->public_per_hour = 3;
+        c->public_queue_limit = 200;
+        c->answer_days = 5;
 }
 
 static int check_outputs(struct config *c, char *reason, size_t size)
@@ -507,5 +531,6 @@ void config_free(struct config *c)
         free(c->alerts_feed);
         free(c->archive_dir);
         free(c->archive_format);
+        free(c->holidays);
         free(c);
 }

@@ -217,3 +217,101 @@ double db_to_gain(double db)
 {
         return pow(10.0, db / 20.0);
 }
+
+/* ---- working days -------------------------------------------------------- */
+
+/* Howard Hinnant's days-from-civil: proleptic Gregorian, exact for any year. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+        y -= m <= 2;
+        int64_t era = (y >= 0 ? y : y - 399) / 400;
+        int64_t yoe = y - era * 400;
+        int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        return era * 146097 + doe - 719468;
+}
+
+int date_to_days(const char *ymd, int64_t *days)
+{
+        int y, m, d;
+        const char *text = ymd;
+        if (!text || !take_date(&text, &y, &m, &d) || *text != '\0')
+                return -1;
+        *days = days_from_civil(y, m, d);
+        return 0;
+}
+
+char *date_from_days(int64_t days, char *buf, size_t size)
+{
+        int64_t z = days + 719468;
+        int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+        int64_t doe = z - era * 146097;
+        int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        int64_t mp = (5 * doy + 2) / 153;
+        int d = (int)(doy - (153 * mp + 2) / 5 + 1);
+        int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+        int64_t y = yoe + era * 400 + (m <= 2);
+        snprintf(buf, size, "%04lld-%02d-%02d", (long long)y, m, d);
+        return buf;
+}
+
+int dates_parse_list(const char *list, int64_t **days, char *err, size_t err_size)
+{
+        int n = 0;
+        *days = NULL;
+        for (const char *p = list ? list : ""; *p;) {
+                size_t skip = strspn(p, ", \t");
+                p += skip;
+                size_t len = strcspn(p, ", \t");
+                if (len == 0)
+                        break;
+                char item[16];
+                int64_t day;
+                if (len >= sizeof item || (memcpy(item, p, len), item[len] = '\0',
+                                           date_to_days(item, &day) < 0)) {
+                        snprintf(err, err_size, "'%.*s' is not a date YYYY-MM-DD",
+                                 (int)(len > 40 ? 40 : len), p);
+                        free(*days);
+                        *days = NULL;
+                        return -1;
+                }
+                *days = xrealloc(*days, (size_t)(n + 1) * sizeof **days);
+                (*days)[n++] = day;
+                p += len;
+        }
+        return n;
+}
+
+static bool is_workday(int64_t day, const int64_t *holidays, size_t n_holidays)
+{
+        /* 1970-01-01 was a Thursday: 0 = Monday .. 6 = Sunday */
+        int64_t weekday = ((day % 7) + 7 + 3) % 7;
+        if (weekday >= 5)
+                return false;
+        for (size_t i = 0; i < n_holidays; i++)
+                if (holidays[i] == day)
+                        return false;
+        return true;
+}
+
+int64_t workdays_add(int64_t day, int n, const int64_t *holidays, size_t n_holidays)
+{
+        /* a holiday list can never make this endless: at most 7 days a week
+         * are skipped, and only listed days beyond weekends */
+        for (int counted = 0; counted < n;) {
+                day++;
+                if (is_workday(day, holidays, n_holidays))
+                        counted++;
+        }
+        return day;
+}
+
+int workdays_between(int64_t from, int64_t to, const int64_t *holidays, size_t n_holidays)
+{
+        int n = 0;
+        for (int64_t day = from + 1; day <= to; day++)
+                if (is_workday(day, holidays, n_holidays))
+                        n++;
+        return n;
+}

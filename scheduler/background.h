@@ -31,6 +31,8 @@ uint64_t db_writer_add_asrun(struct db_writer *writer,
                              const struct playout_asrun *record);
 uint64_t db_writer_add_complaint_aired(struct db_writer *writer, int64_t id,
                                        int64_t at_ms);
+uint64_t db_writer_add_complaint_answer_aired(struct db_writer *writer, int64_t id,
+                                              int64_t at_ms);
 uint64_t db_writer_add_announcement_aired(struct db_writer *writer, int64_t id);
 
 /* Any thread: every write with a sequence number up to this one is done

@@ -394,10 +394,17 @@ static struct live_complaint *find_complaint(struct planner *p, int64_t id)
         return NULL;
 }
 
+/* A complaint and the answer to it air once each, kept apart. */
+static int complaint_event(const struct live_complaint *c)
+{
+        return c->answer ? EVENT_COMPLAINT_ANSWER : EVENT_COMPLAINT;
+}
+
 static bool pick_complaint_recording(struct planner *p, const struct live_complaint *c,
                                      struct plan_pick *pick)
 {
-        if (!pick_media(p, c->media_id, PICK_COMPLAINT, pick))
+        if (!pick_media(p, c->media_id,
+                        c->answer ? PICK_COMPLAINT_ANSWER : PICK_COMPLAINT, pick))
                 return false;
         pick->kind = ITEM_COMPLAINT;
         pick->title = c->title;
@@ -414,7 +421,7 @@ static bool pick_complaint(struct planner *p, const struct live_complaint *c,
         struct plan_pick recording;
         if (!pick_complaint_recording(p, c, &recording))
                 return false;
-        mark_done(&p->st, EVENT_COMPLAINT, c->id, 0);
+        mark_done(&p->st, complaint_event(c), c->id, 0);
         if (c->intro_media_id &&
             pick_media(p, c->intro_media_id, PICK_COMPLAINT_INTRO, pick)) {
                 pick->kind = ITEM_COMPLAINT;
@@ -424,7 +431,7 @@ static bool pick_complaint(struct planner *p, const struct live_complaint *c,
         } else {
                 *pick = recording;
         }
-        pick->event_type = EVENT_COMPLAINT;
+        pick->event_type = complaint_event(c);
         pick->event_id = c->id;
         return true;
 }
@@ -449,7 +456,7 @@ static bool pick_air_next(struct planner *p, int64_t t, struct plan_pick *pick)
                 return false;
         for (size_t i = 0; i < p->live->n_complaints; i++) {
                 const struct live_complaint *c = &p->live->complaints[i];
-                if (c->air_next && !is_done(&p->st, EVENT_COMPLAINT, c->id, 0) &&
+                if (c->air_next && !is_done(&p->st, complaint_event(c), c->id, 0) &&
                     pick_complaint(p, c, pick))
                         return true;
         }
@@ -504,7 +511,7 @@ static bool pick_complaint_show(struct planner *p, const struct instance *in,
                                 const struct live_complaint *c = &p->live->complaints[i];
                                 int64_t ms = complaint_ms(p, c);
                                 if (c->queued && ms >= 0 && t + ms <= limit &&
-                                    !is_done(&p->st, EVENT_COMPLAINT, c->id, 0))
+                                    !is_done(&p->st, complaint_event(c), c->id, 0))
                                         any = true;
                         }
                         pr->pos = any ? STAGE_COMPLAINTS : STAGE_FILLER;
@@ -519,7 +526,7 @@ static bool pick_complaint_show(struct planner *p, const struct instance *in,
                                 const struct live_complaint *c = &p->live->complaints[i];
                                 int64_t ms = complaint_ms(p, c);
                                 if (!c->queued || ms < 0 || t + ms > limit ||
-                                    is_done(&p->st, EVENT_COMPLAINT, c->id, 0))
+                                    is_done(&p->st, complaint_event(c), c->id, 0))
                                         continue;
                                 if (pick_complaint(p, c, pick))
                                         return true;

@@ -165,6 +165,7 @@ struct live_complaint {
         char *title;
         bool air_next;
         bool queued; /* status 'queued': in the next Suara Warga segment */
+        bool answer; /* the agency's answer to it (intro, then the answer) */
 };
 
 enum announcement_mode { ANNOUNCE_NOW, ANNOUNCE_NEXT, ANNOUNCE_AT };
@@ -185,7 +186,9 @@ struct live_queue {
 };
 
 /* Reads what waits to air: complaints with consent, not confidential, that
- * are queued or marked air-next; pending announcements.  Returns 0 or -1. */
+ * are queued or marked air-next, then the answers to such complaints not
+ * aired yet (each in the next Suara Warga segment); pending announcements.  Returns 0 or
+ * -1. */
 int live_queue_load(sqlite3 *db, struct live_queue *q);
 void live_queue_clear(struct live_queue *q);
 
@@ -200,6 +203,7 @@ enum pick_source {
         PICK_COMPLAINT_INTRO,
         PICK_COMPLAINT,
         PICK_ANNOUNCEMENT,
+        PICK_COMPLAINT_ANSWER,
 };
 
 /* What the planner decided; strings are borrowed from the catalog, the
@@ -248,7 +252,8 @@ enum event_type {
         EVENT_SLOT,
         EVENT_SHOW,
         EVENT_ANNOUNCEMENT,
-        EVENT_COMPLAINT
+        EVENT_COMPLAINT,
+        EVENT_COMPLAINT_ANSWER
 };
 
 struct done_event {

@@ -260,6 +260,64 @@ static const char *const migrations[] = {
     " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;"
     "CREATE TRIGGER announcements_delete_bumps_queue AFTER DELETE ON announcements"
     " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;",
+    /* 4 -> 5: Suara Warga.  A complaint gets where it came from, the public
+     * reference, the agency's answer and the status 'answered'.  SQLite
+     * cannot change a CHECK in place, so the table is rebuilt; dropping it
+     * would cascade to its events, which are kept aside meanwhile. */
+    "CREATE TEMP TABLE saved_complaint_events AS SELECT * FROM complaint_events;"
+    "CREATE TABLE complaints_new ("
+    " id INTEGER PRIMARY KEY,"
+    " media_id INTEGER REFERENCES media(id),"
+    " intro_media_id INTEGER REFERENCES media(id),"
+    " title TEXT NOT NULL,"
+    " summary TEXT NOT NULL DEFAULT '',"
+    " category TEXT NOT NULL DEFAULT '',"
+    " location TEXT NOT NULL DEFAULT '',"
+    " incident_date TEXT,"
+    " caller_name TEXT,"  /* staff view only */
+    " caller_phone TEXT," /* staff view only */
+    " anonymous INTEGER NOT NULL DEFAULT 1,"
+    " confidential INTEGER NOT NULL DEFAULT 0,"
+    " consent INTEGER NOT NULL DEFAULT 0,"
+    " status TEXT NOT NULL DEFAULT 'received' CHECK (status IN ('received',"
+    "  'verified','queued','aired','forwarded','answered','closed','rejected')),"
+    " queue_position INTEGER,"
+    " air_next INTEGER NOT NULL DEFAULT 0,"
+    " lapor_tracking_id TEXT,"
+    " created_by INTEGER REFERENCES users(id),"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " source TEXT NOT NULL DEFAULT 'staff' CHECK (source IN ('staff','public')),"
+    " reference TEXT UNIQUE," /* the citizen's code; public submissions only */
+    " answer_agency TEXT,"
+    " answer_text TEXT,"
+    " answer_media_id INTEGER REFERENCES media(id),"
+    " answer_intro_media_id INTEGER REFERENCES media(id),"
+    " answer_aired_at INTEGER);" /* UTC seconds */
+    "INSERT INTO complaints_new (id, media_id, intro_media_id, title, summary, category,"
+    " location, incident_date, caller_name, caller_phone, anonymous, confidential,"
+    " consent, status, queue_position, air_next, lapor_tracking_id, created_by,"
+    " created_at, updated_at) SELECT id, media_id, intro_media_id, title, summary,"
+    " category, location, incident_date, caller_name, caller_phone, anonymous,"
+    " confidential, consent, status, queue_position, air_next, lapor_tracking_id,"
+    " created_by, created_at, updated_at FROM complaints;"
+    "DROP TABLE complaints;"
+    "ALTER TABLE complaints_new RENAME TO complaints;"
+    "CREATE INDEX complaints_by_status ON complaints(status, queue_position);"
+    "INSERT INTO complaint_events SELECT * FROM saved_complaint_events;"
+    "DROP TABLE saved_complaint_events;"
+    "CREATE INDEX complaint_events_by_complaint ON complaint_events(complaint_id, at);"
+    /* public submissions per client (an address hash), for the hourly limit */
+    "CREATE TABLE public_submissions (client TEXT NOT NULL, at INTEGER NOT NULL);"
+    "CREATE INDEX public_submissions_by_client ON public_submissions(client, at);"
+    /* the rebuilt table lost 3 -> 4's triggers: the loader must still see
+     * every change of the live queue */
+    "CREATE TRIGGER complaints_insert_bumps_queue AFTER INSERT ON complaints"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;"
+    "CREATE TRIGGER complaints_update_bumps_queue AFTER UPDATE ON complaints"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;"
+    "CREATE TRIGGER complaints_delete_bumps_queue AFTER DELETE ON complaints"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;",
 };
 
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -98,6 +98,35 @@ int live_queue_load(sqlite3 *db, struct live_queue *q)
                 c->air_next = sqlite3_column_int(stmt, 4) != 0;
                 const unsigned char *status = sqlite3_column_text(stmt, 5);
                 c->queued = status && !strcmp((const char *)status, "queued");
+                c->answer = false;
+        }
+        if (step != SQLITE_DONE)
+                goto out;
+        sqlite3_finalize(stmt);
+        /* the agencies' answers, oldest first, after the complaints */
+        if (sqlite3_prepare_v2(
+                db,
+                "SELECT id, answer_media_id, answer_intro_media_id, title, answer_agency"
+                " FROM complaints WHERE consent = 1 AND confidential = 0"
+                " AND status = 'answered' AND answer_aired_at IS NULL"
+                " AND answer_media_id IS NOT NULL ORDER BY updated_at, id",
+                -1, &stmt, NULL) != SQLITE_OK)
+                goto out;
+        while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+                q->complaints = xrealloc(q->complaints,
+                                         (q->n_complaints + 1) * sizeof *q->complaints);
+                struct live_complaint *c = &q->complaints[q->n_complaints++];
+                c->id = sqlite3_column_int64(stmt, 0);
+                c->media_id = sqlite3_column_int64(stmt, 1);
+                c->intro_media_id = sqlite3_column_int64(stmt, 2);
+                const unsigned char *title = sqlite3_column_text(stmt, 3);
+                const unsigned char *agency = sqlite3_column_text(stmt, 4);
+                c->title =
+                    xasprintf("Tanggapan %s: %s", agency ? (const char *)agency : "",
+                              title ? (const char *)title : "");
+                c->air_next = false;
+                c->queued = true;
+                c->answer = true;
         }
         if (step != SQLITE_DONE)
                 goto out;
@@ -134,9 +163,12 @@ out:
 /* Drops a complaint or announcement from the live queue in memory. */
 static void live_queue_remove(struct live_queue *q, enum pick_source source, int64_t id)
 {
-        if (source == PICK_COMPLAINT) {
+        if (source == PICK_COMPLAINT || source == PICK_COMPLAINT_ANSWER) {
+                /* a complaint and the answer to it are two entries of one id */
+                bool answer = source == PICK_COMPLAINT_ANSWER;
                 for (size_t i = 0; i < q->n_complaints; i++)
-                        if (q->complaints[i].id == id) {
+                        if (q->complaints[i].id == id &&
+                            q->complaints[i].answer == answer) {
                                 free(q->complaints[i].title);
                                 memmove(&q->complaints[i], &q->complaints[i + 1],
                                         (q->n_complaints - i - 1) *
@@ -448,9 +480,13 @@ static void source_cancel(void *ctx, const struct playout_item *item)
 static void mark_aired(struct scheduler *s, enum pick_source source, int64_t id,
                        int64_t at_ms)
 {
-        uint64_t seq = source == PICK_COMPLAINT
-                           ? db_writer_add_complaint_aired(s->writer, id, at_ms)
-                           : db_writer_add_announcement_aired(s->writer, id);
+        uint64_t seq;
+        if (source == PICK_COMPLAINT)
+                seq = db_writer_add_complaint_aired(s->writer, id, at_ms);
+        else if (source == PICK_COMPLAINT_ANSWER)
+                seq = db_writer_add_complaint_answer_aired(s->writer, id, at_ms);
+        else
+                seq = db_writer_add_announcement_aired(s->writer, id);
         live_queue_remove(&s->live, source, id);
         if (s->n_aired == MAX_AIRED_UNWRITTEN) { /* the oldest is long written */
                 memmove(s->aired, s->aired + 1,
@@ -487,7 +523,8 @@ static void source_aired(void *ctx, const struct playout_asrun *record)
                         planner_undo_event(&s->planner, &undo);
                 }
         } else if (s->record_asrun) {
-                if (h->source == PICK_COMPLAINT || h->source == PICK_ANNOUNCEMENT)
+                if (h->source == PICK_COMPLAINT || h->source == PICK_COMPLAINT_ANSWER ||
+                    h->source == PICK_ANNOUNCEMENT)
                         mark_aired(s, h->source, h->ref, record->start_ms);
         }
         drop_handout(s, h);

@@ -18,7 +18,12 @@
 #define MAX_BATCH 64
 #define RETRY_MS 1000
 
-enum write_kind { WRITE_ASRUN, WRITE_COMPLAINT_AIRED, WRITE_ANNOUNCEMENT_AIRED };
+enum write_kind {
+        WRITE_ASRUN,
+        WRITE_COMPLAINT_AIRED,
+        WRITE_COMPLAINT_ANSWER_AIRED,
+        WRITE_ANNOUNCEMENT_AIRED
+};
 
 struct write_job {
         enum write_kind kind;
@@ -97,6 +102,47 @@ out:
         return rc;
 }
 
+/* The agency's answer to a complaint aired: noted once, with an event row; an
+ * answer replaced or a complaint closed meanwhile is left alone.  Inside the
+ * batch's transaction.  0, or -1 on a database error. */
+static int write_complaint_answer_aired(sqlite3 *db, int64_t id, int64_t at_ms)
+{
+        sqlite3_stmt *set = NULL, *event = NULL;
+        int rc = -1;
+        if (sqlite3_prepare_v2(db,
+                               "UPDATE complaints SET answer_aired_at = ?, updated_at = ?"
+                               " WHERE id = ? AND status = 'answered'"
+                               " AND answer_aired_at IS NULL",
+                               -1, &set, NULL) != SQLITE_OK)
+                goto out;
+        sqlite3_bind_int64(set, 1, at_ms / 1000);
+        sqlite3_bind_int64(set, 2, at_ms / 1000);
+        sqlite3_bind_int64(set, 3, id);
+        if (sqlite3_step(set) != SQLITE_DONE)
+                goto out;
+        if (sqlite3_changes(db) != 1) {
+                rc = 0;
+                goto out;
+        }
+        if (sqlite3_prepare_v2(
+                db,
+                "INSERT INTO complaint_events (complaint_id, from_status, to_status,"
+                " user_id, at, note) VALUES (?, 'answered', 'answered', NULL, ?,"
+                " 'answer on air')",
+                -1, &event, NULL) != SQLITE_OK)
+                goto out;
+        sqlite3_bind_int64(event, 1, id);
+        sqlite3_bind_int64(event, 2, at_ms / 1000);
+        if (sqlite3_step(event) != SQLITE_DONE)
+                goto out;
+        log_info("complaint %lld: answer aired", (long long)id);
+        rc = 0;
+out:
+        sqlite3_finalize(set);
+        sqlite3_finalize(event);
+        return rc;
+}
+
 static int write_announcement_aired(sqlite3 *db, int64_t id)
 {
         sqlite3_stmt *stmt = NULL;
@@ -120,6 +166,8 @@ static int write_job(sqlite3 *db, struct write_job *job)
                 return sched_asrun_record(db, &job->record);
         case WRITE_COMPLAINT_AIRED:
                 return write_complaint_aired(db, job->id, job->at_ms);
+        case WRITE_COMPLAINT_ANSWER_AIRED:
+                return write_complaint_answer_aired(db, job->id, job->at_ms);
         case WRITE_ANNOUNCEMENT_AIRED:
                 return write_announcement_aired(db, job->id);
         }
@@ -230,6 +278,14 @@ uint64_t db_writer_add_asrun(struct db_writer *w, const struct playout_asrun *re
 uint64_t db_writer_add_complaint_aired(struct db_writer *w, int64_t id, int64_t at_ms)
 {
         struct write_job job = {.kind = WRITE_COMPLAINT_AIRED, .id = id, .at_ms = at_ms};
+        return queue_add(w, &job);
+}
+
+uint64_t db_writer_add_complaint_answer_aired(struct db_writer *w, int64_t id,
+                                              int64_t at_ms)
+{
+        struct write_job job = {
+            .kind = WRITE_COMPLAINT_ANSWER_AIRED, .id = id, .at_ms = at_ms};
         return queue_add(w, &job);
 }
 

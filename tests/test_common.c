@@ -161,6 +161,9 @@ static void test_config_errors_name_file_and_line(void **state)
         expect_error("[alerts]\nrepeat = 1.5\n", ":2: ", "whole number");
         expect_error("[alerts]\nrepeat_minutes = 0\n", ":2: ", "between");
         expect_error("[alerts]\nsiren = loud\n", ":2: ", "unknown key 'siren'");
+        expect_error("[complaints]\nanswer_days = 5\nholidays = 2026-12-25, 2026-13-01\n",
+                     ":3: ", "'2026-13-01' is not a date");
+        expect_error("[complaints]\nanswer_days = 0\n", ":2: ", "between");
 }
 
 static void test_config_alerts(void **state)
@@ -187,6 +190,55 @@ static void test_config_alerts(void **state)
         assert_true(isnan(c->station_latitude)); /* unset: only the tsunami rule */
         config_free(c);
         free(path);
+}
+
+static int64_t day_of(const char *ymd)
+{
+        int64_t day = 0;
+        assert_int_equal(date_to_days(ymd, &day), 0);
+        return day;
+}
+
+/* SP4N-LAPOR!'s five working days: weekends and the configured holidays do
+ * not count; the answer is overdue from the day after the fifth. */
+static void test_workdays_skip_weekends_and_holidays(void **state)
+{
+        (void)state;
+        char buf[16];
+        int64_t *holidays = NULL;
+        char err[96];
+        assert_int_equal(day_of("1970-01-01"), 0);
+        assert_string_equal(date_from_days(day_of("2028-02-29"), buf, sizeof buf),
+                            "2028-02-29");
+        /* forwarded on Friday 2026-12-04; Monday 2026-12-07 is a holiday */
+        int n = dates_parse_list("2026-12-07", &holidays, err, sizeof err);
+        assert_int_equal(n, 1);
+        int64_t friday = day_of("2026-12-04");
+        assert_string_equal(
+            date_from_days(workdays_add(friday, 5, holidays, 1), buf, sizeof buf),
+            "2026-12-14");
+        /* without the holiday it is the next Friday */
+        assert_string_equal(
+            date_from_days(workdays_add(friday, 5, NULL, 0), buf, sizeof buf),
+            "2026-12-11");
+        assert_int_equal(workdays_between(friday, day_of("2026-12-14"), holidays, 1), 5);
+        assert_int_equal(workdays_between(friday, day_of("2026-12-07"), holidays, 1), 0);
+        assert_int_equal(workdays_between(friday, friday, holidays, 1), 0);
+        free(holidays);
+        /* across the year: Christmas and New Year's Day */
+        n = dates_parse_list("2026-12-25 2027-01-01", &holidays, err, sizeof err);
+        assert_int_equal(n, 2);
+        assert_string_equal(
+            date_from_days(workdays_add(day_of("2026-12-24"), 5, holidays, 2), buf,
+                           sizeof buf),
+            "2027-01-04");
+        free(holidays);
+        assert_int_equal(
+            dates_parse_list("2026-12-25,tomorrow", &holidays, err, sizeof err), -1);
+        assert_null(holidays);
+        assert_non_null(strstr(err, "'tomorrow'"));
+        assert_int_equal(dates_parse_list("", &holidays, err, sizeof err), 0);
+        assert_int_equal(date_to_days("2026-02-29", &(int64_t){0}), -1);
 }
 
 static void test_config_paths_are_absolute_from_a_relative_config(void **state)
@@ -511,6 +563,7 @@ int main(void)
             cmocka_unit_test(test_time_parse_is_strict),
             cmocka_unit_test(test_time_across_dst),
             cmocka_unit_test(test_time_dates_are_real_days),
+            cmocka_unit_test(test_workdays_skip_weekends_and_holidays),
             cmocka_unit_test(test_text_escape_control),
             cmocka_unit_test(test_csv_cells_are_never_formulas),
             cmocka_unit_test(test_address_in_list),

@@ -7,14 +7,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <unistd.h>
 
 #include "media/media.h"
 #include "scheduler/scheduler.h"
 #include "web/web_private.h"
 
-static const char *const statuses[] = {"received",  "verified", "queued",  "aired",
-                                       "forwarded", "closed",   "rejected"};
+static const char *const statuses[] = {"received",  "verified", "queued", "aired",
+                                       "forwarded", "answered", "closed", "rejected"};
 
 static bool valid_status(const char *s)
 {
@@ -49,10 +50,13 @@ static json_t *column_time(sqlite3_stmt *stmt, int i)
         "c.status, "                                                                     \
         "c.queue_position, c.air_next, c.lapor_tracking_id, c.created_at, "              \
         "c.updated_at, "                                                                 \
-        "m.duration, c.intro_media_id, m.path "                                          \
+        "m.duration, c.intro_media_id, m.path, c.source, c.reference, "                  \
+        "c.answer_agency, c.answer_text, c.answer_aired_at, "                            \
+        "(SELECT max(e.at) FROM complaint_events e WHERE e.complaint_id = c.id "         \
+        " AND e.to_status = 'forwarded') "                                               \
         "FROM complaints c LEFT JOIN media m ON m.id = c.media_id "
 
-static json_t *complaint_json(sqlite3_stmt *stmt)
+static json_t *complaint_json(sqlite3_stmt *stmt, const struct config *config)
 {
         json_t *o = json_object();
         json_object_set_new(o, "id", json_integer(sqlite3_column_int64(stmt, 0)));
@@ -78,6 +82,22 @@ static json_t *complaint_json(sqlite3_stmt *stmt)
         json_object_set_new(o, "duration", json_real(sqlite3_column_double(stmt, 17)));
         json_object_set_new(o, "has_intro",
                             json_boolean(sqlite3_column_type(stmt, 18) != SQLITE_NULL));
+        json_object_set_new(o, "source", column_json(stmt, 20));
+        json_object_set_new(o, "reference", column_json(stmt, 21));
+        json_object_set_new(o, "answer_agency", column_json(stmt, 22));
+        json_object_set_new(o, "answer_text", column_json(stmt, 23));
+        json_object_set_new(o, "answer_aired_at", column_time(stmt, 24));
+        json_object_set_new(o, "forwarded_at", column_time(stmt, 25));
+        /* a forwarded complaint waits for the agency's answer */
+        char due[16] = "";
+        bool waiting =
+            sqlite3_column_type(stmt, 25) != SQLITE_NULL &&
+            strcmp((const char *)sqlite3_column_text(stmt, 11), "forwarded") == 0;
+        bool overdue =
+            waiting && web_complaint_overdue(config, sqlite3_column_int64(stmt, 25),
+                                             time_now_ms() / 1000, due, sizeof due);
+        json_object_set_new(o, "answer_due", waiting ? json_string(due) : json_null());
+        json_object_set_new(o, "overdue", json_boolean(overdue));
         return o;
 }
 
@@ -117,16 +137,14 @@ static bool valid_date(const char *s)
 
 static void set_media_title(sqlite3 *db, int64_t media_id, const char *title);
 
-/* Makes and imports the spoken intro, titled "Suara Warga: <title>".  It is
- * stored as a complaint item, so it is the complaint's: no library listing,
- * download, edit, playlist or rotation reaches it.  Returns the media id or 0. */
-static int64_t make_intro(struct web_request *r, const char *title, const char *location)
+/* Speaks text and imports it, titled item_title.  It is stored as a
+ * complaint item, so it is the complaint's: no library listing, download,
+ * edit, playlist or rotation reaches it.  Returns the media id or 0. */
+static int64_t speak_and_import(struct web_request *r, const char *text,
+                                const char *item_title)
 {
         bool existed = false;
         char err[256];
-        char *text = *location
-                         ? xasprintf("Suara Warga dari %s, tentang %s.", location, title)
-                         : xasprintf("Suara Warga, tentang %s.", title);
         const char *dir = getenv("TMPDIR");
         char *path = xasprintf("%s/siaran-intro-XXXXXX.wav", dir && *dir ? dir : "/tmp");
         struct sched_media media = {0};
@@ -154,16 +172,25 @@ static int64_t make_intro(struct web_request *r, const char *title, const char *
                 goto out;
         }
         id = media.id;
-        if (!existed) {
-                char *intro_title = xasprintf("Suara Warga: %s", title);
-                set_media_title(r->db, id, intro_title);
-                free(intro_title);
-        }
+        if (!existed)
+                set_media_title(r->db, id, item_title);
 out:
         if (fd >= 0)
                 unlink(path);
         sched_media_clear(&media);
         free(path);
+        return id;
+}
+
+/* The complaint's spoken intro, titled "Suara Warga: <title>". */
+static int64_t make_intro(struct web_request *r, const char *title, const char *location)
+{
+        char *text = *location
+                         ? xasprintf("Suara Warga dari %s, tentang %s.", location, title)
+                         : xasprintf("Suara Warga, tentang %s.", title);
+        char *item_title = xasprintf("Suara Warga: %s", title);
+        int64_t id = speak_and_import(r, text, item_title);
+        free(item_title);
         free(text);
         return id;
 }
@@ -229,7 +256,37 @@ out:
         return rc;
 }
 
-void web_handle_complaint_create(struct web_request *r)
+/* The citizen's code: 8 characters without look-alikes (no 0/O, 1/I/L),
+ * 31^8 (about 8.5e11) values, drawn by libsodium.  Unique within the table;
+ * checked inside the insert's transaction. */
+static int new_reference(sqlite3 *db, char out[9])
+{
+        static const char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+        sqlite3_stmt *stmt = NULL;
+        int rc = -1;
+        if (sqlite3_prepare_v2(db, "SELECT 1 FROM complaints WHERE reference = ?1", -1,
+                               &stmt, NULL) != SQLITE_OK)
+                goto out;
+        for (int attempt = 0; attempt < 8; attempt++) {
+                for (int i = 0; i < 8; i++)
+                        out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+                out[8] = '\0';
+                sqlite3_reset(stmt);
+                sqlite3_bind_text(stmt, 1, out, -1, SQLITE_STATIC);
+                int step = sqlite3_step(stmt);
+                if (step == SQLITE_DONE) {
+                        rc = 0;
+                        goto out;
+                }
+                if (step != SQLITE_ROW)
+                        goto out;
+        }
+out:
+        sqlite3_finalize(stmt);
+        return rc;
+}
+
+static void create_complaint(struct web_request *r, bool from_public)
 {
         static const struct {
                 const char *name;
@@ -287,6 +344,14 @@ void web_handle_complaint_create(struct web_request *r)
                                   "anonymous, confidential and consent must be 1 or 0");
                 goto out;
         }
+        /* the cheap refusals first; the limits are taken before any decoding */
+        if (from_public && consent != 1) {
+                web_respond_error(
+                    r, 400, "consent=1 is required: the station airs what you send");
+                goto out;
+        }
+        if (from_public && web_public_submission_admit(r) < 0)
+                goto out;
 
         bool existed = false;
         int rc =
@@ -302,6 +367,13 @@ void web_handle_complaint_create(struct web_request *r)
                 web_respond_error(r, 409,
                                   "this recording is already in the library; a "
                                   "complaint needs a recording of its own");
+                goto out;
+        }
+        if (from_public && media.duration > r->web->ctx.config->public_max_seconds) {
+                web_respond_error(r, 413, "the recording is longer than %d minutes",
+                                  r->web->ctx.config->public_max_seconds / 60);
+                if (!existed)
+                        web_media_forget(r->db, media.id);
                 goto out;
         }
         /* the same call uploaded again shares the stored recording; an upload
@@ -321,9 +393,9 @@ void web_handle_complaint_create(struct web_request *r)
                 "category, "
                 "location, incident_date, caller_name, caller_phone, anonymous, "
                 "confidential, "
-                "consent, status, created_by, created_at, updated_at) VALUES (?1, ?2, "
-                "?3, ?4, "
-                "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'received', ?13, ?14, ?14)",
+                "consent, status, created_by, created_at, updated_at, source, reference) "
+                "VALUES (?1, ?2, ?3, ?4, "
+                "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'received', ?13, ?14, ?14, ?15, ?16)",
                 -1, &stmt, NULL) != SQLITE_OK)
                 goto db_error;
         sqlite3_bind_int64(stmt, 1, media.id);
@@ -344,8 +416,16 @@ void web_handle_complaint_create(struct web_request *r)
         sqlite3_bind_int(stmt, 10, anonymous);
         sqlite3_bind_int(stmt, 11, confidential);
         sqlite3_bind_int(stmt, 12, consent);
-        sqlite3_bind_int64(stmt, 13, r->session.user_id);
+        if (r->session.user_id > 0)
+                sqlite3_bind_int64(stmt, 13, r->session.user_id);
         sqlite3_bind_int64(stmt, 14, time_now_ms() / 1000);
+        char reference[9] = "";
+        sqlite3_bind_text(stmt, 15, from_public ? "public" : "staff", -1, SQLITE_STATIC);
+        if (from_public) {
+                if (new_reference(r->db, reference) < 0)
+                        goto db_error;
+                sqlite3_bind_text(stmt, 16, reference, -1, SQLITE_STATIC);
+        }
         if (sqlite3_step(stmt) != SQLITE_DONE)
                 goto db_error;
         int64_t id = sqlite3_last_insert_rowid(r->db);
@@ -355,7 +435,12 @@ void web_handle_complaint_create(struct web_request *r)
                 goto db_error;
         in_transaction = false;
         log_info("complaint %lld received from %s (media %lld, %.1f s)", (long long)id,
-                 r->session.user, (long long)media.id, media.duration);
+                 from_public ? "the public page" : r->session.user, (long long)media.id,
+                 media.duration);
+        if (from_public) {
+                web_respond_json(r, 202, json_pack("{ss}", "reference", reference));
+                goto out;
+        }
         web_respond_json(r, 201,
                          json_pack("{sI ss sf sb}", "id", (json_int_t)id, "status",
                                    "received", "duration", media.duration, "intro",
@@ -368,6 +453,16 @@ out:
         if (in_transaction)
                 sched_db_rollback(r->db);
         sched_media_clear(&media);
+}
+
+void web_handle_complaint_create(struct web_request *r)
+{
+        create_complaint(r, false);
+}
+
+void web_handle_public_complaint_create(struct web_request *r)
+{
+        create_complaint(r, true);
 }
 
 /* ---- reading -------------------------------------------------------------------------
@@ -412,15 +507,17 @@ void web_handle_complaint_list(struct web_request *r)
                 sqlite3_bind_text(stmt, 1, status, -1, SQLITE_STATIC);
         json_t *list = json_array();
         while (sqlite3_step(stmt) == SQLITE_ROW)
-                json_array_append_new(list, complaint_json(stmt));
+                json_array_append_new(list, complaint_json(stmt, r->web->ctx.config));
         sqlite3_finalize(stmt);
-        web_respond_json(
-            r, 200,
-            json_pack("{so so}", "complaints", list, "counts", status_counts(r->db)));
+        web_respond_json(r, 200,
+                         json_pack("{so so si}", "complaints", list, "counts",
+                                   status_counts(r->db), "overdue",
+                                   web_complaints_overdue_count(r->web)));
 }
 
 /* Fills the complaint with the events.  Returns the JSON or NULL if none. */
-static json_t *load_complaint(sqlite3 *db, int64_t id, char **media_path)
+static json_t *load_complaint(sqlite3 *db, const struct config *config, int64_t id,
+                              char **media_path)
 {
         sqlite3_stmt *stmt = NULL;
         json_t *o = NULL;
@@ -430,7 +527,7 @@ static json_t *load_complaint(sqlite3 *db, int64_t id, char **media_path)
         sqlite3_bind_int64(stmt, 1, id);
         if (sqlite3_step(stmt) != SQLITE_ROW)
                 goto out;
-        o = complaint_json(stmt);
+        o = complaint_json(stmt, config);
         if (media_path && sqlite3_column_type(stmt, 19) != SQLITE_NULL)
                 *media_path = xstrdup((const char *)sqlite3_column_text(stmt, 19));
         sqlite3_finalize(stmt);
@@ -459,7 +556,7 @@ out:
 
 void web_handle_complaint_get(struct web_request *r)
 {
-        json_t *o = load_complaint(r->db, r->ids[0], NULL);
+        json_t *o = load_complaint(r->db, r->web->ctx.config, r->ids[0], NULL);
         if (!o) {
                 web_respond_error(r, 404, "no complaint %lld", (long long)r->ids[0]);
                 return;
@@ -485,7 +582,7 @@ static const char *audio_type(const char *path)
 void web_handle_complaint_audio(struct web_request *r)
 {
         char *path = NULL;
-        json_t *o = load_complaint(r->db, r->ids[0], &path);
+        json_t *o = load_complaint(r->db, r->web->ctx.config, r->ids[0], &path);
         if (!o || !path)
                 web_respond_error(r, 404, "no recording for complaint %lld",
                                   (long long)r->ids[0]);
@@ -542,7 +639,7 @@ static void csv_field(FILE *out, json_t *value, bool last)
 static void respond_lapor(struct web_request *r, unsigned int status)
 {
         char *path = NULL;
-        json_t *c = load_complaint(r->db, r->ids[0], &path);
+        json_t *c = load_complaint(r->db, r->web->ctx.config, r->ids[0], &path);
         if (!c) {
                 web_respond_error(r, 404, "no complaint %lld", (long long)r->ids[0]);
                 return;
@@ -620,7 +717,7 @@ static const struct transition air_next_step = {
 static const struct transition forward_step = {
     "forward", {"verified", "aired"}, "forwarded", SET_TRACKING | CLEAR_QUEUE};
 static const struct transition close_step = {
-    "close", {"aired", "forwarded"}, "closed", CLEAR_QUEUE};
+    "close", {"aired", "forwarded", "answered"}, "closed", CLEAR_QUEUE};
 
 /* Applies one step in one transaction.  Returns true when it changed. */
 static bool apply_transition(struct web_request *r, const struct transition *t,
@@ -719,7 +816,7 @@ static void schedule_changed(struct web_request *r)
 
 static void respond_complaint(struct web_request *r)
 {
-        json_t *o = load_complaint(r->db, r->ids[0], NULL);
+        json_t *o = load_complaint(r->db, r->web->ctx.config, r->ids[0], NULL);
         if (!o)
                 web_respond_error(r, 500, "the complaint vanished");
         else
@@ -882,4 +979,178 @@ out:
         sqlite3_finalize(stmt);
         if (!done)
                 sched_db_rollback(r->db);
+}
+
+/* ---- the agency's answer ----------------------------------------------------------- */
+
+struct answer_input {
+        const char *agency, *text;
+        bool from_form;
+};
+
+static int read_answer_input(struct web_request *r, struct answer_input *in)
+{
+        in->from_form = !r->body_json;
+        in->agency = in->from_form
+                         ? web_field(r, "agency")
+                         : json_string_value(json_object_get(r->json, "agency"));
+        in->text = in->from_form ? web_field(r, "text")
+                                 : json_string_value(json_object_get(r->json, "text"));
+        if (!in->agency || !*in->agency || strlen(in->agency) > 200 ||
+            !web_text_valid(in->agency, false)) {
+                web_respond_error(r, 400,
+                                  "agency (who answered, one line of at most 200 bytes) "
+                                  "is required");
+                return -1;
+        }
+        if (in->text && (strlen(in->text) > 4000 || !web_text_valid(in->text, true))) {
+                web_respond_error(r, 400, "text must be UTF-8 of at most 4000 bytes");
+                return -1;
+        }
+        bool has_audio = in->from_form && r->upload_path && r->upload_size > 0;
+        if (!has_audio && (!in->text || !*in->text)) {
+                web_respond_error(r, 400,
+                                  "the answer needs its text, or a recording in the "
+                                  "field 'audio'");
+                return -1;
+        }
+        return 0;
+}
+
+/* The complaint's title if it is forwarded (answered when not, -1). */
+static int forwarded_title(struct web_request *r, char **title)
+{
+        sqlite3_stmt *stmt = NULL;
+        int rc = -1;
+        if (sqlite3_prepare_v2(r->db,
+                               "SELECT status, title FROM complaints WHERE id = ?1", -1,
+                               &stmt, NULL) != SQLITE_OK) {
+                web_respond_db_error(r);
+                goto out;
+        }
+        sqlite3_bind_int64(stmt, 1, r->ids[0]);
+        if (sqlite3_step(stmt) != SQLITE_ROW) {
+                web_respond_error(r, 404, "no complaint %lld", (long long)r->ids[0]);
+                goto out;
+        }
+        const char *status = (const char *)sqlite3_column_text(stmt, 0);
+        if (strcmp(status, "forwarded") != 0) {
+                web_respond_error(r, 409,
+                                  "cannot answer a complaint that is %s (forward it "
+                                  "first)",
+                                  status);
+                goto out;
+        }
+        *title = xstrdup((const char *)sqlite3_column_text(stmt, 1));
+        rc = 0;
+out:
+        sqlite3_finalize(stmt);
+        return rc;
+}
+
+/* The answer's recording: the uploaded one, or the text spoken.  Returns
+ * the media id, or 0 when it answered with an error. */
+static int64_t answer_recording(struct web_request *r, const struct answer_input *in,
+                                const char *item_title)
+{
+        char err[256];
+        struct sched_media media = {0};
+        bool existed = false;
+        int64_t id = 0;
+        if (!(in->from_form && r->upload_path && r->upload_size > 0)) {
+                id = speak_and_import(r, in->text, item_title);
+                if (!id)
+                        web_respond_error(r, 500, "text-to-speech of the answer failed");
+                return id;
+        }
+        int rc =
+            sched_media_import(r->db, r->web->ctx.config, r->upload_path, ITEM_COMPLAINT,
+                               NULL, NULL, &existed, &media, err, sizeof err);
+        if (rc < 0) {
+                web_respond_import_error(r, rc, err);
+        } else if (existed && media.kind != ITEM_COMPLAINT) {
+                web_respond_error(r, 409,
+                                  "this recording is already in the library; an "
+                                  "answer needs a recording of its own");
+        } else {
+                id = media.id;
+                if (!existed)
+                        set_media_title(r->db, id, item_title);
+        }
+        sched_media_clear(&media);
+        return id;
+}
+
+static int store_answer(struct web_request *r, const struct answer_input *in,
+                        int64_t media_id, int64_t intro_id)
+{
+        sqlite3_stmt *stmt = NULL;
+        int rc = -1;
+        int64_t now_s = time_now_ms() / 1000;
+        if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+                goto out;
+        /* the status is checked again: another answer may have come first */
+        if (sqlite3_prepare_v2(
+                r->db,
+                "UPDATE complaints SET status = 'answered', updated_at = ?2,"
+                " answer_agency = ?3, answer_text = ?4, answer_media_id = ?5,"
+                " answer_intro_media_id = ?6, answer_aired_at = NULL"
+                " WHERE id = ?1 AND status = 'forwarded'",
+                -1, &stmt, NULL) != SQLITE_OK)
+                goto out;
+        sqlite3_bind_int64(stmt, 1, r->ids[0]);
+        sqlite3_bind_int64(stmt, 2, now_s);
+        sqlite3_bind_text(stmt, 3, in->agency, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 4, in->text ? in->text : "", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(stmt, 5, media_id);
+        if (intro_id > 0)
+                sqlite3_bind_int64(stmt, 6, intro_id);
+        if (sqlite3_step(stmt) != SQLITE_DONE)
+                goto out;
+        if (sqlite3_changes(r->db) != 1) {
+                rc = -2;
+                goto out;
+        }
+        if (insert_event(r->db, r->ids[0], "forwarded", "answered", r->session.user_id,
+                         in->agency) < 0)
+                goto out;
+        if (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+                goto out;
+        rc = 0;
+out:
+        sqlite3_finalize(stmt);
+        if (rc < 0)
+                sched_db_rollback(r->db);
+        return rc;
+}
+
+void web_handle_complaint_answer(struct web_request *r)
+{
+        struct answer_input in;
+        char *title = NULL, *intro_text = NULL, *item_title = NULL;
+        if (read_answer_input(r, &in) < 0 || forwarded_title(r, &title) < 0)
+                goto out;
+        item_title = xasprintf("Tanggapan %s: %s", in.agency, title);
+        int64_t media_id = answer_recording(r, &in, item_title);
+        if (!media_id)
+                goto out;
+        intro_text = xasprintf("Tanggapan %s atas laporan tentang %s.", in.agency, title);
+        int64_t intro_id = speak_and_import(r, intro_text, item_title);
+        int rc = store_answer(r, &in, media_id, intro_id);
+        if (rc == -2) {
+                web_respond_error(r, 409, "the complaint is no longer forwarded");
+                goto out;
+        }
+        if (rc < 0) {
+                web_respond_db_error(r);
+                goto out;
+        }
+        log_info("complaint %lld: answer of %s recorded by %s", (long long)r->ids[0],
+                 in.agency, r->session.user);
+        schedule_changed(r);
+        respond_complaint(r);
+out:
+        free(title);
+        free(intro_text);
+        free(item_title);
 }

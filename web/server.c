@@ -43,6 +43,8 @@ static const struct web_route routes[] = {
      web_handle_users_end_sessions, false},
     {"POST", "/api/v1/complaints", ROLES_STAFF, BODY_MULTIPART,
      web_handle_complaint_create, false},
+    {"GET", "/api/v1/complaints/report", ROLES_STAFF, BODY_NONE,
+     web_handle_complaint_report, false},
     {"GET", "/api/v1/complaints", ROLES_STAFF, BODY_NONE, web_handle_complaint_list,
      false},
     {"POST", "/api/v1/complaints/reorder", ROLES_STAFF, BODY_JSON,
@@ -65,6 +67,13 @@ static const struct web_route routes[] = {
      web_handle_complaint_forward, false},
     {"POST", "/api/v1/complaints/{id}/close", ROLES_STAFF, BODY_NONE,
      web_handle_complaint_close, false},
+    {"POST", "/api/v1/complaints/{id}/answer", ROLES_STAFF, BODY_JSON_OR_MULTIPART,
+     web_handle_complaint_answer, false},
+    {"POST", "/api/v1/public/complaints", 0, BODY_MULTIPART,
+     web_handle_public_complaint_create, false},
+    {"GET", "/api/v1/public/complaints/{ref}", 0, BODY_NONE,
+     web_handle_public_complaint_status, false},
+    {"GET", "/api/v1/public/suara-warga", 0, BODY_NONE, web_handle_public_board, false},
     {"POST", "/api/v1/announcements", ROLES_STAFF, BODY_JSON_OR_MULTIPART,
      web_handle_announcement_create, false},
     {"POST", "/api/v1/announcements/preview", ROLES_STAFF, BODY_JSON,
@@ -374,6 +383,16 @@ static bool match_path(const char *pattern, const char *path, int64_t ids[2])
                         path = end;
                         continue;
                 }
+                if (strncmp(pattern, "{ref}", 5) == 0) {
+                        /* a code of letters and digits; the handler reads it */
+                        size_t len = strspn(path, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                  "abcdefghijklmnopqrstuvwxyz");
+                        if (len == 0 || len > 32)
+                                return false;
+                        pattern += 5;
+                        path += len;
+                        continue;
+                }
                 if (*pattern != *path)
                         return false;
                 pattern++;
@@ -463,6 +482,16 @@ static int open_upload(struct web_request *r)
         return 0;
 }
 
+/* Uploads without a login ([complaints] public_upload_limit) are held to
+ * less than the staff's ([web] upload_limit). */
+static int64_t upload_limit(const struct web_request *r)
+{
+        const struct config *c = r->web->ctx.config;
+        if (r->route && r->route->roles == 0 && c->public_upload_limit < c->upload_limit)
+                return c->public_upload_limit;
+        return c->upload_limit;
+}
+
 static enum MHD_Result on_post_data(void *cls, enum MHD_ValueKind kind, const char *key,
                                     const char *filename, const char *content_type,
                                     const char *transfer_encoding, const char *data,
@@ -486,7 +515,7 @@ static enum MHD_Result on_post_data(void *cls, enum MHD_ValueKind kind, const ch
                 }
                 if (r->upload_fd < 0 || size == 0)
                         return MHD_YES;
-                if (r->upload_size + (int64_t)size > r->web->ctx.config->upload_limit) {
+                if (r->upload_size + (int64_t)size > upload_limit(r)) {
                         r->too_large = true;
                         return MHD_YES; /* keep reading and discarding; 413 at the end */
                 }
@@ -570,10 +599,10 @@ static void begin_body(struct web_request *r)
                 return;
         }
         /* the form's text fields need a little room beyond the file itself */
-        if (content_length(r) > r->web->ctx.config->upload_limit + 256 * 1024) {
-                web_respond_error(
-                    r, 413, "the upload is larger than the limit of %lld MB",
-                    (long long)(r->web->ctx.config->upload_limit / (1024 * 1024)));
+        if (content_length(r) > upload_limit(r) + 256 * 1024) {
+                web_respond_error(r, 413,
+                                  "the upload is larger than the limit of %lld MB",
+                                  (long long)(upload_limit(r) / (1024 * 1024)));
                 return;
         }
         r->post = MHD_create_post_processor(r->connection, POST_BUFFER, on_post_data, r);

@@ -464,6 +464,15 @@ void web_handle_metrics(struct web_request *r)
                                              ? web->ctx.config->samplerate
                                              : 44100));
 
+        int overdue = web_complaints_overdue_count(web);
+        if (overdue >= 0)
+                text_add(&t,
+                         "# HELP siaran_complaints_overdue Forwarded complaints past "
+                         "their answer day.\n"
+                         "# TYPE siaran_complaints_overdue gauge\n"
+                         "siaran_complaints_overdue %d\n",
+                         overdue);
+
         static const char *const output_metrics[][3] = {
             {"siaran_output_connected", "gauge", "1 when the output is connected."},
             {"siaran_output_reconnects_total", "counter", "Reconnects after a failure."},

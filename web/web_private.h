@@ -187,6 +187,26 @@ void web_handle_complaint_forward(struct web_request *r);
 void web_handle_complaint_close(struct web_request *r);
 void web_handle_complaint_lapor(struct web_request *r);
 void web_handle_complaint_reorder(struct web_request *r);
+void web_handle_complaint_answer(struct web_request *r);
+void web_handle_public_complaint_create(struct web_request *r);
+
+/* ---- suara_warga.c ---- */
+
+/* Takes one public submission from the request's client, or answers 429 (the
+ * hourly limit), 503 (the queue of unverified ones is full) or 403 (off).
+ * Returns 0, or -1 when it answered. */
+int web_public_submission_admit(struct web_request *r);
+/* Marks a complaint item no complaint uses as deleted (a refused upload). */
+void web_media_forget(sqlite3 *db, int64_t media_id);
+/* True when a complaint forwarded at forwarded_s (UTC seconds) has had its
+ * [complaints] answer_days working days by now_s; due gets the last day. */
+bool web_complaint_overdue(const struct config *config, int64_t forwarded_s,
+                           int64_t now_s, char *due, size_t due_size);
+/* Forwarded complaints past their answer day; -1 when the database fails. */
+int web_complaints_overdue_count(struct web *web);
+void web_handle_public_complaint_status(struct web_request *r);
+void web_handle_public_board(struct web_request *r);
+void web_handle_complaint_report(struct web_request *r);
 
 /* ---- announcements.c ---- */
 

@@ -26,7 +26,29 @@ var Siaran = (function () {
     tracking_prompt: 'LAPOR! tracking number:', done: 'Done.', uploaded: 'Complaint saved.',
     sent: 'Announcement saved.', nothing: 'Nothing on air',
     archive: 'archive', archive_paused: 'paused: disk almost full', logged_out: 'Logged out.',
-    lang: 'Bahasa Indonesia', anon_caller: '(anonymous)'
+    lang: 'Bahasa Indonesia', anon_caller: '(anonymous)',
+    st_answered: 'Answered',
+    sw_send: 'Send a Suara Warga', sw_intro: 'Tell the station about a problem in your village. Staff listen first; nothing airs before they check it.',
+    sw_file: 'Or choose a recording (voice memo, voice note)', sw_title: 'What is it about',
+    sw_category: 'Category', sw_location: 'District / village', sw_name: 'Your name (optional)',
+    sw_phone: 'Your phone (optional, never aired or shown)', sw_anon: 'Anonymous: do not pass my name on',
+    sw_consent: 'I agree that the station airs my recording', sw_submit: 'Send',
+    sw_sent: 'Thank you. Your reference: ', sw_follow: 'Follow it on the Suara Warga board',
+    sw_need_audio: 'Record or choose a recording first.', sw_board: 'Suara Warga board',
+    sw_board_intro: 'Complaints the station aired, and what the agencies answered.',
+    sw_lookup: 'Follow your reference', sw_ref: 'Reference', sw_check: 'Check',
+    sw_month: 'This month', sw_received: 'received', sw_aired: 'aired', sw_answered_n: 'answered',
+    sw_aired_on: 'Aired ', sw_days: ' working days to the answer', sw_waiting: ' working days waiting',
+    sw_answer: 'Answer from ', sw_overdue: 'Overdue', sw_none: 'Nothing aired yet.',
+    sw_step_aired: 'Aired', sw_step_forwarded: 'Forwarded to LAPOR!', sw_step_answered: 'Answered',
+    sw_unknown: 'No Suara Warga with this reference.', back: 'Back to the radio',
+    a_answer: "Agency's answer", a_history: 'History', agency_prompt: 'Which agency answered?',
+    answer_prompt: 'The answer (it is read out in the next Suara Warga segment):',
+    answer_aired: 'Answer aired', on_air: 'on air', from_public: 'From the public page',
+    answer_due: 'Answer due', report: 'Suara Warga monthly report', month: 'Month',
+    show: 'Show', csv: 'Download CSV', r_received: 'Received', r_aired: 'Aired',
+    r_forwarded: 'Forwarded', r_answered: 'Answered', r_overdue: 'Overdue',
+    r_median_air: 'Median days received to aired', r_median_answer: 'Median working days forwarded to answered'
   };
   var id = {
     a_verify: 'Verifikasi', a_reject: 'Tolak', a_queue: 'Antrekan', 'a_air-next': 'Siarkan berikutnya',
@@ -37,7 +59,20 @@ var Siaran = (function () {
     lang: 'English', anon_caller: '(anonim)',
     st_received: 'Diterima', st_verified: 'Diverifikasi', st_queued: 'Antre',
     st_aired: 'Sudah disiarkan', st_forwarded: 'Diteruskan', st_closed: 'Selesai',
-    st_rejected: 'Ditolak'
+    st_rejected: 'Ditolak', st_answered: 'Ditanggapi',
+    sw_sent: 'Terima kasih. Nomor rujukan Anda: ', sw_need_audio: 'Rekam atau pilih rekaman dulu.',
+    sw_month: 'Bulan ini', sw_received: 'diterima', sw_aired: 'disiarkan', sw_answered_n: 'ditanggapi',
+    sw_aired_on: 'Disiarkan ', sw_days: ' hari kerja sampai ditanggapi', sw_waiting: ' hari kerja menunggu',
+    sw_answer: 'Tanggapan ', sw_overdue: 'Terlambat', sw_none: 'Belum ada yang disiarkan.',
+    sw_step_aired: 'Disiarkan', sw_step_forwarded: 'Diteruskan ke LAPOR!', sw_step_answered: 'Ditanggapi',
+    sw_unknown: 'Tidak ada Suara Warga dengan nomor ini.',
+    a_answer: 'Tanggapan instansi', a_history: 'Riwayat', agency_prompt: 'Instansi mana yang menanggapi?',
+    answer_prompt: 'Tanggapannya (dibacakan di segmen Suara Warga berikutnya):',
+    answer_aired: 'Tanggapan disiarkan', on_air: 'mengudara', from_public: 'Dari halaman publik',
+    answer_due: 'Batas tanggapan', r_received: 'Diterima', r_aired: 'Disiarkan',
+    r_forwarded: 'Diteruskan', r_answered: 'Ditanggapi', r_overdue: 'Terlambat',
+    r_median_air: 'Median hari dari diterima sampai disiarkan',
+    r_median_answer: 'Median hari kerja dari diteruskan sampai ditanggapi'
   };
   var original = {};
   var lang = 'id';

@@ -18,6 +18,10 @@ ASSETS = [  # (URL path, file, type)
     ("/static/record_worklet.js", "record_worklet.js", "text/javascript; charset=utf-8"),
     ("/panel/users", "users.html", "text/html; charset=utf-8"),
     ("/static/users.js", "users.js", "text/javascript; charset=utf-8"),
+    # Suara Warga for the public (web/suara_warga.c serves its API)
+    ("/suara-warga", "suara_warga.html", "text/html; charset=utf-8"),
+    ("/static/suara.js", "suara.js", "text/javascript; charset=utf-8"),
+    ("/static/board.js", "board.js", "text/javascript; charset=utf-8"),
     # the operator's pages (web/manage_*.c serve their API)
     ("/panel/schedule", "schedule.html", "text/html; charset=utf-8"),
     ("/panel/library", "library.html", "text/html; charset=utf-8"),

@@ -12,9 +12,11 @@
     verified: ['queue', 'air-next', 'forward', 'reject'],
     queued: ['air-next', 'reject'],
     aired: ['forward', 'close'],
-    forwarded: ['close'],
+    forwarded: ['answer', 'close'],
+    answered: ['close'],
     closed: [], rejected: []
   };
+  var openHistory = {}; /* complaint ids whose history is shown */
 
   function $(id) { return document.getElementById(id); }
 
@@ -121,6 +123,13 @@
       if (!tracking) return;
       body = { tracking_id: tracking };
     }
+    if (action === 'answer') {
+      var agency = window.prompt(S.t('agency_prompt'));
+      if (!agency) return;
+      var text = window.prompt(S.t('answer_prompt'));
+      if (!text) return;
+      body = { agency: agency, text: text };
+    }
     send('POST', '/api/v1/complaints/' + id + '/' + action, body).then(function () {
       say(S.t('done'));
       refreshComplaints();
@@ -138,6 +147,44 @@
       a.remove();
     }).catch(function (e) { say(e.message, true); });
   }
+  /* The complaint's whole history: each step with its time, user and note
+   * (the as-run time of airing, the LAPOR! number, the agency). */
+  function showHistory(id, row) {
+    S.getJSON('/api/v1/complaints/' + id).then(function (c) {
+      var cell = row.firstChild;
+      S.clear(cell);
+      var list = S.make('ol', undefined, 'plain history');
+      c.events.forEach(function (e) {
+        var li = S.make('li');
+        li.appendChild(S.make('time', (e.at || '').replace('T', ' ').slice(0, 16)));
+        var what = S.t('st_' + e.to);
+        if (e.note === 'answer on air') what = S.t('answer_aired');
+        else if (e.note === 'on air') what += ' (' + S.t('on_air') + ')';
+        else if (e.note) what += ': ' + e.note;
+        li.appendChild(S.make('span', what + (e.user ? ' · ' + e.user : '')));
+        list.appendChild(li);
+      });
+      cell.appendChild(list);
+      if (c.answer_agency) {
+        cell.appendChild(S.make('p', S.t('sw_answer') + c.answer_agency + ': ' + (c.answer_text || '')));
+      }
+    }).catch(function (e) { say(e.message, true); });
+  }
+  function toggleHistory(id, tr) {
+    var next = tr.nextSibling;
+    if (next && next.className === 'history-row') {
+      next.remove();
+      delete openHistory[id];
+      return;
+    }
+    openHistory[id] = true;
+    var row = S.make('tr', undefined, 'history-row');
+    var cell = S.make('td');
+    cell.colSpan = 6;
+    row.appendChild(cell);
+    tr.parentNode.insertBefore(row, tr.nextSibling);
+    showHistory(id, row);
+  }
   function refreshComplaints() {
     var filter = $('filter').value;
     var url = '/api/v1/complaints' + (filter ? '?status=' + encodeURIComponent(filter) : '');
@@ -146,6 +193,7 @@
       Object.keys(data.counts).forEach(function (k) {
         counts.push(S.t('st_' + k) + ': ' + data.counts[k]);
       });
+      if (data.overdue > 0) counts.push(S.t('sw_overdue') + ': ' + data.overdue);
       S.text($('counts'), counts.join(' · '));
       var body = $('complaints');
       S.clear(body);
@@ -159,6 +207,9 @@
         var flags = [];
         if (c.confidential) flags.push(S.t('confidential'));
         if (!c.consent) flags.push('¬ ' + S.t('consent'));
+        if (c.source === 'public') flags.push(S.t('from_public') + ' ' + (c.reference || ''));
+        if (c.overdue) flags.push(S.t('sw_overdue') + ' (' + c.answer_due + ')');
+        else if (c.answer_due) flags.push(S.t('answer_due') + ' ' + c.answer_due);
         if (flags.length) title.appendChild(S.make('div', flags.join(' · '), 'muted'));
         tr.appendChild(title);
         tr.appendChild(S.make('td', c.location));
@@ -178,7 +229,51 @@
         lapor.type = 'button';
         lapor.addEventListener('click', function () { showLapor(c.id); });
         cell.appendChild(lapor);
+        var history = S.make('button', S.t('a_history'), 'secondary');
+        history.type = 'button';
+        history.addEventListener('click', function () { toggleHistory(c.id, tr); });
+        cell.appendChild(history);
         tr.appendChild(cell);
+        body.appendChild(tr);
+        if (openHistory[c.id]) toggleHistory(c.id, tr);
+      });
+    }).catch(function (e) { say(e.message, true); });
+  }
+
+  /* ---- the monthly report: counts, medians and a bar per category ---- */
+  function refreshReport() {
+    var month = $('report-month').value;
+    var url = '/api/v1/complaints/report' + (month ? '?month=' + encodeURIComponent(month) : '');
+    S.getJSON(url).then(function (r) {
+      if (!$('report-month').value) $('report-month').value = r.month;
+      $('report-csv').href = '/api/v1/complaints/report?format=csv&month=' + encodeURIComponent(r.month);
+      var keys = ['received', 'aired', 'forwarded', 'answered', 'overdue'];
+      S.text($('report-totals'), keys.map(function (k) { return S.t('r_' + k) + ': ' + r[k]; }).join(' · '));
+      var medians = [];
+      if (r.median_days_received_to_aired !== null) {
+        medians.push(S.t('r_median_air') + ': ' + r.median_days_received_to_aired.toFixed(1));
+      }
+      if (r.median_workdays_forwarded_to_answered !== null) {
+        medians.push(S.t('r_median_answer') + ': ' + r.median_workdays_forwarded_to_answered.toFixed(1));
+      }
+      S.text($('report-medians'), medians.join(' · '));
+      var body = $('report-rows');
+      S.clear(body);
+      var rows = r.by_category.map(function (c) { return [S.t('category'), c.category, c]; })
+        .concat(r.by_location.map(function (l) { return [S.t('location'), l.location, l]; }));
+      var most = 1;
+      rows.forEach(function (row) { most = Math.max(most, row[2].received); });
+      rows.forEach(function (row) {
+        var tr = S.make('tr');
+        tr.appendChild(S.make('td', row[0]));
+        tr.appendChild(S.make('td', row[1]));
+        var bar = S.make('td');
+        var p = S.make('progress');
+        p.max = most;
+        p.value = row[2].received;
+        bar.appendChild(p);
+        tr.appendChild(bar);
+        keys.forEach(function (k) { tr.appendChild(S.make('td', row[2][k])); });
         body.appendChild(tr);
       });
     }).catch(function (e) { say(e.message, true); });
@@ -287,6 +382,7 @@
         .catch(function (e) { say(e.message, true); });
     });
     $('filter').addEventListener('change', refreshComplaints);
+    $('report-show').addEventListener('click', refreshReport);
     $('complaint-form').addEventListener('submit', complaintSubmit);
     $('announcement-form').addEventListener('submit', announcementSubmit);
     $('preview').addEventListener('click', preview);

@@ -27,6 +27,9 @@
   var previewUrl = null;
 
   function $(name) { return document.getElementById(name); }
+  /* the public page asks for less: its uploads have a smaller limit */
+  function maxSeconds() { return Number($('recorder').getAttribute('data-max-seconds')) || MAX_SECONDS; }
+  function maxRate() { return Number($('recorder').getAttribute('data-max-rate')) || 24000; }
   function english() { return document.documentElement.lang === 'en'; }
   function t(key) {
     if (english() && en[key]) return en[key];
@@ -59,7 +62,7 @@
     session.chunks.push(samples);
     session.frames += samples.length;
     session.peak = Math.max(session.peak, peak);
-    if (session.frames >= MAX_SECONDS * session.rate) {
+    if (session.frames >= maxSeconds() * session.rate) {
       status(t('rec_too_long'));
       stop();
     }
@@ -155,9 +158,9 @@
       $('rec-start').disabled = false;
       $('rec-level').value = 0;
       if (samples.length === 0) return;
-      /* phone-quality speech needs no more than 24 kHz: halving 48 or
-       * 44.1 kHz halves the upload */
-      if (rate >= 32000) {
+      /* phone-quality speech needs no more than 24 kHz (the public page:
+       * 16 kHz): each halving of the rate halves the upload */
+      while (rate > maxRate()) {
         samples = halve(samples);
         rate = rate / 2;
       }
