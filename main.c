@@ -14,6 +14,7 @@
 #include "alerts/alerts.h"
 #include "common/common.h"
 #include "encoder/encoder.h"
+#include "input/input.h"
 #include "media/media.h"
 #include "playout/playout.h"
 #include "scheduler/scheduler.h"
@@ -290,6 +291,27 @@ static void *watch_signals(void *arg)
         }
 }
 
+/* The relay input's buffer is full: during a relay show its stream replaces
+ * the filler airing right away (a PSA, announcement or alert plays out);
+ * otherwise the engine just plans its next item again. */
+struct relay_watch {
+        struct playout *playout;
+        struct scheduler *scheduler;
+};
+
+static void relay_became_ready(void *user)
+{
+        struct relay_watch *w = user;
+        struct playout_nowplaying np;
+        playout_get_nowplaying(w->playout, &np);
+        bool filler = np.on_air && (np.kind == ITEM_MUSIC || np.kind == ITEM_PROGRAMME ||
+                                    np.kind == ITEM_JINGLE || np.kind == ITEM_FALLBACK);
+        if (filler && scheduler_relay_due(w->scheduler, time_now_ms()))
+                playout_interrupt(w->playout);
+        else
+                playout_schedule_changed(w->playout);
+}
+
 static int command_run(const struct options *o)
 {
         struct config *config = load_config(o);
@@ -302,6 +324,8 @@ static int command_run(const struct options *o)
         struct playout *playout = NULL;
         struct web *web = NULL;
         struct alerts *alerts = NULL;
+        struct input_relay *relay = NULL;
+        struct relay_watch relay_watch = {0};
         struct scheduler *scheduler = scheduler_new_station(config, err, sizeof err);
         if (!scheduler) {
                 fprintf(stderr, "siaran: %s\n", err);
@@ -341,6 +365,15 @@ static int command_run(const struct options *o)
         for (size_t i = 0; i < out.n_encoders; i++)
                 playout_add_encoder(playout, out.encoders[i]);
         playout_set_command_hook(playout, sync_scheduler, scheduler);
+        relay_watch = (struct relay_watch){.playout = playout, .scheduler = scheduler};
+        relay = input_relay_new(config->samplerate, config->live_buffer,
+                                relay_became_ready, &relay_watch, &perr);
+        if (!relay) {
+                fprintf(stderr, "siaran: %s\n", perr);
+                goto out;
+        }
+        playout_set_relay(playout, relay);
+        scheduler_set_relay(scheduler, relay);
 
         alerts = alerts_new(config, playout, err, sizeof err);
         if (!alerts) {
@@ -379,6 +412,7 @@ out:
         web_stop(web);
         alerts_free(alerts);
         outputs_free(&out);
+        input_relay_free(relay); /* first: its thread may call into the engine */
         playout_free(playout);
         scheduler_free(scheduler);
         config_free(config);
@@ -565,7 +599,7 @@ static int command_import(const struct options *o)
 {
         enum item_kind kind = ITEM_MUSIC;
         if (o->kind && (item_kind_parse(o->kind, &kind) < 0 || kind == ITEM_FALLBACK ||
-                        kind == ITEM_LIVE || kind == ITEM_ALERT))
+                        kind == ITEM_LIVE || kind == ITEM_ALERT || kind == ITEM_RELAY))
                 return usage_error("import: unknown kind '%s'", o->kind);
         if (o->n_args == 0)
                 return usage_error("%s needs at least one PATH", "import");

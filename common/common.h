@@ -155,6 +155,7 @@ struct config {
         double alerts_max_distance_km;
         int alerts_repeat;            /* times a bulletin airs */
         double alerts_repeat_minutes; /* apart; a decimal (0.1 = 6 s) */
+        double live_buffer; /* seconds of jitter buffer of relays (and live input) */
 };
 
 /* Reads and checks path.  On error returns NULL and writes a one-line reason of
@@ -187,6 +188,7 @@ enum item_kind {
         ITEM_FALLBACK,
         ITEM_LIVE,
         ITEM_ALERT, /* an emergency bulletin (an announcement raised by alerts/) */
+        ITEM_RELAY, /* a relayed remote stream (a show whose content is "relay") */
 };
 
 /* "music", "programme", ... (static string). */

@@ -58,6 +58,7 @@ static const struct key_spec keys[] = {
     {"alerts", "max_distance_km", KEY_DOUBLE, C(alerts_max_distance_km), 0, 20040, NULL},
     {"alerts", "repeat", KEY_INT, C(alerts_repeat), 1, 20, NULL},
     {"alerts", "repeat_minutes", KEY_DOUBLE, C(alerts_repeat_minutes), 0.05, 1440, NULL},
+    {"live", "buffer", KEY_DOUBLE, C(live_buffer), 0.2, 30, NULL},
     {"output", "server", KEY_STRING, O(server), 0, 0, NULL},
     {"output", "port", KEY_INT, O(port), 1, 65535, NULL},
     {"output", "user", KEY_STRING, O(user), 0, 0, NULL},
@@ -302,6 +303,7 @@ static void set_defaults(struct config *c)
         c->alerts_max_distance_km = 250;
         c->alerts_repeat = 3;
         c->alerts_repeat_minutes = 10;
+        c->live_buffer = 1.5;
 }
 
 static int check_outputs(struct config *c, char *reason, size_t size)

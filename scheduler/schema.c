@@ -260,6 +260,18 @@ static const char *const migrations[] = {
     " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;"
     "CREATE TRIGGER announcements_delete_bumps_queue AFTER DELETE ON announcements"
     " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;",
+    /* 4 -> 5: shows that relay a remote stream (content 'relay', its url).
+     * SQLite cannot alter a CHECK; widening one changes nothing stored, so
+     * the documented in-place edit of the table's schema text is safe here
+     * (a rebuild would have to drop shows, which cascades to its dates and
+     * items).  RESET makes this connection read the new text. */
+    "ALTER TABLE shows ADD COLUMN url TEXT NOT NULL DEFAULT '';"
+    "PRAGMA writable_schema = ON;"
+    "UPDATE sqlite_schema SET sql = replace(sql,"
+    " '''playlist'',''rotation'',''complaints'')',"
+    " '''playlist'',''rotation'',''complaints'',''relay'')')"
+    " WHERE type = 'table' AND name = 'shows';"
+    "PRAGMA writable_schema = RESET;",
 };
 
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
