@@ -367,7 +367,8 @@ static int command_run(const struct options *o)
         playout_set_command_hook(playout, sync_scheduler, scheduler);
         relay_watch = (struct relay_watch){.playout = playout, .scheduler = scheduler};
         relay = input_relay_new(config->samplerate, config->live_buffer,
-                                relay_became_ready, &relay_watch, &perr);
+                                config->silence_threshold, relay_became_ready,
+                                &relay_watch, &perr);
         if (!relay) {
                 fprintf(stderr, "siaran: %s\n", perr);
                 goto out;

@@ -15,12 +15,15 @@
 struct input_relay;
 
 /* Creates a relay input for the station rate with buffer seconds of jitter
- * buffer, and starts its thread (idle until input_relay_want).  on_ready is
+ * buffer, and starts its thread (idle until input_relay_want).  Audio never
+ * above silence_db (dBFS; 0: no such check) does not make it ready, so a
+ * silent stream does not air.  on_ready is
  * called on the input's thread each time the stream (again) has a full
  * buffer, so the station can bring it back on air; may be NULL.  NULL with
  * *errstr on failure. */
-struct input_relay *input_relay_new(int rate, double buffer, void (*on_ready)(void *user),
-                                    void *user, const char **errstr);
+struct input_relay *input_relay_new(int rate, double buffer, double silence_db,
+                                    void (*on_ready)(void *user), void *user,
+                                    const char **errstr);
 
 /* Thread-safe: relay url from now on (http or https only), or stop relaying
  * when url is NULL.  The same url again changes nothing.  While the stream
@@ -38,6 +41,11 @@ bool input_relay_ready(struct input_relay *relay);
  * ring ran dry (the stream stalled longer than the buffer): the relay is then
  * not ready until its buffer is full again, and the next call returns -1. */
 long input_relay_read(struct input_relay *relay, float *buf, size_t frames);
+
+/* Thread-safe: the relay went silent on air (the engine's silence detector
+ * cut it): it is not ready again until audible audio has arrived and filled
+ * the buffer. */
+void input_relay_suspend(struct input_relay *relay);
 
 /* Stops the thread and frees everything. */
 void input_relay_free(struct input_relay *relay);

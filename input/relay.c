@@ -9,6 +9,7 @@
 #include <libavformat/avformat.h>
 #include <libavutil/opt.h>
 #include <libswresample/swresample.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -38,6 +39,8 @@ struct input_relay {
         void (*on_ready)(void *user);
         void *user;
         struct ring *ring;
+        float silence_level; /* linear peak; 0: every frame counts as audible */
+        atomic_bool heard;   /* audible audio arrived since the last suspend */
 
         pthread_t thread;
         pthread_mutex_t lock; /* guards url, generation, quit; cond wakes the thread */
@@ -223,12 +226,16 @@ static int stream_push_frame(struct input_relay *r, struct stream *s)
                 if (!(s->out[i] >= -4.0f && s->out[i] <= 4.0f)) /* NaN guard */
                         s->out[i] = 0;
         ring_write(r->ring, s->out, (size_t)n);
+        for (int i = 0; i < 2 * n && !atomic_load(&r->heard); i++)
+                if (fabsf(s->out[i]) > r->silence_level)
+                        atomic_store(&r->heard, true);
         return 0;
 }
 
 static void mark_ready_if_full(struct input_relay *r)
 {
-        if (atomic_load(&r->ready) || ring_level(r->ring) < r->buffer_frames)
+        if (atomic_load(&r->ready) || !atomic_load(&r->heard) ||
+            ring_level(r->ring) < r->buffer_frames)
                 return;
         atomic_store(&r->ready, true);
         log_info("relay buffered, ready to air");
@@ -313,6 +320,7 @@ static void *relay_thread(void *arg)
                         const char *err = NULL;
                         if (stream_open(r, url, &s, &err) == 0) {
                                 log_info("relaying %s", url);
+                                atomic_store(&r->heard, false); /* a new stream */
                                 if (stream_pump(r, &s))
                                         backoff = BACKOFF_STEP_MS;
                                 stream_close(&s);
@@ -335,8 +343,9 @@ static void *relay_thread(void *arg)
 
 /* ---- the public side ------------------------------------------------------------ */
 
-struct input_relay *input_relay_new(int rate, double buffer, void (*on_ready)(void *user),
-                                    void *user, const char **errstr)
+struct input_relay *input_relay_new(int rate, double buffer, double silence_db,
+                                    void (*on_ready)(void *user), void *user,
+                                    const char **errstr)
 {
         if (rate < 8000 || buffer <= 0 || buffer > 60) {
                 *errstr = "bad rate or buffer for the relay input";
@@ -345,6 +354,7 @@ struct input_relay *input_relay_new(int rate, double buffer, void (*on_ready)(vo
         struct input_relay *r = xcalloc(1, sizeof *r);
         r->rate = rate;
         r->buffer_frames = (int64_t)(buffer * rate);
+        r->silence_level = silence_db < 0 ? powf(10.0f, (float)silence_db / 20.0f) : 0;
         r->on_ready = on_ready;
         r->user = user;
         r->ring = ring_new((size_t)((buffer + RING_EXTRA_SECONDS) * rate));
@@ -393,6 +403,14 @@ long input_relay_read(struct input_relay *r, float *buf, size_t frames)
                 log_warn("relay ran dry: the stream stalled longer than the buffer");
         }
         return (long)got;
+}
+
+void input_relay_suspend(struct input_relay *r)
+{
+        atomic_store(&r->ready, false);
+        atomic_store(&r->heard, false);
+        ring_clear(r->ring);
+        log_warn("relay silent on air: back when it is audible again");
 }
 
 void input_relay_free(struct input_relay *r)

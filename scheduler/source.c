@@ -514,6 +514,9 @@ static void source_aired(void *ctx, const struct playout_asrun *record)
         const struct playout_item *item = record->item;
         if (s->record_asrun)
                 db_writer_add_asrun(s->writer, record);
+        /* A silent relay would otherwise be picked again at once */
+        if (s->relay && item->kind == ITEM_RELAY && record->reason == PLAYOUT_END_SILENCE)
+                input_relay_suspend(s->relay);
         struct handout *h = find_handout(s, item);
         if (!h)
                 return;

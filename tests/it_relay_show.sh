@@ -4,7 +4,8 @@
 # starts now relays it onto siaran's mount, where a real listener (ffmpeg)
 # records.  The source is killed: the show's filler (660 Hz, from its
 # categories) airs within 2 s and now.kind leaves "relay"; the source comes
-# back: the relay airs again within 10 s.  The listener hears 440 Hz, then
+# back: the relay airs again within 10 s.  A source that is up but silent
+# does not air (the filler stays).  The listener hears 440 Hz, then
 # 660 Hz, then 440 Hz, with no silent hole over 0.5 s; the as-run records
 # the relay.  The API refuses relay shows without a usable url.
 . "$(dirname "$0")/lib.sh"
@@ -34,8 +35,8 @@ B=http://127.0.0.1:$WEB_PORT
 echo "sandi-opi-123" | "$SIARAN" user add -c "$CONF" opi --role operator >/dev/null
 
 SOURCE_PID=
-start_source() {
-	ffmpeg -nostdin -loglevel error -re -f lavfi -i "sine=frequency=440:sample_rate=44100" \
+start_source() { # [lavfi source]: a 440 Hz tone by default
+	ffmpeg -nostdin -loglevel error -re -f lavfi -i "${1:-sine=frequency=440:sample_rate=44100}" \
 		-af "volume=0.5,aformat=channel_layouts=stereo" -c:a libvorbis -b:a 96k \
 		-content_type application/ogg -f ogg \
 		"icecast://source:$PASS@127.0.0.1:$PORT/rri.ogg" >>"$D/source.log" 2>&1 &
@@ -131,7 +132,15 @@ start_source
 took=$(wait_kind relay 12)
 check "the source back: the relay airs again within 10 s (took $took s)" \
 	awk -v t="$took" 'BEGIN{exit !(t >= 0 && t <= 10.0)}'
-sleep 8
+sleep 6
+# a stream that is up but silent does not air: the filler stays
+kill "$SOURCE_PID"
+wait_kind '!relay' 5 >/dev/null
+start_source "anullsrc=r=44100:cl=stereo"
+icecast_mount_up "$PORT" /rri.ogg 10 || not_ok "the silent source is up"
+took=$(wait_kind relay 8)
+check "a silent stream does not replace the filler (relay after $took s, want never in 8 s)" \
+	[ "$took" = -1 ]
 kill "$LISTENER" 2>/dev/null
 wait "$LISTENER" 2>/dev/null
 
@@ -175,8 +184,8 @@ PY
 heard=$(cat "$D/heard.txt")
 echo "# heard (Hz:seconds): $heard"
 order=$(echo "$heard" | tr ' ' '\n' | awk -F: '$2 >= 1.5 {print $1}' | uniq | tr '\n' ' ')
-check "the listener hears the relay, the filler, the relay again (runs >= 1.5 s: $order)" \
-	eval 'echo " $order" | grep -q " 440 .*660 .*440 "'
+check "the listener hears the relay, the filler, the relay again, the filler (runs >= 1.5 s: $order)" \
+	eval 'echo " $order" | grep -q " 440 .*660 .*440 .*660 "'
 holes=$(echo "$heard" | tr ' ' '\n' | awk -F: '$1 == "-" && $2 > 0.5 {print $2}' | tr '\n' ' ')
 check "no silent hole over 0.5 s in the listener's audio (found: '$holes')" [ -z "$holes" ]
 fine=$(ffmpeg -nostdin -f s16le -ar 8000 -ac 1 -i "$D/heard.raw" \
