@@ -593,6 +593,7 @@ plan_window(const struct config *config, int64_t from_ms, int64_t to_ms, size_t 
                 return -1;
         int64_t now = time_now_ms();
         s->planner.live_from = from_ms > now ? from_ms : now;
+        s->planner.relay_ready = NULL; /* a plan shows a relay show's stream */
         struct plan_emit pe = {.planner = &s->planner,
                                .from = from_ms,
                                .limit = limit,
