@@ -14,7 +14,7 @@ override CFLAGS += -Werror
 endif
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmp3lame -lm -pthread
 
-MODULES = common media encoder playout scheduler alerts archive web
+MODULES = common media encoder input playout scheduler alerts archive web
 LIB_SRC = $(wildcard $(addsuffix /*.c,$(MODULES)))
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC = $(wildcard tests/test_*.c)

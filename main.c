@@ -15,6 +15,7 @@
 #include "archive/archive.h"
 #include "common/common.h"
 #include "encoder/encoder.h"
+#include "input/input.h"
 #include "media/media.h"
 #include "playout/playout.h"
 #include "scheduler/scheduler.h"
@@ -295,6 +296,27 @@ static void *watch_signals(void *arg)
         }
 }
 
+/* The relay input's buffer is full: during a relay show its stream replaces
+ * the filler airing right away (a PSA, announcement or alert plays out);
+ * otherwise the engine just plans its next item again. */
+struct relay_watch {
+        struct playout *playout;
+        struct scheduler *scheduler;
+};
+
+static void relay_became_ready(void *user)
+{
+        struct relay_watch *w = user;
+        struct playout_nowplaying np;
+        playout_get_nowplaying(w->playout, &np);
+        bool filler = np.on_air && (np.kind == ITEM_MUSIC || np.kind == ITEM_PROGRAMME ||
+                                    np.kind == ITEM_JINGLE || np.kind == ITEM_FALLBACK);
+        if (filler && scheduler_relay_due(w->scheduler, time_now_ms()))
+                playout_interrupt(w->playout);
+        else
+                playout_schedule_changed(w->playout);
+}
+
 static int command_run(const struct options *o)
 {
         struct config *config = load_config(o);
@@ -308,6 +330,8 @@ static int command_run(const struct options *o)
         struct web *web = NULL;
         struct alerts *alerts = NULL;
         struct archive *archive = NULL;
+        struct input_relay *relay = NULL;
+        struct relay_watch relay_watch = {0};
         struct scheduler *scheduler = scheduler_new_station(config, err, sizeof err);
         if (!scheduler) {
                 fprintf(stderr, "siaran: %s\n", err);
@@ -357,6 +381,16 @@ static int command_run(const struct options *o)
                 }
                 playout_set_monitor(playout, archive_monitor, archive);
         }
+        relay_watch = (struct relay_watch){.playout = playout, .scheduler = scheduler};
+        relay = input_relay_new(config->samplerate, config->live_buffer,
+                                config->silence_threshold, relay_became_ready,
+                                &relay_watch, &perr);
+        if (!relay) {
+                fprintf(stderr, "siaran: %s\n", perr);
+                goto out;
+        }
+        playout_set_relay(playout, relay);
+        scheduler_set_relay(scheduler, relay);
 
         alerts = alerts_new(config, playout, err, sizeof err);
         if (!alerts) {
@@ -393,6 +427,7 @@ static int command_run(const struct options *o)
         rc = playout_run(playout) == 0 ? 0 : EXIT_RUNTIME;
         log_info("stopped");
 out:
+        input_relay_free(relay); /* first: its thread may call into the engine */
         web_stop(web);
         alerts_free(alerts);
         outputs_free(&out);
@@ -618,7 +653,7 @@ static int command_import(const struct options *o)
 {
         enum item_kind kind = ITEM_MUSIC;
         if (o->kind && (item_kind_parse(o->kind, &kind) < 0 || kind == ITEM_FALLBACK ||
-                        kind == ITEM_LIVE || kind == ITEM_ALERT))
+                        kind == ITEM_LIVE || kind == ITEM_ALERT || kind == ITEM_RELAY))
                 return usage_error("import: unknown kind '%s'", o->kind);
         if (o->n_args == 0)
                 return usage_error("%s needs at least one PATH", "import");

@@ -188,6 +188,7 @@ struct config {
         int public_queue_limit;      /* unverified public complaints at most */
         int answer_days;             /* working days an agency has to answer */
         char *holidays;              /* dates (YYYY-MM-DD) that are no working day */
+        double live_buffer; /* seconds of jitter buffer of relays (and live input) */
 };
 
 /* Reads and checks path.  On error returns NULL and writes a one-line reason of
@@ -220,6 +221,7 @@ enum item_kind {
         ITEM_FALLBACK,
         ITEM_LIVE,
         ITEM_ALERT, /* an emergency bulletin (an announcement raised by alerts/) */
+        ITEM_RELAY, /* a relayed remote stream (a show whose content is "relay") */
 };
 
 /* "music", "programme", ... (static string). */

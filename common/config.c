@@ -71,6 +71,7 @@ static const struct key_spec keys[] = {
     {"complaints", "public_queue_limit", KEY_INT, C(public_queue_limit), 0, 100000, NULL},
     {"complaints", "answer_days", KEY_INT, C(answer_days), 1, 365, NULL},
     {"complaints", "holidays", KEY_STRING, C(holidays), 0, 0, NULL},
+    {"live", "buffer", KEY_DOUBLE, C(live_buffer), 0.2, 30, NULL},
     {"output", "server", KEY_STRING, O(server), 0, 0, NULL},
     {"output", "port", KEY_INT, O(port), 1, 65535, NULL},
     {"output", "user", KEY_STRING, O(user), 0, 0, NULL},
@@ -274,7 +275,7 @@ static int handle_key(void *user, const char *section, const char *name,
         if (strcmp(kind, "station") && strcmp(kind, "storage") &&
             strcmp(kind, "fallback") && strcmp(kind, "web") && strcmp(kind, "output") &&
             strcmp(kind, "alerts") && strcmp(kind, "archive") &&
-            strcmp(kind, "complaints"))
+            strcmp(kind, "complaints") && strcmp(kind, "live"))
                 snprintf(st->reason, sizeof st->reason, "unknown section [%s]", section);
         else
                 snprintf(st->reason, sizeof st->reason, "unknown key '%s' in [%s]", name,
@@ -337,6 +338,7 @@ static void set_defaults(struct config *c)
         c->public_per_hour = 3;
         c->public_queue_limit = 200;
         c->answer_days = 5;
+        c->live_buffer = 1.5;
 }
 
 static int check_outputs(struct config *c, char *reason, size_t size)

@@ -13,6 +13,7 @@ static const char *const kind_names[] = {
     [ITEM_FALLBACK] = "fallback",
     [ITEM_LIVE] = "live",
     [ITEM_ALERT] = "alert",
+    [ITEM_RELAY] = "relay",
 };
 
 const char *item_kind_name(enum item_kind kind)

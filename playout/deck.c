@@ -7,10 +7,29 @@
 
 #include "playout/deck.h"
 
+/* A relay has no length: it airs until its show's end cuts it (end_by) or
+ * its ring runs dry. */
+static int deck_open_relay(struct deck *deck, const struct playout_item *item,
+                           struct input_relay *relay, const char **errstr)
+{
+        if (!relay || !input_relay_ready(relay)) {
+                *errstr = "the relayed stream is not buffered (yet)";
+                return -1;
+        }
+        deck->relay = relay;
+        playout_item_copy(&deck->item, item);
+        deck->length = -1;
+        deck->gain = (float)db_to_gain(item->gain_db);
+        deck->stop_at = -1;
+        return 0;
+}
+
 int deck_open(struct deck *deck, const struct playout_item *item, int rate,
-              const char **errstr)
+              struct input_relay *relay, const char **errstr)
 {
         memset(deck, 0, sizeof *deck);
+        if (item->kind == ITEM_RELAY)
+                return deck_open_relay(deck, item, relay, errstr);
         deck->reader = media_reader_open(item->path, rate, errstr);
         if (!deck->reader)
                 return -1;
@@ -78,7 +97,10 @@ size_t deck_mix(struct deck *deck, float *out, size_t n, int64_t pos, float *scr
                 n = (size_t)(deck->length - deck->played);
         size_t got = 0;
         while (got < n) {
-                long r = media_reader_read(deck->reader, scratch + 2 * got, n - got);
+                long r =
+                    deck->relay
+                        ? input_relay_read(deck->relay, scratch + 2 * got, n - got)
+                        : media_reader_read(deck->reader, scratch + 2 * got, n - got);
                 if (r < 0)
                         deck->ended_early = true;
                 if (r <= 0)

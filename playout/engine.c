@@ -68,6 +68,7 @@ struct playout {
         void *monitor_user;
         void (*command_hook)(void *user);
         void *command_hook_user;
+        struct input_relay *relay; /* plays ITEM_RELAY items; may be NULL */
 
         struct limiter limiter;
         float mix[2 * BLOCK_FRAMES];
@@ -112,6 +113,11 @@ void playout_add_encoder(struct playout *p, struct encoder *encoder)
 {
         if (p->n_encoders < MAX_ENCODERS)
                 p->encoders[p->n_encoders++] = encoder;
+}
+
+void playout_set_relay(struct playout *p, struct input_relay *relay)
+{
+        p->relay = relay;
 }
 
 void playout_set_monitor(struct playout *p,
@@ -238,7 +244,7 @@ static int open_next(struct playout *p, int64_t frame)
                         return -1;
                 const char *err = "unreadable";
                 if (!item.path ||
-                    deck_open(&p->pending, &item, p->config.rate, &err) < 0) {
+                    deck_open(&p->pending, &item, p->config.rate, p->relay, &err) < 0) {
                         report(p, &item, frame, frame, PLAYOUT_END_UNREADABLE, err);
                         playout_item_clear(&item);
                         continue;

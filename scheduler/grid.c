@@ -354,7 +354,7 @@ static int load_shows(sqlite3 *db, struct grid *g, const struct catalog *cat,
                 db,
                 "SELECT id, name, days, start_time, duration, valid_from, valid_to,"
                 " content, categories, track_separation_hours,"
-                " artist_separation_minutes, hard_start, hard_end, seed"
+                " artist_separation_minutes, hard_start, hard_end, seed, url"
                 " FROM shows WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
                 -1, &stmt, NULL) != SQLITE_OK)
                 goto out;
@@ -376,7 +376,8 @@ static int load_shows(sqlite3 *db, struct grid *g, const struct catalog *cat,
                 const char *content = (const char *)sqlite3_column_text(stmt, 7);
                 s->content = !content || !strcmp(content, "playlist") ? CONTENT_PLAYLIST
                              : !strcmp(content, "rotation")           ? CONTENT_ROTATION
-                                                            : CONTENT_COMPLAINTS;
+                             : !strcmp(content, "relay")              ? CONTENT_RELAY
+                                                         : CONTENT_COMPLAINTS;
                 if (cat)
                         build_pool(s, cat, (const char *)sqlite3_column_text(stmt, 8));
                 s->track_separation_ms =
@@ -386,6 +387,7 @@ static int load_shows(sqlite3 *db, struct grid *g, const struct catalog *cat,
                 s->hard_start = sqlite3_column_int(stmt, 11) != 0;
                 s->hard_end = sqlite3_column_int(stmt, 12) != 0;
                 s->seed = sqlite3_column_int64(stmt, 13);
+                s->url = column_text(stmt, 14);
         }
         if (step != SQLITE_DONE)
                 goto out;
@@ -528,6 +530,7 @@ void grid_free(struct grid *g)
         for (size_t i = 0; i < g->n_shows; i++) {
                 struct show *s = &g->shows[i];
                 free(s->name);
+                free(s->url);
                 free(s->pool);
                 free(s->playlist);
                 free(s->dates);

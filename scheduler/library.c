@@ -325,7 +325,8 @@ int sched_media_import(sqlite3 *db, const struct config *config, const char *src
 
         if (existed)
                 *existed = false;
-        if (kind == ITEM_FALLBACK || kind == ITEM_LIVE || kind == ITEM_ALERT) {
+        if (kind == ITEM_FALLBACK || kind == ITEM_LIVE || kind == ITEM_ALERT ||
+            kind == ITEM_RELAY) {
                 snprintf(err, err_size, "kind '%s' cannot be imported",
                          item_kind_name(kind));
                 goto out;

@@ -545,6 +545,24 @@ static bool pick_complaint_show(struct planner *p, const struct instance *in,
         }
 }
 
+/* The relayed stream from now to the show's end (set_end cuts it there with
+ * the show's fade), or the show's filler while the stream cannot air. */
+static bool pick_relay(struct planner *p, const struct instance *in,
+                       struct show_progress *pr, int64_t t, struct plan_pick *pick)
+{
+        if (p->relay_ready && !p->relay_ready(p->relay_ctx))
+                return pick_rotation(p, in, pr, t, pick);
+        memset(pick, 0, sizeof *pick);
+        pick->path = in->show->url;
+        pick->title = in->show->name;
+        pick->artist = "";
+        pick->kind = ITEM_RELAY;
+        int64_t past_end = in->end - t + (int64_t)(p->config->show_grace * 1000) + 1000;
+        pick->frames = past_end * p->rate / 1000;
+        pick->source = PICK_SHOW;
+        return true;
+}
+
 static bool pick_show(struct planner *p, const struct instance *in, int64_t t,
                       struct plan_pick *pick)
 {
@@ -563,6 +581,9 @@ static bool pick_show(struct planner *p, const struct instance *in, int64_t t,
                 break;
         case CONTENT_COMPLAINTS:
                 ok = pick_complaint_show(p, in, pr, t, pick);
+                break;
+        case CONTENT_RELAY:
+                ok = pick_relay(p, in, pr, t, pick);
                 break;
         }
         if (ok && (pick->source == PICK_SHOW || pick->source == PICK_JINGLE))
@@ -645,6 +666,10 @@ int planner_next(struct planner *p, int64_t t, struct plan_pick *pick)
 {
         prune_state(&p->st, t);
         const struct instance *in = winner_at(p, t);
+        bool relay = in && in->show->content == CONTENT_RELAY && in->show->url;
+        p->relay_url = relay ? in->show->url : NULL;
+        p->relay_from = relay ? in->start : 0;
+        p->relay_until = relay ? in->end : 0;
         bool ok = false;
         if (pick_announcement(p, t, true, pick))
                 ok = true;

@@ -61,7 +61,12 @@ double catalog_gain_db(const struct cat_media *m, double target);
 
 /* ---- the grid: shows and PSA campaigns (grid.c) ------------------------------- */
 
-enum show_content { CONTENT_PLAYLIST, CONTENT_ROTATION, CONTENT_COMPLAINTS };
+enum show_content {
+        CONTENT_PLAYLIST,
+        CONTENT_ROTATION,
+        CONTENT_COMPLAINTS,
+        CONTENT_RELAY
+};
 
 struct show {
         int64_t id;
@@ -71,6 +76,7 @@ struct show {
         int duration;                      /* seconds */
         char valid_from[11], valid_to[11]; /* "" = open */
         enum show_content content;
+        char *url;    /* relay: the remote stream */
         size_t *pool; /* catalog indexes drawn by rotation (and complaint filler) */
         size_t n_pool;
         int64_t *playlist; /* media ids in order */
@@ -301,6 +307,13 @@ struct planner {
         struct live_queue *live; /* may be NULL */
         int64_t live_from;       /* the live queue is used for starts from here on */
         struct plan_state st;
+        /* Relay shows: whether the relayed stream can air now (NULL: assume it
+         * can, as a rundown does); and, set by planner_next, the relay show
+         * winning at the pick's start (url NULL when none). */
+        bool (*relay_ready)(void *ctx);
+        void *relay_ctx;
+        const char *relay_url; /* borrowed from the grid */
+        int64_t relay_from, relay_until;
 };
 
 /* Decides what starts at start_ms and records it in the state.  Returns 0,

@@ -187,6 +187,15 @@ int scheduler_plan_upcoming(const struct config *config, int64_t from_ms, size_t
  * read again before the engine picks its next item. */
 void scheduler_request_reload(struct scheduler *scheduler, const char *fallback_playlist);
 
+/* The station's relay input (not owned; set before the engine runs): shows
+ * whose content is "relay" air it while it is ready and their filler
+ * otherwise; the scheduler tells it which url to connect to and when to stop. */
+struct input_relay;
+void scheduler_set_relay(struct scheduler *scheduler, struct input_relay *relay);
+/* Thread-safe: a relay show is on at now_ms (its stream, once ready, should
+ * replace the filler airing). */
+bool scheduler_relay_due(struct scheduler *scheduler, int64_t now_ms);
+
 void scheduler_free(struct scheduler *scheduler);
 
 #endif

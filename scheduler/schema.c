@@ -260,7 +260,19 @@ static const char *const migrations[] = {
     " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;"
     "CREATE TRIGGER announcements_delete_bumps_queue AFTER DELETE ON announcements"
     " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;",
-    /* 4 -> 5: Suara Warga.  A complaint gets where it came from, the public
+    /* 4 -> 5: shows that relay a remote stream (content 'relay', its url).
+     * SQLite cannot alter a CHECK; widening one changes nothing stored, so
+     * the documented in-place edit of the table's schema text is safe here
+     * (a rebuild would have to drop shows, which cascades to its dates and
+     * items).  RESET makes this connection read the new text. */
+    "ALTER TABLE shows ADD COLUMN url TEXT NOT NULL DEFAULT '';"
+    "PRAGMA writable_schema = ON;"
+    "UPDATE sqlite_schema SET sql = replace(sql,"
+    " '''playlist'',''rotation'',''complaints'')',"
+    " '''playlist'',''rotation'',''complaints'',''relay'')')"
+    " WHERE type = 'table' AND name = 'shows';"
+    "PRAGMA writable_schema = RESET;",
+    /* 5 -> 6: Suara Warga.  A complaint gets where it came from, the public
      * reference, the agency's answer and the status 'answered'.  SQLite
      * cannot change a CHECK in place, so the table is rebuilt; dropping it
      * would cascade to its events, which are kept aside meanwhile. */

@@ -6,9 +6,11 @@
  * state back; aired confirms).  The engine thread never waits on SQLite. */
 #define LOG_MODULE "scheduler"
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "input/input.h"
 #include "scheduler/background.h"
 
 /* Items handed to the engine and not yet reported aired: the current one,
@@ -58,6 +60,10 @@ struct scheduler {
         int64_t latest_ms, latest_media;
         struct aired_unwritten aired[MAX_AIRED_UNWRITTEN];
         size_t n_aired;
+        /* The station's relay input (may be NULL) and the relay show it
+         * follows (UTC ms; written on the engine thread, read on the input's). */
+        struct input_relay *relay;
+        _Atomic int64_t relay_from, relay_until;
 };
 
 /* ---- the live queue ---------------------------------------------------------- */
@@ -248,6 +254,44 @@ static void take_snapshot(struct scheduler *s)
  * otherwise everything happens inline on the caller's thread.  measure:
  * fallback files missing from the loudness cache are measured now (a render
  * must air them at the gain the station gives them). */
+/* ---- relays ------------------------------------------------------------------ */
+
+static bool relay_can_air(void *ctx)
+{
+        struct scheduler *s = ctx;
+        return s->relay && input_relay_ready(s->relay);
+}
+
+void scheduler_set_relay(struct scheduler *s, struct input_relay *relay)
+{
+        s->relay = relay;
+}
+
+bool scheduler_relay_due(struct scheduler *s, int64_t now_ms)
+{
+        return now_ms >= atomic_load(&s->relay_from) &&
+               now_ms < atomic_load(&s->relay_until);
+}
+
+/* After a pick: a relay show at its start starts (or keeps) the relay
+ * connecting, so its buffer is full when it can air.  The relay stops at the
+ * first pick once the show is over by the wall clock: a pick asked ahead
+ * (for after the relay item's end, or before the show) changes nothing. */
+static void follow_relay(struct scheduler *s)
+{
+        if (!s->relay)
+                return;
+        if (s->planner.relay_url) {
+                atomic_store(&s->relay_from, s->planner.relay_from);
+                atomic_store(&s->relay_until, s->planner.relay_until);
+                input_relay_want(s->relay, s->planner.relay_url);
+        } else if (time_now_ms() >= atomic_load(&s->relay_until)) {
+                atomic_store(&s->relay_from, 0);
+                atomic_store(&s->relay_until, 0);
+                input_relay_want(s->relay, NULL);
+        }
+}
+
 static struct scheduler *scheduler_create(const struct config *config, bool station,
                                           bool measure, char *err, size_t err_size)
 {
@@ -290,6 +334,8 @@ static struct scheduler *scheduler_create(const struct config *config, bool stat
         s->planner.grid = s->grid;
         s->planner.fb = s->fb;
         s->planner.live = &s->live;
+        s->planner.relay_ready = relay_can_air;
+        s->planner.relay_ctx = s;
         return s;
 fail:
         scheduler_free(s);
@@ -441,6 +487,7 @@ static int source_next(void *ctx, int64_t start_ms, struct playout_item *item)
                     "nothing to air at all: the fallback playlist has no playable file");
                 return -1;
         }
+        follow_relay(s);
         planner_make_item(&s->planner, &pick, start_ms, item);
         add_handout(s, start_ms, &pick);
         s->latest_ms = start_ms;
@@ -503,6 +550,9 @@ static void source_aired(void *ctx, const struct playout_asrun *record)
         const struct playout_item *item = record->item;
         if (s->record_asrun)
                 db_writer_add_asrun(s->writer, record);
+        /* A silent relay would otherwise be picked again at once */
+        if (s->relay && item->kind == ITEM_RELAY && record->reason == PLAYOUT_END_SILENCE)
+                input_relay_suspend(s->relay);
         struct handout *h = find_handout(s, item);
         if (!h)
                 return;
@@ -580,6 +630,7 @@ plan_window(const struct config *config, int64_t from_ms, int64_t to_ms, size_t 
                 return -1;
         int64_t now = time_now_ms();
         s->planner.live_from = from_ms > now ? from_ms : now;
+        s->planner.relay_ready = NULL; /* a plan shows a relay show's stream */
         struct plan_emit pe = {.planner = &s->planner,
                                .from = from_ms,
                                .limit = limit,

@@ -513,6 +513,42 @@ static void test_overlapping_shows(void **state)
         station_free(st);
 }
 
+/* A relay show: the rundown plans its stream as one item of kind relay from
+ * the show's start to its end; a station with no relay input that can air
+ * (render) airs the show's filler from its categories instead. */
+static void test_relay_show(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        add_media(st, "music", "Pengisi", "A", 240, "isi");
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, categories,"
+             " url, created_at) VALUES ('Berita RRI', 127, 43200, 900, 'relay', 'isi',"
+             " 'https://rri.example/pro3.ogg', 0)");
+        int64_t noon = time_from_local(2026, 5, 5, 12, 0, 0);
+        struct collected *c = plan(st, noon - 600000, noon + 1800000);
+        int r = find_title(c, "Berita RRI", 0);
+        assert_true(r >= 0);
+        assert_int_equal(c->start[r], noon);
+        assert_int_equal(c->kind[r], ITEM_RELAY);
+        assert_int_equal(c->start[r + 1], noon + 900000); /* cut at the show's end */
+        free(c);
+
+        char err[512];
+        struct scheduler *s = scheduler_new(st->config, err, sizeof err);
+        assert_non_null(s);
+        struct playout_source src;
+        scheduler_get_source(s, false, &src);
+        struct playout_item item;
+        assert_int_equal(src.next(src.ctx, noon, &item), 0);
+        assert_int_equal(item.kind, ITEM_MUSIC);
+        assert_string_equal(item.title, "Pengisi");
+        assert_true(item.end_by_ms == 0 || item.end_by_ms <= noon + 900000);
+        playout_item_clear(&item);
+        scheduler_free(s);
+        station_free(st);
+}
+
 static void test_deleted_and_missing_media_skipped(void **state)
 {
         (void)state;
@@ -1143,6 +1179,7 @@ int main(void)
             cmocka_unit_test(test_campaign_expires_at_midnight),
             cmocka_unit_test(test_rotation_separation_over_a_week),
             cmocka_unit_test(test_overlapping_shows),
+            cmocka_unit_test(test_relay_show),
             cmocka_unit_test(test_deleted_and_missing_media_skipped),
             cmocka_unit_test(test_dst_days_in_berlin),
             cmocka_unit_test(test_one_off_item_not_cut_at_beaten_weekly_start),

@@ -131,7 +131,7 @@ void manage_media_list(struct web_request *r)
         }
         if (kind && *kind &&
             (item_kind_parse(kind, &k) < 0 || k == ITEM_COMPLAINT || k == ITEM_FALLBACK ||
-             k == ITEM_LIVE || k == ITEM_ALERT)) {
+             k == ITEM_LIVE || k == ITEM_ALERT || k == ITEM_RELAY)) {
                 web_respond_error(r, 400, "unknown kind '%.40s'", kind);
                 goto out;
         }
@@ -445,7 +445,7 @@ static bool library_kind(const char *kind)
 {
         enum item_kind k;
         return kind && item_kind_parse(kind, &k) == 0 && k != ITEM_COMPLAINT &&
-               k != ITEM_FALLBACK && k != ITEM_LIVE && k != ITEM_ALERT;
+               k != ITEM_FALLBACK && k != ITEM_LIVE && k != ITEM_ALERT && k != ITEM_RELAY;
 }
 
 void manage_media_upload(struct web_request *r)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "scheduler/scheduler.h"
+#include "input/input.h"
 #include "web/manage_private.h"
 
 #define MAX_ITEMS 500
@@ -130,6 +131,7 @@ static void bind_nullable(sqlite3_stmt *stmt, int i, const char *s)
 
 struct show_input {
         const char *name, *host, *valid_from, *valid_to, *content;
+        const char *url; /* relay: the remote stream */
         int days;
         int start;      /* seconds after local midnight */
         int64_t length; /* seconds */
@@ -178,7 +180,7 @@ static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err
         static const char *const allowed[] = {
             "name", "host", "days", "start", "duration", "valid_from", "valid_to",
             "dates", "content", "items", "categories", "track_separation_hours",
-            "artist_separation_minutes", "hard_start", "hard_end",
+            "artist_separation_minutes", "hard_start", "hard_end", "url",
             /* read-only fields of a GET answer, ignored so it can be sent back */
             "id", "end", "playlist", "airings", NULL};
         const char *start = NULL;
@@ -200,6 +202,7 @@ static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err
             manage_get_date(body, "valid_to", false, &in->valid_to, err, err_size) < 0 ||
             manage_get_text(body, "content", true, 20, NULL, &in->content, err,
                             err_size) < 0 ||
+            manage_get_text(body, "url", false, 1000, "", &in->url, err, err_size) < 0 ||
             manage_get_ids(body, "items", false, MAX_ITEMS, &in->items, err, err_size) <
                 0 ||
             manage_get_categories(body, "categories", &in->categories, err, err_size) <
@@ -239,10 +242,22 @@ static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err
                 return 400;
         }
         bool playlist = strcmp(in->content, "playlist") == 0;
-        if (!playlist && strcmp(in->content, "rotation") != 0 &&
+        bool relay = strcmp(in->content, "relay") == 0;
+        if (!playlist && !relay && strcmp(in->content, "rotation") != 0 &&
             strcmp(in->content, "complaints") != 0) {
                 snprintf(err, err_size,
-                         "content must be \"playlist\", \"rotation\" or \"complaints\"");
+                         "content must be \"playlist\", \"rotation\", "
+                         "\"complaints\" or \"relay\"");
+                return 400;
+        }
+        if (relay && !input_url_valid(in->url)) {
+                snprintf(err, err_size,
+                         "a relay show needs a url: http:// or https:// "
+                         "with a host, no spaces");
+                return 400;
+        }
+        if (!relay && *in->url) {
+                snprintf(err, err_size, "url is only for relay shows");
                 return 400;
         }
         if (playlist && json_array_size(in->items) == 0) {
@@ -253,12 +268,13 @@ static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err
                 snprintf(err, err_size, "items are only for playlist shows");
                 return 400;
         }
-        if (strcmp(in->content, "rotation") == 0 &&
-            (!in->categories || !*in->categories)) {
-                snprintf(err, err_size, "a rotation show needs categories");
+        bool draws = relay || strcmp(in->content, "rotation") == 0;
+        if (draws && (!in->categories || !*in->categories)) {
+                snprintf(err, err_size, "a %s show needs categories",
+                         relay ? "relay (for its filler)" : "rotation");
                 return 400;
         }
-        if (strcmp(in->content, "rotation") == 0) {
+        if (draws) {
                 /* a rotation with nothing to draw would air only the fallback */
                 int any = categories_have_media(db, in->categories);
                 if (any < 0)
@@ -289,13 +305,13 @@ static int64_t write_show(sqlite3 *db, int64_t id, const struct show_input *in)
             id ? "UPDATE shows SET name = ?1, host = ?2, days = ?3, start_time = ?4, "
                  "duration = ?5, valid_from = ?6, valid_to = ?7, content = ?8, "
                  "categories = ?9, track_separation_hours = ?10, "
-                 "artist_separation_minutes = ?11, hard_start = ?12, hard_end = ?13 "
-                 "WHERE id = ?14"
+                 "artist_separation_minutes = ?11, hard_start = ?12, hard_end = ?13, "
+                 "url = ?17 WHERE id = ?14"
                : "INSERT INTO shows (name, host, days, start_time, duration, valid_from, "
                  "valid_to, content, categories, track_separation_hours, "
-                 "artist_separation_minutes, hard_start, hard_end, seed, created_at) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15, "
-                 "?16)";
+                 "artist_separation_minutes, hard_start, hard_end, seed, created_at, "
+                 "url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                 "?15, ?16, ?17)";
         if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
                 goto out;
         sqlite3_bind_text(stmt, 1, in->name, -1, SQLITE_STATIC);
@@ -312,6 +328,7 @@ static int64_t write_show(sqlite3 *db, int64_t id, const struct show_input *in)
         sqlite3_bind_double(stmt, 11, in->artist_minutes);
         sqlite3_bind_int(stmt, 12, in->hard_start);
         sqlite3_bind_int(stmt, 13, in->hard_end);
+        sqlite3_bind_text(stmt, 17, in->url ? in->url : "", -1, SQLITE_STATIC);
         if (id) {
                 sqlite3_bind_int64(stmt, 14, id);
         } else {
@@ -361,7 +378,7 @@ out:
 #define SHOW_COLUMNS                                                                     \
         "SELECT id, name, host, days, start_time, duration, valid_from, valid_to, "      \
         "content, categories, track_separation_hours, artist_separation_minutes, "       \
-        "hard_start, hard_end FROM shows "
+        "hard_start, hard_end, url FROM shows "
 
 /* The local days whose airings a show answer lists. */
 struct airing_range {
@@ -467,6 +484,7 @@ static json_t *show_json(sqlite3 *db, sqlite3_stmt *stmt,
         json_object_set_new(o, "hard_start", json_boolean(sqlite3_column_int(stmt, 12)));
         json_object_set_new(o, "hard_end", json_boolean(sqlite3_column_int(stmt, 13)));
         json_object_set_new(o, "airings", airings_json(db, id, range));
+        json_object_set_new(o, "url", manage_column_text(stmt, 14));
         return o;
 }
 

@@ -115,6 +115,7 @@
     f.dates.value = s ? s.dates.join(', ') : '';
     f.content.value = s ? s.content : 'playlist';
     f.categories.value = s ? s.categories.join(', ') : '';
+    f.url.value = s && s.url ? s.url : '';
     f.track_separation_hours.value = s ? s.track_separation_hours : 3;
     f.artist_separation_minutes.value = s ? s.artist_separation_minutes : 30;
     f.hard_start.checked = s ? s.hard_start : false;
@@ -128,6 +129,7 @@
   }
   function contentChanged() {
     $('show-items-box').hidden = $('show-form').elements.content.value !== 'playlist';
+    $('show-url-box').hidden = $('show-form').elements.content.value !== 'relay';
   }
   function saveShow(e) {
     e.preventDefault();
@@ -138,6 +140,7 @@
       duration: Number(f.duration.value), valid_from: f.valid_from.value || null, valid_to: f.valid_to.value || null,
       dates: M.splitList(f.dates.value), content: f.content.value, items: playlist ? showItems : [],
       categories: M.splitList(f.categories.value),
+      url: f.content.value === 'relay' ? f.url.value : '',
       track_separation_hours: Number(f.track_separation_hours.value),
       artist_separation_minutes: Number(f.artist_separation_minutes.value),
       hard_start: f.hard_start.checked, hard_end: f.hard_end.checked

@@ -1,0 +1,57 @@
+/*
+ * input: audio that arrives over the network while it airs.  Today one kind,
+ * the relay of a remote http/https stream for a show whose content is
+ * "relay".  Each input runs its own thread: network in, decoded PCM at the
+ * station format (interleaved float stereo at the station rate) into a
+ * bounded ring.  The engine reads the ring like a deck that may run dry and
+ * never waits on it.  This is the module's one public header.
+ */
+#ifndef SIARAN_INPUT_H
+#define SIARAN_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct input_relay;
+
+/* Creates a relay input for the station rate with buffer seconds of jitter
+ * buffer, and starts its thread (idle until input_relay_want).  Audio never
+ * above silence_db (dBFS; 0: no such check) does not make it ready, so a
+ * silent stream does not air.  on_ready is
+ * called on the input's thread each time the stream (again) has a full
+ * buffer, so the station can bring it back on air; may be NULL.  NULL with
+ * *errstr on failure. */
+struct input_relay *input_relay_new(int rate, double buffer, double silence_db,
+                                    void (*on_ready)(void *user), void *user,
+                                    const char **errstr);
+
+/* Thread-safe: relay url from now on (http or https only), or stop relaying
+ * when url is NULL.  The same url again changes nothing.  While the stream
+ * fails the thread retries after 1 s, 2 s, 3 s, ... at most 10 s apart.
+ * A stream that ends or fails stops airing at once; one that stalls airs
+ * its buffer first. */
+void input_relay_want(struct input_relay *relay, const char *url);
+
+/* Thread-safe: the stream is up and the ring holds at least the buffer, or
+ * it is airing and has not run dry since. */
+bool input_relay_ready(struct input_relay *relay);
+
+/* Engine thread: takes up to frames frames (2 * frames floats) from the
+ * ring without waiting.  Returns the number taken; fewer than asked means the
+ * ring ran dry (the stream stalled longer than the buffer): the relay is then
+ * not ready until its buffer is full again, and the next call returns -1. */
+long input_relay_read(struct input_relay *relay, float *buf, size_t frames);
+
+/* Thread-safe: the relay went silent on air (the engine's silence detector
+ * cut it): it is not ready again until audible audio has arrived and filled
+ * the buffer. */
+void input_relay_suspend(struct input_relay *relay);
+
+/* Stops the thread and frees everything. */
+void input_relay_free(struct input_relay *relay);
+
+/* The url is one input_relay_want takes: http:// or https:// with a host,
+ * no spaces or control characters, at most 1000 bytes. */
+bool input_url_valid(const char *url);
+
+#endif
