@@ -386,10 +386,12 @@ static bool live_now(const struct planner *p, int64_t t)
         return p->live && t >= p->live_from;
 }
 
-static struct live_complaint *find_complaint(struct planner *p, int64_t id)
+/* A complaint and the answer to it share an id: answer tells them apart. */
+static struct live_complaint *find_complaint(struct planner *p, int64_t id, bool answer)
 {
         for (size_t i = 0; p->live && i < p->live->n_complaints; i++)
-                if (p->live->complaints[i].id == id)
+                if (p->live->complaints[i].id == id &&
+                    p->live->complaints[i].answer == answer)
                         return &p->live->complaints[i];
         return NULL;
 }
@@ -428,6 +430,7 @@ static bool pick_complaint(struct planner *p, const struct live_complaint *c,
                 pick->ref = c->id;
                 pick->artist = "";
                 p->st.followup_complaint = c->id;
+                p->st.followup_answer = c->answer;
         } else {
                 *pick = recording;
         }
@@ -676,7 +679,8 @@ int planner_next(struct planner *p, int64_t t, struct plan_pick *pick)
         else if (pick_hard_due(p, t, pick))
                 ok = true;
         else if (p->st.followup_complaint) {
-                struct live_complaint *c = find_complaint(p, p->st.followup_complaint);
+                struct live_complaint *c =
+                    find_complaint(p, p->st.followup_complaint, p->st.followup_answer);
                 p->st.followup_complaint = 0;
                 if (c && pick_complaint_recording(p, c, pick)) {
                         ok = true;

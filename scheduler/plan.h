@@ -292,6 +292,7 @@ struct plan_state {
         struct show_progress *progress;
         size_t n_progress, cap_progress;
         int64_t followup_complaint; /* recording due right after its intro; 0 = none */
+        bool followup_answer;       /* ... and it is the agency's answer to it */
 };
 
 void plan_state_clear(struct plan_state *st);

@@ -381,6 +381,15 @@ static int migrate(sqlite3 *db, char *err, size_t err_size)
                          v + 1);
                 if (exec_sql(db, "BEGIN IMMEDIATE", err, err_size) < 0)
                         return -1;
+                /* Another process (a `siaran user` during the first start) may
+                 * have taken this step while we waited for the lock. */
+                int now = read_user_version(db);
+                if (now > v) {
+                        if (exec_sql(db, "COMMIT", err, err_size) < 0)
+                                return -1;
+                        v = now - 1;
+                        continue;
+                }
                 if (exec_sql(db, migrations[v], err, err_size) < 0 ||
                     exec_sql(db, set_version, err, err_size) < 0) {
                         exec_sql(db, "ROLLBACK", err + strlen(err), 0);
