@@ -43,13 +43,19 @@ gen -f lavfi -i "testsrc=size=160x120:rate=25:duration=5" -f lavfi -i "$TONE" \
 	-map 0:v -map 1:a -c:v mpeg4 -c:a aac -b:a 128k "$TMP/video.mp4"
 gen -f lavfi -i "$MONO" -ar 16000 -c:a aac -b:a 32k "$TMP/call.3gp"
 FILES=(memo.m4a browser.webm mediarecorder.webm video.mp4 call.3gp)
-if ffmpeg -hide_banner -encoders 2>/dev/null | grep -q ' libopencore_amrnb '; then
-	gen -f lavfi -i "$MONO" -ar 8000 -c:a libopencore_amrnb -b:a 12.2k "$TMP/call-amr.3gp"
-	FILES+=(call-amr.3gp)
-else
-	skip "AMR-NB in 3GP" "this machine's ffmpeg has no AMR-NB encoder (libopencore_amrnb); Debian 12's decodes AMR only"
-fi
-
+# AMR-NB: Debian's ffmpeg decodes it but has no encoder; sox writes it through
+# libopencore-amrnb (make deps), always with DTX, whose comfort-noise frames
+# ffmpeg's decoder does not implement.  So the AMR call is a steady tone (no
+# silence, no DTX frames), checked on its own below; with a silent stretch it
+# must be refused in one line, not crash or hang.
+gen -f lavfi -i "sine=f=1000:r=8000:d=5" -af volume=0.5 -c:a pcm_s16le "$TMP/amr-tone.wav"
+gen -f lavfi -i "$MONO" -ar 8000 -c:a pcm_s16le "$TMP/amr-gap.wav"
+for a in tone gap; do
+	sox "$TMP/amr-$a.wav" -C 7 -t amr-nb "$TMP/amr-$a.amr" 2>>"$TMP/amr.err" &&
+		gen -i "$TMP/amr-$a.amr" -c copy "$TMP/call-amr-$a.3gp"
+done
+check "sox makes AMR-NB call recordings ($(head -1 "$TMP/amr.err" 2>/dev/null))" \
+	test -s "$TMP/call-amr-tone.3gp" -a -s "$TMP/call-amr-gap.3gp"
 # ---- import ---------------------------------------------------------------------------
 "$SIARAN" import -c "$CONF" "$TMP/reference.wav" >"$TMP/ref.out" 2>"$TMP/ref.err"
 REF_LUFS=$(sql "SELECT loudness FROM media WHERE original_name='reference.wav'")
@@ -83,6 +89,19 @@ check "WebM tags become the title" \
 	test "$(sql "SELECT title FROM media WHERE original_name='browser.webm'")" = "Rekaman Peramban"
 check "the stored files keep their container's extension" \
 	test "$(sql "SELECT group_concat(substr(path, -4), ' ') FROM (SELECT path FROM media ORDER BY id)")" = ".wav .m4a webm webm .mp4 .3gp"
+
+# ---- AMR-NB: the tone imports, the DTX version is refused ----------------------------
+if "$SIARAN" import -c "$CONF" "$TMP/call-amr-tone.3gp" >"$TMP/amr.out" 2>&1; then
+	amr_len=$(sqlite3 "$TMP/siaran.db" "SELECT duration FROM media WHERE original_name='call-amr-tone.3gp'")
+	check "an AMR-NB 3GP imports at its length (${amr_len:-none} s of 5)" \
+		awk -v d="${amr_len:-0}" 'BEGIN{exit !(d >= 4.97 && d <= 5.03)}'
+else
+	not_ok "an AMR-NB 3GP imports: $(head -1 "$TMP/amr.out")"
+fi
+"$SIARAN" import -c "$CONF" "$TMP/call-amr-gap.3gp" >"$TMP/amr-gap.out" 2>&1
+rc=$?
+check "an AMR-NB 3GP with DTX frames is refused in one line (exit $rc: $(head -1 "$TMP/amr-gap.out"))" \
+	test "$rc" -ne 0 -a "$(wc -l <"$TMP/amr-gap.out")" -le 1
 
 # ---- damaged versions: refused, nothing stored ----------------------------------------
 rows=$(sql 'SELECT count(*) FROM media')
