@@ -182,6 +182,31 @@ int scheduler_plan_upcoming(const struct config *config, int64_t from_ms, size_t
                                          const struct playout_item *item),
                             void *user, char *err, size_t err_size);
 
+/* The station's one timeline of [from_ms, to_ms) as of now_ms (the clock;
+ * time_now_ms() but in tests): the as-run rows that started from from_ms up
+ * to the item on air at now_ms, then that item at its real start and the plan
+ * continued from the engine's real state (the item it pre-opened, the rotation
+ * history, playlist positions and aired PSA slots and announcements as they
+ * are, the live queue as it is now).  That state is station's latest picks
+ * when station (this process's running scheduler) is not NULL and has picked,
+ * else the checkpoint the station saved in the database; with neither (never
+ * on air) or one older than a day and a half the day is replayed, as a
+ * restart would.  A window starting after now_ms is planned as
+ * scheduler_plan does (deterministic).  Emits at most limit items (0: all),
+ * each borrowed for the call.  Any thread; opens its own database
+ * connection; never touches the engine's live state.  Returns the number of
+ * items emitted, or -1 with a reason in err.  Rules: docs/scheduling.md. */
+int scheduler_timeline(const struct config *config, struct scheduler *station,
+                       int64_t from_ms, int64_t to_ms, int64_t now_ms, size_t limit,
+                       void (*emit)(void *user, int64_t start_ms,
+                                    const struct playout_item *item),
+                       void *user, char *err, size_t err_size);
+
+/* Any thread: a counter that changes whenever the engine took or cancelled an
+ * item (a new pick, a skip, a schedule change): when it moved, a cached
+ * timeline is out of date.  0 for NULL. */
+uint64_t scheduler_timeline_version(struct scheduler *scheduler);
+
 /* Thread-safe (SIGHUP): the fallback playlist at fallback_playlist (the
  * reloaded config's path, copied; NULL or "": none) and the schedule are
  * read again before the engine picks its next item. */
