@@ -25,6 +25,8 @@
  * was off for long): a restart then replays the day from the anchor as a
  * render does. */
 #define CHECKPOINT_SPAN_MS (36LL * 3600 * 1000)
+/* More than the engine's lead over the wall clock (PACING_LEAD_MS). */
+#define ENGINE_LEAD_MS 5000
 
 struct handout {
         int64_t scheduled_ms;
@@ -464,10 +466,13 @@ static bool find_covering(void *user, int64_t start, int64_t end,
         return true;
 }
 
-/* Whether a checkpoint is where the station stood before start_ms. */
+/* Whether an anchor is where the station stands at at_ms.  Its first item
+ * may start a little after at_ms: the paced engine runs some 300 ms ahead of
+ * the wall clock, so it has taken the item due next (and pre-opened the one
+ * after) just before the clock gets there. */
 static bool anchor_fresh(const struct anchor *a, int64_t at_ms)
 {
-        return a->n > 0 && a->items[0].start <= at_ms &&
+        return a->n > 0 && a->items[0].start <= at_ms + ENGINE_LEAD_MS &&
                at_ms - a->items[0].start < CHECKPOINT_SPAN_MS;
 }
 

@@ -71,9 +71,10 @@ static void collect_item(void *user, int64_t start_ms, const struct playout_item
                 return;
         json_t *title = json_string(item->title ? item->title : "");
         json_array_append_new(
-            c->items, json_pack("{so ss ss}", "title", title ? title : json_string(""),
+            c->items, json_pack("{so ss ss sI}", "title", title ? title : json_string(""),
                                 "kind", item_kind_name(item->kind), "starts_at",
-                                time_format_iso(start_ms, when, sizeof when)));
+                                time_format_iso(start_ms, when, sizeof when),
+                                "starts_at_ms", (json_int_t)start_ms));
 }
 
 /* The items after the one on air at now: the first the timeline emits. */
@@ -278,12 +279,13 @@ static char *build_nowplaying(struct web_status *st)
                         bool private_kind = np.kind == ITEM_COMPLAINT ||
                                             np.kind == ITEM_ANNOUNCEMENT ||
                                             np.kind == ITEM_ALERT;
-                        now =
-                            json_pack("{so so ss ss sf sf}", "title", json_text(np.title),
-                                      "artist", json_text(private_kind ? "" : np.artist),
-                                      "kind", item_kind_name(np.kind), "started_at",
-                                      time_format_iso(np.started_ms, when, sizeof when),
-                                      "duration", np.duration, "elapsed", np.elapsed);
+                        now = json_pack("{so so ss ss sI sf sf}", "title",
+                                        json_text(np.title), "artist",
+                                        json_text(private_kind ? "" : np.artist), "kind",
+                                        item_kind_name(np.kind), "started_at",
+                                        time_format_iso(np.started_ms, when, sizeof when),
+                                        "started_at_ms", (json_int_t)np.started_ms,
+                                        "duration", np.duration, "elapsed", np.elapsed);
                 }
         }
         json_t *outputs = json_array();
@@ -547,14 +549,15 @@ static void collect_rundown(void *user, int64_t start_ms, const struct playout_i
         if (json_array_size(c->items) >= 2000)
                 return;
         json_array_append_new(c->items,
-                              json_pack("{so so ss ss}", "title", json_text(item->title),
-                                        "artist",
+                              json_pack("{so so ss ss sI}", "title",
+                                        json_text(item->title), "artist",
                                         json_text(item->kind == ITEM_COMPLAINT ||
                                                           item->kind == ITEM_ANNOUNCEMENT
                                                       ? ""
                                                       : item->artist),
                                         "kind", item_kind_name(item->kind), "starts_at",
-                                        time_format_iso(start_ms, when, sizeof when)));
+                                        time_format_iso(start_ms, when, sizeof when),
+                                        "starts_at_ms", (json_int_t)start_ms));
 }
 
 /* GET /api/v1/rundown[?date=YYYY-MM-DD]: the items of a day (public: the
