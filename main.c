@@ -52,7 +52,8 @@ static const struct {
      "id, kind, duration, loudness, path, or an error.  KIND: music (default),\n"
      "programme, psa, jingle, complaint, announcement."},
     {"rundown", "siaran rundown -c FILE [--date YYYY-MM-DD]",
-     "Prints the planned timeline of that day (default today), one item per line."},
+     "Prints the timeline of that day (default today), one item per line: what\n"
+     "aired up to now, then the plan on from where the station stands."},
     {"asrun", "siaran asrun -c FILE --from \"...\" --to \"...\" [--csv] [--campaign ID]",
      "Prints what actually aired in the window; with --campaign, the PSA campaign\n"
      "report: how many times each of its items aired, and when."},
