@@ -102,6 +102,12 @@ static void prune_state(struct plan_state *st, int64_t now)
 static void remember(struct plan_state *st, int64_t start, int64_t media_id,
                      uint64_t artist)
 {
+        /* An item outside the library without an artist (a fallback file, a
+         * relay) matches no separation rule: keeping it would only grow the
+         * state the station saves with every pick (a day of 3 s fallback
+         * items is 30 000 entries). */
+        if (media_id == 0 && artist == 0)
+                return;
         if (st->n_history == st->cap_history) {
                 st->cap_history = st->cap_history ? 2 * st->cap_history : 256;
                 st->history =
