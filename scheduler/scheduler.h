@@ -111,6 +111,35 @@ void sched_asrun_write_csv(FILE *out, const struct playout_asrun *record, bool h
 int sched_campaign_report(sqlite3 *db, int64_t campaign_id, int64_t from_ms,
                           int64_t to_ms, bool csv, FILE *out);
 
+/* ---- the complaint workflow (scheduler/complaints.c) ------------------------------ */
+
+enum sched_complaint_step {
+        SCHED_COMPLAINT_VERIFY,   /* received -> verified */
+        SCHED_COMPLAINT_REJECT,   /* received, verified, queued -> rejected */
+        SCHED_COMPLAINT_QUEUE,    /* verified -> queued, last in the queue */
+        SCHED_COMPLAINT_AIR_NEXT, /* verified, queued -> queued, right after the item on
+                                     air */
+        SCHED_COMPLAINT_FORWARD,  /* verified, aired -> forwarded, with a LAPOR! tracking
+                                     id */
+        SCHED_COMPLAINT_CLOSE,    /* aired, forwarded, answered -> closed */
+};
+
+/* Takes one step of complaint id's workflow in one transaction, with its
+ * complaint_events row (by user_id; 0: none): queue and air-next only for a
+ * complaint whose caller consented and that is not confidential.
+ * tracking_id is for forward (may be NULL otherwise).  Returns 0; -2 when
+ * there is no such complaint; -3 when the step is not allowed from its
+ * status (err says why: the web answers 409); -1 on a database error (err
+ * has SQLite's message); nothing changes unless 0. */
+int sched_complaint_step(sqlite3 *db, int64_t id, enum sched_complaint_step step,
+                         int64_t user_id, const char *tracking_id, char *err,
+                         size_t err_size);
+
+/* Appends a complaint_events row (from may be NULL; user_id 0: none), inside
+ * the caller's transaction.  0 or -1. */
+int sched_complaint_event(sqlite3 *db, int64_t complaint_id, const char *from,
+                          const char *to, int64_t user_id, const char *note);
+
 /* ---- a show's airings (scheduler/grid.c) ------------------------------------ */
 
 struct sched_airing {

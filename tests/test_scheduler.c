@@ -1393,6 +1393,107 @@ static void test_planner_state_roundtrip(void **state)
         plan_state_clear(&b);
 }
 
+/* ---- the complaint workflow (scheduler/complaints.c) ----------------------------- */
+
+static const char *complaint_status(struct station *st, int64_t id, int *queue_position,
+                                    int *air_next)
+{
+        static char status[16];
+        sqlite3_stmt *stmt = NULL;
+        assert_int_equal(sqlite3_prepare_v2(st->db,
+                                            "SELECT status, ifnull(queue_position, 0),"
+                                            " air_next FROM complaints WHERE id = ?",
+                                            -1, &stmt, NULL),
+                         SQLITE_OK);
+        sqlite3_bind_int64(stmt, 1, id);
+        assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+        snprintf(status, sizeof status, "%s", (const char *)sqlite3_column_text(stmt, 0));
+        if (queue_position)
+                *queue_position = sqlite3_column_int(stmt, 1);
+        if (air_next)
+                *air_next = sqlite3_column_int(stmt, 2);
+        sqlite3_finalize(stmt);
+        return status;
+}
+
+static int count_rows(struct station *st, const char *sql)
+{
+        sqlite3_stmt *stmt = NULL;
+        assert_int_equal(sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+        int n = sqlite3_column_int(stmt, 0);
+        sqlite3_finalize(stmt);
+        return n;
+}
+
+/* Each step goes only from the statuses it names, queue and air-next only for
+ * an airable complaint, each with its event row; a refused step changes
+ * nothing. */
+static void test_complaint_steps(void **state)
+{
+        (void)state;
+        struct station *st = station_new("Asia/Jakarta", "");
+        exec(st, "INSERT INTO complaints (title, consent, confidential, created_at,"
+                 " updated_at) VALUES ('Jalan rusak', 1, 0, 0, 0),"
+                 " ('Rahasia', 1, 1, 0, 0), ('Tanpa izin', 0, 0, 0, 0)");
+        char err[256];
+        int pos, next;
+        assert_int_equal(sched_complaint_step(st->db, 1, SCHED_COMPLAINT_QUEUE, 0, NULL,
+                                              err, sizeof err),
+                         -3);
+        assert_string_equal(err, "cannot queue a complaint that is received");
+        assert_int_equal(sched_complaint_step(st->db, 9, SCHED_COMPLAINT_VERIFY, 0, NULL,
+                                              err, sizeof err),
+                         -2);
+        for (int64_t id = 1; id <= 3; id++)
+                assert_int_equal(sched_complaint_step(st->db, id, SCHED_COMPLAINT_VERIFY,
+                                                      0, NULL, err, sizeof err),
+                                 0);
+        assert_int_equal(sched_complaint_step(st->db, 2, SCHED_COMPLAINT_AIR_NEXT, 0,
+                                              NULL, err, sizeof err),
+                         -3);
+        assert_string_equal(err, "a confidential complaint is never aired");
+        assert_int_equal(sched_complaint_step(st->db, 3, SCHED_COMPLAINT_QUEUE, 0, NULL,
+                                              err, sizeof err),
+                         -3);
+        assert_string_equal(err, "the caller did not consent to airing");
+        assert_string_equal(complaint_status(st, 3, NULL, NULL), "verified");
+        assert_int_equal(sched_complaint_step(st->db, 1, SCHED_COMPLAINT_QUEUE, 0, NULL,
+                                              err, sizeof err),
+                         0);
+        assert_string_equal(complaint_status(st, 1, &pos, &next), "queued");
+        assert_int_equal(pos, 1);
+        assert_int_equal(next, 0);
+        /* air-next keeps its place in the queue */
+        assert_int_equal(sched_complaint_step(st->db, 1, SCHED_COMPLAINT_AIR_NEXT, 0,
+                                              NULL, err, sizeof err),
+                         0);
+        assert_string_equal(complaint_status(st, 1, &pos, &next), "queued");
+        assert_int_equal(pos, 1);
+        assert_int_equal(next, 1);
+        assert_int_equal(sched_complaint_step(st->db, 1, SCHED_COMPLAINT_FORWARD, 0,
+                                              "LAP-1", err, sizeof err),
+                         -3);
+        assert_int_equal(sched_complaint_step(st->db, 1, SCHED_COMPLAINT_REJECT, 0, NULL,
+                                              err, sizeof err),
+                         0);
+        assert_string_equal(complaint_status(st, 1, &pos, &next), "rejected");
+        assert_int_equal(pos, 0);
+        assert_int_equal(next, 0);
+        assert_int_equal(sched_complaint_step(st->db, 3, SCHED_COMPLAINT_FORWARD, 0,
+                                              "LAP-3", err, sizeof err),
+                         0);
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM complaints WHERE id = 3"
+                                        " AND lapor_tracking_id = 'LAP-3'"),
+                         1);
+        /* one event per step taken: 3 verify, queue, air-next, reject, forward */
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM complaint_events"), 7);
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM complaint_events WHERE"
+                                        " complaint_id = 1 AND note = 'air-next'"),
+                         1);
+        station_free(st);
+}
+
 int main(void)
 {
         log_threshold = LOG_ERROR;
@@ -1424,6 +1525,7 @@ int main(void)
             cmocka_unit_test(test_timeline_is_what_the_engine_picks),
             cmocka_unit_test(test_restart_resumes_the_item_on_air),
             cmocka_unit_test(test_planner_state_roundtrip),
+            cmocka_unit_test(test_complaint_steps),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -231,31 +231,6 @@ int web_complaint_intros_protect(sqlite3 *db)
         return 0;
 }
 
-static int insert_event(sqlite3 *db, int64_t complaint_id, const char *from,
-                        const char *to, int64_t user_id, const char *note)
-{
-        sqlite3_stmt *stmt = NULL;
-        int rc = -1;
-        if (sqlite3_prepare_v2(
-                db,
-                "INSERT INTO complaint_events (complaint_id, from_status, "
-                "to_status, user_id, at, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                -1, &stmt, NULL) != SQLITE_OK)
-                goto out;
-        sqlite3_bind_int64(stmt, 1, complaint_id);
-        if (from)
-                sqlite3_bind_text(stmt, 2, from, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 3, to, -1, SQLITE_STATIC);
-        if (user_id > 0)
-                sqlite3_bind_int64(stmt, 4, user_id);
-        sqlite3_bind_int64(stmt, 5, time_now_ms() / 1000);
-        sqlite3_bind_text(stmt, 6, note ? note : "", -1, SQLITE_STATIC);
-        rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : -1;
-out:
-        sqlite3_finalize(stmt);
-        return rc;
-}
-
 /* The citizen's code: 8 characters without look-alikes (no 0/O, 1/I/L),
  * 31^8 (about 8.5e11) values, drawn by libsodium.  Unique within the table;
  * checked inside the insert's transaction. */
@@ -429,7 +404,8 @@ static void create_complaint(struct web_request *r, bool from_public)
         if (sqlite3_step(stmt) != SQLITE_DONE)
                 goto db_error;
         int64_t id = sqlite3_last_insert_rowid(r->db);
-        if (insert_event(r->db, id, NULL, "received", r->session.user_id, "") < 0)
+        if (sched_complaint_event(r->db, id, NULL, "received", r->session.user_id, "") <
+            0)
                 goto db_error;
         if (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
                 goto db_error;
@@ -692,119 +668,24 @@ void web_handle_complaint_lapor(struct web_request *r)
 /* ---- the workflow -------------------------------------------------------------------
  */
 
-enum transition_flags {
-        NEEDS_AIRABLE = 1 << 0, /* consent given, not confidential */
-        SET_QUEUE_END = 1 << 1, /* last place in the queue */
-        SET_AIR_NEXT = 1 << 2,
-        SET_TRACKING = 1 << 3,
-        CLEAR_QUEUE = 1 << 4,
-};
-
-struct transition {
-        const char *action;
-        const char *from[4];
-        const char *to;
-        int flags;
-};
-
-static const struct transition verify_step = {"verify", {"received"}, "verified", 0};
-static const struct transition reject_step = {
-    "reject", {"received", "verified", "queued"}, "rejected", CLEAR_QUEUE};
-static const struct transition queue_step = {
-    "queue", {"verified"}, "queued", NEEDS_AIRABLE | SET_QUEUE_END};
-static const struct transition air_next_step = {
-    "air-next", {"verified", "queued"}, "queued", NEEDS_AIRABLE | SET_AIR_NEXT};
-static const struct transition forward_step = {
-    "forward", {"verified", "aired"}, "forwarded", SET_TRACKING | CLEAR_QUEUE};
-static const struct transition close_step = {
-    "close", {"aired", "forwarded", "answered"}, "closed", CLEAR_QUEUE};
-
-/* Applies one step in one transaction.  Returns true when it changed. */
-static bool apply_transition(struct web_request *r, const struct transition *t,
+/* Takes one step of the workflow (scheduler/complaints.c); on a refusal the
+ * answer is sent.  Returns true when it changed. */
+static bool apply_transition(struct web_request *r, enum sched_complaint_step step,
                              const char *tracking_id)
 {
-        sqlite3_stmt *stmt = NULL;
-        char from[16] = "";
-        bool changed = false;
-        int64_t id = r->ids[0];
-        if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-                goto db_error;
-        if (sqlite3_prepare_v2(
-                r->db,
-                "SELECT status, consent, confidential FROM complaints WHERE id = ?1", -1,
-                &stmt, NULL) != SQLITE_OK)
-                goto db_error;
-        sqlite3_bind_int64(stmt, 1, id);
-        if (sqlite3_step(stmt) != SQLITE_ROW) {
-                web_respond_error(r, 404, "no complaint %lld", (long long)id);
-                goto out;
-        }
-        snprintf(from, sizeof from, "%s", (const char *)sqlite3_column_text(stmt, 0));
-        bool consent = sqlite3_column_int(stmt, 1);
-        bool confidential = sqlite3_column_int(stmt, 2);
-        sqlite3_finalize(stmt);
-        stmt = NULL;
-        bool allowed = false;
-        for (int i = 0; i < 4 && t->from[i]; i++)
-                if (strcmp(from, t->from[i]) == 0)
-                        allowed = true;
-        if (!allowed) {
-                web_respond_error(r, 409, "cannot %s a complaint that is %s", t->action,
-                                  from);
-                goto out;
-        }
-        if ((t->flags & NEEDS_AIRABLE) && confidential) {
-                web_respond_error(r, 409, "a confidential complaint is never aired");
-                goto out;
-        }
-        if ((t->flags & NEEDS_AIRABLE) && !consent) {
-                web_respond_error(r, 409, "the caller did not consent to airing");
-                goto out;
-        }
-        /* the queue position is kept when air-next is applied to a queued one */
-        if (sqlite3_prepare_v2(
-                r->db,
-                "UPDATE complaints SET status = ?2, updated_at = ?3, "
-                "queue_position = CASE WHEN ?4 THEN NULL WHEN ?5 THEN "
-                " (SELECT coalesce(max(queue_position), 0) + 1 FROM complaints "
-                "  WHERE status = 'queued') "
-                " WHEN ?6 AND queue_position IS NULL THEN "
-                " (SELECT coalesce(max(queue_position), 0) + 1 FROM complaints "
-                "  WHERE status = 'queued') ELSE queue_position END, "
-                "air_next = CASE WHEN ?6 THEN 1 ELSE 0 END, "
-                "lapor_tracking_id = coalesce(?7, lapor_tracking_id) WHERE id = ?1",
-                -1, &stmt, NULL) != SQLITE_OK)
-                goto db_error;
-        sqlite3_bind_int64(stmt, 1, id);
-        sqlite3_bind_text(stmt, 2, t->to, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(stmt, 3, time_now_ms() / 1000);
-        sqlite3_bind_int(stmt, 4, (t->flags & CLEAR_QUEUE) != 0);
-        sqlite3_bind_int(stmt, 5, (t->flags & SET_QUEUE_END) != 0);
-        sqlite3_bind_int(stmt, 6, (t->flags & SET_AIR_NEXT) != 0);
-        if (tracking_id)
-                sqlite3_bind_text(stmt, 7, tracking_id, -1, SQLITE_STATIC);
-        if (sqlite3_step(stmt) != SQLITE_DONE)
-                goto db_error;
-        sqlite3_finalize(stmt);
-        stmt = NULL;
-        if (insert_event(r->db, id, from, t->to, r->session.user_id,
-                         strcmp(t->action, "air-next") == 0 ? "air-next"
-                         : tracking_id                      ? tracking_id
-                                                            : "") < 0)
-                goto db_error;
-        if (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-                goto db_error;
-        changed = true;
-        log_info("complaint %lld: %s -> %s (%s) by %s", (long long)id, from, t->to,
-                 t->action, r->session.user);
-        goto out;
-db_error:
-        web_respond_db_error(r);
-out:
-        sqlite3_finalize(stmt);
-        if (!changed)
-                sched_db_rollback(r->db);
-        return changed;
+        char err[256];
+        int rc = sched_complaint_step(r->db, r->ids[0], step, r->session.user_id,
+                                      tracking_id, err, sizeof err);
+        if (rc == -2)
+                web_respond_error(r, 404, "%s", err);
+        else if (rc == -3)
+                web_respond_error(r, 409, "%s", err);
+        else if (rc < 0)
+                web_respond_db_error(r);
+        else
+                log_info("complaint %lld: step by %s", (long long)r->ids[0],
+                         r->session.user);
+        return rc == 0;
 }
 
 static void schedule_changed(struct web_request *r)
@@ -823,10 +704,10 @@ static void respond_complaint(struct web_request *r)
                 web_respond_json(r, 200, o);
 }
 
-static void simple_step(struct web_request *r, const struct transition *t,
+static void simple_step(struct web_request *r, enum sched_complaint_step step,
                         bool reschedule)
 {
-        if (!apply_transition(r, t, NULL))
+        if (!apply_transition(r, step, NULL))
                 return;
         if (reschedule)
                 schedule_changed(r);
@@ -835,27 +716,27 @@ static void simple_step(struct web_request *r, const struct transition *t,
 
 void web_handle_complaint_verify(struct web_request *r)
 {
-        simple_step(r, &verify_step, false);
+        simple_step(r, SCHED_COMPLAINT_VERIFY, false);
 }
 
 void web_handle_complaint_reject(struct web_request *r)
 {
-        simple_step(r, &reject_step, true);
+        simple_step(r, SCHED_COMPLAINT_REJECT, true);
 }
 
 void web_handle_complaint_queue(struct web_request *r)
 {
-        simple_step(r, &queue_step, true);
+        simple_step(r, SCHED_COMPLAINT_QUEUE, true);
 }
 
 void web_handle_complaint_air_next(struct web_request *r)
 {
-        simple_step(r, &air_next_step, true);
+        simple_step(r, SCHED_COMPLAINT_AIR_NEXT, true);
 }
 
 void web_handle_complaint_close(struct web_request *r)
 {
-        simple_step(r, &close_step, false);
+        simple_step(r, SCHED_COMPLAINT_CLOSE, false);
 }
 
 void web_handle_complaint_forward(struct web_request *r)
@@ -873,7 +754,7 @@ void web_handle_complaint_forward(struct web_request *r)
                         return;
                 }
         }
-        if (!apply_transition(r, &forward_step, tracking))
+        if (!apply_transition(r, SCHED_COMPLAINT_FORWARD, tracking))
                 return;
         schedule_changed(r);
         respond_lapor(r, 200);
@@ -1111,8 +992,8 @@ static int store_answer(struct web_request *r, const struct answer_input *in,
                 rc = -2;
                 goto out;
         }
-        if (insert_event(r->db, r->ids[0], "forwarded", "answered", r->session.user_id,
-                         in->agency) < 0)
+        if (sched_complaint_event(r->db, r->ids[0], "forwarded", "answered",
+                                  r->session.user_id, in->agency) < 0)
                 goto out;
         if (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
                 goto out;
