@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "common/common.h"
+#include "media/media.h"
 #include "playout/playout.h"
 
 /* ---- database ---------------------------------------------------------------- */
@@ -80,6 +81,27 @@ int sched_media_import(sqlite3 *db, const struct config *config, const char *src
                        enum item_kind kind, const char *original_name,
                        const char *categories, bool *existed, struct sched_media *out,
                        char *err, size_t err_size);
+
+/* sched_media_import in two halves, so a caller can add the row inside a
+ * transaction of its own (a complaint and its recordings: all or nothing)
+ * without holding the write lock while the audio is decoded.
+ * sched_media_prepare analyses src and copies it into the media store (no
+ * database): 0, or -1 (not usable audio) / -2 (storing failed) with a reason.
+ * sched_media_insert records it as sched_media_import does, inside the
+ * caller's open transaction if there is one (then the caller commits or rolls
+ * back), else in its own: 0, -1 or -2.  sched_media_file_clear, after the
+ * commit or rollback, removes the stored copy if no row refers to it. */
+struct sched_media_file {
+        struct media_info info;
+        char *src, *stored;
+        char sha256[65];
+};
+int sched_media_prepare(const struct config *config, const char *src,
+                        struct sched_media_file *file, char *err, size_t err_size);
+int sched_media_insert(sqlite3 *db, struct sched_media_file *file, enum item_kind kind,
+                       const char *original_name, const char *categories, bool *existed,
+                       struct sched_media *out, char *err, size_t err_size);
+void sched_media_file_clear(sqlite3 *db, struct sched_media_file *file);
 
 /* Reads one media row by id.  Returns 0, or -1 if there is none. */
 int sched_media_get(sqlite3 *db, int64_t id, struct sched_media *out);

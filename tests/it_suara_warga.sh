@@ -347,3 +347,26 @@ public_get "/suara-warga?ref=$REF"
 leaks=$(grep -l -e "$NAME" -e "$PHONE" "$D"/public.* 2>/dev/null | tr '\n' ' ')
 check "no public page or JSON holds the caller's name or phone ($PUBLIC_N bodies)" test -z "$leaks"
 check "no Icecast metadata holds them" bash -c "! curl -s http://127.0.0.1:$ICE_PORT/status-json.xsl | grep -qe '$PHONE'"
+
+# ---- creating a complaint is one transaction ----------------------------------------------
+# The complaint's row cannot be written (a trigger refuses it): the recording and its
+# intro, decoded and stored before, leave no media row and no stored file behind.
+ffmpeg -nostdin -loglevel error -y -f lavfi -i "sine=frequency=370:sample_rate=8000:duration=3" \
+	-af "volume=0.5" "$D/call-refused.wav"
+media_before=$(sql "SELECT count(*) FROM media")
+files_before=$(find "$D/media" -type f | wc -l)
+sql "CREATE TRIGGER test_refuse_complaint BEFORE INSERT ON complaints
+	BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+as ani POST /api/v1/complaints -F "audio=@$D/call-refused.wav" -F "title=Tidak tersimpan" \
+	-F "location=Desa Jauh" -F consent=1
+expect_error "a complaint whose row cannot be written is refused: 500" 500
+sql "DROP TRIGGER test_refuse_complaint"
+check "and it left no media row, recording or intro (media $media_before -> $(sql "SELECT count(*) FROM media"))" \
+	test "$(sql "SELECT count(*) FROM media")" = "$media_before"
+check "and no stored file without a row (files $files_before -> $(find "$D/media" -type f | wc -l))" \
+	test "$(find "$D/media" -type f | wc -l)" = "$files_before"
+as ani POST /api/v1/complaints -F "audio=@$D/call-refused.wav" -F "title=Tersimpan" \
+	-F "location=Desa Jauh" -F consent=1
+expect "the same upload once the row can be written: 201" 201
+check "with its recording and its intro (media $media_before -> $(sql "SELECT count(*) FROM media"))" \
+	test "$(sql "SELECT count(*) FROM media")" = "$((media_before + 2))"

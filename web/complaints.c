@@ -137,18 +137,16 @@ static bool valid_date(const char *s)
 
 static void set_media_title(sqlite3 *db, int64_t media_id, const char *title);
 
-/* Speaks text and imports it, titled item_title.  It is stored as a
- * complaint item, so it is the complaint's: no library listing, download,
- * edit, playlist or rotation reaches it.  Returns the media id or 0. */
-static int64_t speak_and_import(struct web_request *r, const char *text,
-                                const char *item_title)
+/* Speaks text into the media store (file, not yet a row; see
+ * sched_media_prepare).  Returns 0, or -1 (logged: the complaint goes
+ * without it). */
+static int speak_and_prepare(struct web_request *r, const char *text,
+                             struct sched_media_file *file)
 {
-        bool existed = false;
         char err[256];
         const char *dir = getenv("TMPDIR");
         char *path = xasprintf("%s/siaran-intro-XXXXXX.wav", dir && *dir ? dir : "/tmp");
-        struct sched_media media = {0};
-        int64_t id = 0;
+        int rc = -1;
         int fd = mkstemps(path, 4);
         if (fd < 0) {
                 log_warn("complaint intro: cannot create a temp file: %s",
@@ -160,39 +158,70 @@ static int64_t speak_and_import(struct web_request *r, const char *text,
                 log_warn("complaint intro: text-to-speech failed: %s", err);
                 goto out;
         }
-        if (sched_media_import(r->db, r->web->ctx.config, path, ITEM_COMPLAINT, NULL,
-                               NULL, &existed, &media, err, sizeof err) < 0) {
+        if (sched_media_prepare(r->web->ctx.config, path, file, err, sizeof err) < 0) {
                 log_warn("complaint intro: %s", err);
                 goto out;
         }
-        if (existed && media.kind != ITEM_COMPLAINT) {
-                /* the same speech is some library item: never take it over */
-                log_warn("complaint intro: the speech is already media %lld",
-                         (long long)media.id);
-                goto out;
-        }
-        id = media.id;
-        if (!existed)
-                set_media_title(r->db, id, item_title);
+        rc = 0;
 out:
         if (fd >= 0)
                 unlink(path);
-        sched_media_clear(&media);
         free(path);
-        return id;
+        return rc;
 }
 
-/* The complaint's spoken intro, titled "Suara Warga: <title>". */
-static int64_t make_intro(struct web_request *r, const char *title, const char *location)
+/* The complaint's spoken intro ("Suara Warga dari <location>, tentang
+ * <title>."), prepared; 0 or -1. */
+static int make_intro(struct web_request *r, const char *title, const char *location,
+                      struct sched_media_file *file)
 {
         char *text = *location
                          ? xasprintf("Suara Warga dari %s, tentang %s.", location, title)
                          : xasprintf("Suara Warga, tentang %s.", title);
-        char *item_title = xasprintf("Suara Warga: %s", title);
-        int64_t id = speak_and_import(r, text, item_title);
-        free(item_title);
+        int rc = speak_and_prepare(r, text, file);
         free(text);
+        return rc;
+}
+
+/* The row of spoken text, stored as a complaint item titled item_title, so
+ * it is the complaint's (no library listing, download, edit, playlist or
+ * rotation reaches it); inside the caller's transaction if one is open.  The
+ * media id, 0 when the same speech is some library item (never taken over),
+ * or -1 on a database error. */
+static int64_t insert_spoken(struct web_request *r, struct sched_media_file *file,
+                             const char *item_title)
+{
+        char err[256];
+        bool existed = false;
+        struct sched_media media = {0};
+        if (sched_media_insert(r->db, file, ITEM_COMPLAINT, NULL, NULL, &existed, &media,
+                               err, sizeof err) < 0) {
+                log_warn("complaint speech: %s", err);
+                return -1;
+        }
+        int64_t id = media.id;
+        if (existed && media.kind != ITEM_COMPLAINT) {
+                log_warn("complaint speech: the speech is already media %lld",
+                         (long long)media.id);
+                id = 0;
+        } else if (!existed) {
+                set_media_title(r->db, id, item_title);
+        }
+        sched_media_clear(&media);
         return id;
+}
+
+/* Speaks text and imports it on its own, titled item_title.  Returns the
+ * media id or 0. */
+static int64_t speak_and_import(struct web_request *r, const char *text,
+                                const char *item_title)
+{
+        struct sched_media_file file = {0};
+        int64_t id = 0;
+        if (speak_and_prepare(r, text, &file) == 0)
+                id = insert_spoken(r, &file, item_title);
+        sched_media_file_clear(r->db, &file);
+        return id > 0 ? id : 0;
 }
 
 /* The library row of an uploaded recording carries the complaint's title,
@@ -276,6 +305,7 @@ static void create_complaint(struct web_request *r, bool from_public)
         };
         char err[256];
         struct sched_media media = {0};
+        struct sched_media_file recording = {0}, intro = {0};
         sqlite3_stmt *stmt = NULL;
         bool in_transaction = false;
 
@@ -328,14 +358,33 @@ static void create_complaint(struct web_request *r, bool from_public)
         if (from_public && web_public_submission_admit(r) < 0)
                 goto out;
 
-        bool existed = false;
-        int rc =
-            sched_media_import(r->db, r->web->ctx.config, r->upload_path, ITEM_COMPLAINT,
-                               NULL, NULL, &existed, &media, err, sizeof err);
+        /* Decoded and stored first, without the write lock; then the rows of
+         * the recording, its intro, the complaint and its first event in one
+         * transaction: a failure leaves no row, and no stored file without one. */
+        int rc = sched_media_prepare(r->web->ctx.config, r->upload_path, &recording, err,
+                                     sizeof err);
         if (rc < 0) {
                 web_respond_import_error(r, rc, err);
                 goto out;
         }
+        if (from_public &&
+            recording.info.duration > r->web->ctx.config->public_max_seconds) {
+                web_respond_error(r, 413, "the recording is longer than %d minutes",
+                                  r->web->ctx.config->public_max_seconds / 60);
+                goto out;
+        }
+        /* a confidential complaint never airs, so it gets no intro to leak */
+        bool has_intro =
+            !confidential && make_intro(r, title, location ? location : "", &intro) == 0;
+
+        if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+                goto db_error;
+        in_transaction = true;
+        bool existed = false;
+        rc = sched_media_insert(r->db, &recording, ITEM_COMPLAINT, NULL, NULL, &existed,
+                                &media, err, sizeof err);
+        if (rc < 0)
+                goto db_error;
         if (existed && media.kind != ITEM_COMPLAINT) {
                 /* the bytes of a library item: it stays as it is, and a
                  * complaint never airs a song under its own name */
@@ -344,24 +393,15 @@ static void create_complaint(struct web_request *r, bool from_public)
                                   "complaint needs a recording of its own");
                 goto out;
         }
-        if (from_public && media.duration > r->web->ctx.config->public_max_seconds) {
-                web_respond_error(r, 413, "the recording is longer than %d minutes",
-                                  r->web->ctx.config->public_max_seconds / 60);
-                if (!existed)
-                        web_media_forget(r->db, media.id);
-                goto out;
-        }
         /* the same call uploaded again shares the stored recording; an upload
          * never retitles another complaint's item */
         if (!existed)
                 set_media_title(r->db, media.id, title);
-        /* a confidential complaint never airs, so it gets no intro to leak */
-        int64_t intro_id =
-            confidential ? 0 : make_intro(r, title, location ? location : "");
-
-        if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        char *intro_title = xasprintf("Suara Warga: %s", title);
+        int64_t intro_id = has_intro ? insert_spoken(r, &intro, intro_title) : 0;
+        free(intro_title);
+        if (intro_id < 0)
                 goto db_error;
-        in_transaction = true;
         if (sqlite3_prepare_v2(
                 r->db,
                 "INSERT INTO complaints (media_id, intro_media_id, title, summary, "
@@ -429,6 +469,8 @@ out:
         if (in_transaction)
                 sched_db_rollback(r->db);
         sched_media_clear(&media);
+        sched_media_file_clear(r->db, &recording);
+        sched_media_file_clear(r->db, &intro);
 }
 
 void web_handle_complaint_create(struct web_request *r)
