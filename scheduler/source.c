@@ -478,9 +478,11 @@ static bool anchor_fresh(const struct anchor *a, int64_t at_ms)
 
 /* The engine's picks changed: other threads get a copy of the anchor (made
  * here, swapped in under the lock), and the station saves it as its
- * checkpoint through the writer. */
+ * checkpoint through the writer.  A render (no as-run) publishes nothing. */
 static void publish(struct scheduler *s)
 {
+        if (!s->record_asrun)
+                return; /* a render: nobody reads it */
         struct anchor fresh = {0};
         anchor_copy(&fresh, &s->anchor);
         pthread_mutex_lock(&s->published_lock);
@@ -489,11 +491,9 @@ static void publish(struct scheduler *s)
         pthread_mutex_unlock(&s->published_lock);
         anchor_clear(&old);
         atomic_fetch_add(&s->timeline_version, 1);
-        if (s->record_asrun) {
-                size_t size;
-                void *data = anchor_encode(&s->anchor, &size);
-                db_writer_add_checkpoint(s->writer, data, size);
-        }
+        size_t size;
+        void *data = anchor_encode(&s->anchor, &size);
+        db_writer_add_checkpoint(s->writer, data, size);
 }
 
 /* The first call: what should be airing at start_ms, cued to the right

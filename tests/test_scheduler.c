@@ -1494,6 +1494,69 @@ static void test_complaint_steps(void **state)
         station_free(st);
 }
 
+/* What the timeline costs the station: with a 10 000-item rotation and two
+ * days of history, each pick also copies and encodes the anchor and writes
+ * the checkpoint (here inline; the station's writer thread does that), and
+ * the web's timeline from the published state takes a catalogue load and a
+ * few hours of planning.  The figures are printed; the bounds are generous. */
+static void test_timeline_cost_with_a_large_library(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        exec(st, "BEGIN");
+        for (int i = 0; i < 10000; i++) {
+                char title[32], artist[32];
+                snprintf(title, sizeof title, "T%d", i);
+                snprintf(artist, sizeof artist, "A%d", i % 700);
+                add_media(st, "music", title, artist, 120 + i % 120, "rot");
+        }
+        exec(st, "COMMIT");
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, categories,"
+             " track_separation_hours, artist_separation_minutes, seed, created_at)"
+             " VALUES ('Sepanjang Hari', 127, 0, 86400, 'rotation', 'rot', 6, 60, 3,"
+             " 0)");
+        char err[512];
+        struct scheduler *s = scheduler_new(st->config, err, sizeof err);
+        assert_non_null(s);
+        struct playout_source src;
+        scheduler_get_source(s, true, &src);
+        int64_t t = time_from_local(2026, 7, 6, 0, 0, 0);
+        struct playout_item item;
+        assert_int_equal(src.next(src.ctx, t, &item), 0);
+        int picks = 0;
+        int64_t t0 = time_monotonic_ns(), worst = 0;
+        while (t < time_from_local(2026, 7, 8, 0, 0, 0)) {
+                int64_t end = item_end(&item);
+                aired(&src, &item, t, end);
+                playout_item_clear(&item);
+                int64_t p0 = time_monotonic_ns();
+                assert_int_equal(src.next(src.ctx, end, &item), 0);
+                if (time_monotonic_ns() - p0 > worst)
+                        worst = time_monotonic_ns() - p0;
+                t = end;
+                picks++;
+        }
+        double per_pick = (time_monotonic_ns() - t0) / 1e6 / picks;
+        int blob = count_rows(st, "SELECT length(data) FROM plan_checkpoint");
+        int64_t w0 = time_monotonic_ns();
+        struct collected *c = timeline(st, s, t, t + 3 * 3600000LL, t, 6);
+        double web_ms = (time_monotonic_ns() - w0) / 1e6;
+        fprintf(stderr,
+                "# 10000-item rotation, 2 days: %d picks, %.2f ms a pick with the"
+                " checkpoint written inline (worst %.2f ms), checkpoint %d bytes;"
+                " the web's next 6 in %.1f ms\n",
+                picks, per_pick, worst / 1e6, blob, web_ms);
+        assert_int_equal(c->n, 6);
+        assert_int_equal(c->media_id[0], item.media_id);
+        assert_true(per_pick < 50);
+        assert_true(blob < 200000);
+        playout_item_clear(&item);
+        free(c);
+        scheduler_free(s);
+        station_free(st);
+}
+
 int main(void)
 {
         log_threshold = LOG_ERROR;
@@ -1525,6 +1588,7 @@ int main(void)
             cmocka_unit_test(test_timeline_is_what_the_engine_picks),
             cmocka_unit_test(test_restart_resumes_the_item_on_air),
             cmocka_unit_test(test_planner_state_roundtrip),
+            cmocka_unit_test(test_timeline_cost_with_a_large_library),
             cmocka_unit_test(test_complaint_steps),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
