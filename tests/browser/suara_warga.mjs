@@ -341,6 +341,22 @@ try {
     const s = await status();
     if (!s.error || s.text !== 'Rekam atau pilih rekaman tanggapan, atau tulis teksnya.') return JSON.stringify(s);
   });
+  await step('the English switch: the form in English, what was typed kept', async () => {
+    await panel.click('#lang');
+    await panel.waitForFunction(() => document.getElementById('answer-submit').textContent === 'Save answer');
+    const en = await panel.evaluate(() => ({
+      legend: document.querySelector('#answer-recorder legend').textContent,
+      agency: document.querySelector('#answer-form input[name=agency]').value,
+      inView: !!document.getElementById('answer-form').closest('tr.history-row'),
+      visible: !document.getElementById('answer-form').hidden }));
+    await panel.click('#answer-submit'); // still neither recording nor text
+    const s = await status();
+    await panel.click('#lang');
+    await panel.waitForFunction(() => document.getElementById('answer-submit').textContent === 'Simpan tanggapan');
+    if (en.legend !== "Record the agency's answer from the microphone") return `legend "${en.legend}"`;
+    if (en.agency !== AGENCY || !en.inView || !en.visible) return JSON.stringify(en);
+    if (s.text !== 'Record or choose a recording of the answer, or write its text.') return JSON.stringify(s);
+  });
   await step('a picked file that is not audio: the 422 said in Indonesian', async () => {
     await panel.setInputFiles('#answer-form input[name=audio]',
       { name: 'tanggapan.wav', mimeType: 'audio/wav', buffer: Buffer.from('bukan audio '.repeat(400)) });
