@@ -274,6 +274,8 @@ try {
     await row().getByRole('button', { name: 'Siarkan berikutnya' }).click();
     await row().filter({ hasText: 'Antre ★' }).waitFor();
   });
+  await pollPublic();
+  check('verified and queued: nothing public holds the name or phone', !noLeak('queued'), noLeak('queued'));
   await step('it airs: nowplaying shows the complaint', async () => {
     await until('the complaint on air', async () => {
       const np = await nowPlaying();
@@ -312,6 +314,8 @@ try {
   await step('the reference page shows it forwarded', async () => {
     await stepsShown([reference + ': Diteruskan', 'Disiarkan: ', 'Diteruskan ke LAPOR!: ']);
   });
+  await pollPublic();
+  check('forwarded: nothing public holds the name or phone', !noLeak('forwarded'), noLeak('forwarded'));
 
   // ---- staff record the agency's answer in the complaint's view ---------------
   const status = () => panel.evaluate(() => {
@@ -380,7 +384,21 @@ try {
       return `preview ${answerTake.duration} s for ${answerTake.span} s`;
     if (!/^rekaman-.*\.wav$/.test(answerTake.name)) return `the form holds ${answerTake.name}`;
     if (!(answerTake.size > once.size * 2)) return `${answerTake.size} bytes, the first take ${once.size}`;
+    const s = await status();
+    if (s.text) return `the refusal of the file stays after the recording: ${s.text}`;
     await panel.locator('#answer-form').screenshot({ path: path.join(OUT, 'answer-form.png') });
+  });
+  await step('on a phone-sized screen (390x844) the answer form fits the width', async () => {
+    await panel.setViewportSize({ width: 390, height: 844 });
+    await panel.locator('#answer-submit').scrollIntoViewIfNeeded();
+    const box = await panel.evaluate(() => {
+      const r = (id) => document.getElementById(id).getBoundingClientRect();
+      return { form: r('answer-form').right, submit: r('answer-submit').right,
+        meter: r('ans-rec-level').right, page: document.documentElement.scrollWidth };
+    });
+    await panel.screenshot({ path: path.join(OUT, 'answer-phone.png'), fullPage: true });
+    await panel.setViewportSize({ width: 1280, height: 900 });
+    if (box.page > 390 || box.form > 390 || box.submit > 390 || box.meter > 390) return JSON.stringify(box);
   });
   await step('save the answer: 200, answered, the note in the view', async () => {
     await panel.fill('#answer-form textarea[name=text]', ANSWER_TEXT);

@@ -479,6 +479,11 @@
     $('announcement-form').addEventListener('submit', announcementSubmit);
     $('preview').addEventListener('click', preview);
     $('answer-form').addEventListener('submit', answerSubmit);
+    /* a refusal stays until the staff member changes something */
+    var fresh = function () { if ($('answer-status').className === 'error') answerStatus(''); };
+    $('answer-form').addEventListener('input', fresh);
+    $('answer-form').addEventListener('change', fresh);
+    $('ans-rec-start').addEventListener('click', fresh);
     $('answer-cancel').addEventListener('click', closeAnswer);
     document.addEventListener('siaran-lang', function () {
       if (csrf && (role === 'staff' || role === 'admin')) refreshComplaints();
