@@ -334,6 +334,22 @@ try {
     const heading = await panel.textContent('#answer-heading');
     if (!heading.includes('#' + id) || !heading.includes(TITLE)) return `heading "${heading}"`;
   });
+  await step('cancel while recording: the form closes and keeps nothing', async () => {
+    const left = await panel.evaluate(async () => {
+      const $ = (n) => document.getElementById(n);
+      const nap = (t) => new Promise((resolve) => setTimeout(resolve, t));
+      $('ans-rec-start').click();
+      for (let i = 0; $('ans-rec-stop').disabled && i < 2000; i++) await nap(10);
+      await nap(500);
+      $('answer-cancel').click();
+      await nap(1500); // past the recorder's flush: a late take would show by now
+      return { hidden: $('answer-form').hidden, files: $('answer-form').elements.audio.files.length,
+        preview: !$('ans-rec-preview').hidden, start: !$('ans-rec-start').disabled };
+    });
+    await row().getByRole('button', { name: 'Tanggapan instansi' }).click();
+    await panel.waitForSelector('#answer-form', { state: 'visible' });
+    if (!left.hidden || left.files || left.preview || !left.start) return JSON.stringify(left);
+  });
   await step('without the agency: an Indonesian error next to the button', async () => {
     await panel.click('#answer-submit');
     const s = await status();

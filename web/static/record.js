@@ -233,6 +233,7 @@
         flushed = Promise.race([s.stopped, wait(1000)]);
       }
       flushed.then(function () {
+        if (s.abandoned) return;
         var rate = s.rate;
         var samples = join(s.chunks, s.frames);
         release();
@@ -292,9 +293,21 @@
       form.elements.audio.value = '';
       clearRecording();
     });
+    /* A form reset (an upload, a cancel) ends a recording in progress
+     * without keeping it. */
+    function abandon() {
+      if (session) {
+        session.abandoned = true;
+        release();
+        $('start').disabled = false;
+        $('stop').disabled = true;
+        $('level').value = 0;
+      }
+      clearRecording();
+    }
     /* a file chosen by hand replaces the recording; an upload clears it */
     form.elements.audio.addEventListener('change', clearRecording);
-    form.addEventListener('reset', clearRecording);
+    form.addEventListener('reset', abandon);
   }
 
   document.addEventListener('DOMContentLoaded', function () {
