@@ -308,6 +308,17 @@ static char *build_snapshot(struct web *web, json_t *slow,
         int64_t now = time_now_ms();
         json_t *root = json_deep_copy(slow);
         json_object_set_new(root, "on_air", build_on_air(np));
+        /* the insert on air stays pending until its status is written; it is
+         * not waiting any more */
+        json_t *inserts = json_object_get(root, "inserts");
+        for (size_t i = 0;
+             np->on_air && np->kind == ITEM_ANNOUNCEMENT && i < json_array_size(inserts);
+             i++)
+                if (json_integer_value(json_object_get(json_array_get(inserts, i),
+                                                       "id")) == np->ref_id) {
+                        json_array_remove(inserts, i);
+                        break;
+                }
         json_object_set_new(root, "outputs", web_status_outputs(web->status));
         json_object_set_new(root, "station", text_value(web->ctx.config->station_name));
         /* the offset of the station's zone, so the browser shows station time */
