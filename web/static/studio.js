@@ -189,8 +189,13 @@
     /* what airs comes from the engine; the plan's own guess for now is dropped
      * (an urgent item or a skip is not in it) */
     if (a) rows.push({ at: a.started_ms, text: a.title, kind: a.kind, now: true });
+    /* an urgent item on air is still pending in the database until its
+     * status is written: the plan would show it again */
+    var oneShot = a && (a.kind === 'announcement' || a.kind === 'alert');
     (state.timeline || []).forEach(function (it) {
-      if (it.start_ms > now) rows.push({ at: it.start_ms, text: it.title, kind: it.kind });
+      if (it.start_ms <= now) return;
+      if (oneShot && it.kind === a.kind && it.title === a.title) return;
+      rows.push({ at: it.start_ms, text: it.title, kind: it.kind });
     });
     (state.hard || []).forEach(function (h) {
       rows.push({ at: h.at_ms, text: '⏱ ' + h.label + (h.kind === 'psa' ? '' : ' (tepat)'), hard: true });
