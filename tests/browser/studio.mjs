@@ -153,6 +153,12 @@ try {
     const h = await desk.evaluate(() => Math.min(...Array.from(document.querySelectorAll('#carts button.play')).map((b) => b.getBoundingClientRect().height)));
     if (h < 50) return `height ${h}`;
   });
+  // the cart must still be waiting when it is removed: start with time left
+  const timeLeft = () => desk.waitForFunction(() => {
+    const m = /^(\d+):(\d\d)$/.exec(document.getElementById('onair-left').textContent);
+    return m && Number(m[1]) * 60 + Number(m[2]) >= 15;
+  }, null, { timeout: 60000 });
+  await timeLeft();
   await step('a cart tap queues it: feedback on the cart, then it is in the timeline and the inserts', async () => {
     const cart = desk.locator('#carts .cart', { hasText: 'Jingle Radio Uji' });
     await cart.locator('button.play').click();
@@ -181,14 +187,32 @@ try {
 
   // ---- skip with an undo ----
   await step('"Lewati" waits 5 s with "Batalkan"; pressing it again takes the skip back', async () => {
-    const before = await desk.textContent('#onair-title');
+    // an item may end by itself meanwhile: the engine's skip count tells
+    const skips = () => desk.evaluate(() => fetch('/metrics').then((r) => r.text())
+      .then((t) => Number(/^siaran_skips_total (\d+)/m.exec(t)[1])));
+    const before = await skips();
     await desk.click('#skip');
     await desk.waitForFunction(() => /^Batalkan \(\d\)$/.test(document.getElementById('skip').textContent));
     await desk.click('#skip');
     await desk.waitForFunction(() => document.getElementById('skip-fb').textContent === 'Batal dilewati.');
     await new Promise((r) => setTimeout(r, 6000));
-    const after = await desk.textContent('#onair-title');
-    if (after !== before) return `on air changed from ${before} to ${after}`;
+    const after = await skips();
+    if (after !== before) return `skips went from ${before} to ${after}`;
+  });
+
+  await step('"Lewati" left alone skips after 5 s, with feedback next to it', async () => {
+    const skips = () => desk.evaluate(() => fetch('/metrics').then((r) => r.text())
+      .then((t) => Number(/^siaran_skips_total (\d+)/m.exec(t)[1])));
+    const before = await skips();
+    await desk.click('#skip');
+    await desk.waitForFunction(() => document.getElementById('skip-fb').textContent === 'Dilewati.', null, { timeout: 15000 });
+    // the engine counts the skip when the item's short fade has ended
+    let after = before;
+    for (let i = 0; i < 50 && after === before; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await skips();
+    }
+    if (after !== before + 1) return `skips went from ${before} to ${after}`;
   });
 
   // ---- the emergency sheet ----
