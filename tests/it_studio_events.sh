@@ -118,6 +118,23 @@ all=1
 for i in $(seq 1 8); do grep -q '^event: state' "$D/sse.$i" || all=""; done
 check "each of them got the state" test -n "$all"
 
+# a stream ends when its login does (logout here); another login's goes on
+curl -s -c "$D/cookies2" -o "$D/login2" -H 'Content-Type: application/json' \
+	-d '{"username":"ani","password":"sandi-staf-123"}' "$B/api/v1/session"
+CSRF2=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["csrf_token"])' "$D/login2")
+curl -s -N -b "$D/cookies2" -o "$D/sse2" "$B/api/v1/events" &
+CURL2=$!
+TEST_PIDS+=("$CURL2")
+for _ in $(seq 1 50); do grep -q '^event: state' "$D/sse2" 2>/dev/null && break; sleep 0.1; done
+curl -s -o /dev/null -X DELETE -b "$D/cookies2" -H "X-CSRF-Token: $CSRF2" "$B/api/v1/session"
+t0=$(date +%s%N)
+for _ in $(seq 1 150); do kill -0 "$CURL2" 2>/dev/null || break; sleep 0.1; done
+ms=$((($(date +%s%N) - t0) / 1000000))
+check "a logout closes that session's stream (${ms} ms)" test ! -d "/proc/$CURL2" -o "$(awk '{print $3}' /proc/$CURL2/stat 2>/dev/null)" = Z
+check "the other session's stream stays open" kill -0 "$CURL_PID"
+code=$(curl -s -o /dev/null -w '%{http_code}' -m 5 -b "$D/cookies2" "$B/api/v1/events")
+check "the logged-out session cannot open a stream again: 401 ($code)" test "$code" = 401
+
 kill "$RUN_PID"
 for _ in $(seq 1 100); do kill -0 "$RUN_PID" 2>/dev/null || break; sleep 0.1; done
 check "the station stops with streams open" test ! -d "/proc/$RUN_PID" -o "$(awk '{print $3}' /proc/$RUN_PID/stat 2>/dev/null)" = Z

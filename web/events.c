@@ -18,6 +18,7 @@
 #define VERSIONS_MS 500  /* the database's change counters, this often */
 #define REBUILD_MS 20000 /* the next hour is planned again at least this often */
 #define HEARTBEAT_NS (15LL * 1000000000LL)
+#define SESSION_CHECK_MS 5000 /* an ended session closes its streams this soon */
 #define LOOKAHEAD_MS (60 * 60 * 1000LL)
 #define HARD_HORIZON_MS (24 * 3600 * 1000LL)
 #define MAX_TIMELINE 80
@@ -31,6 +32,8 @@ struct sse_stream {
         char *pending; /* the event being written */
         size_t pending_len, pending_off;
         bool suspended;
+        bool ended; /* the session behind it ended: the stream closes */
+        char token_hash[65];
         struct sse_stream *next;
 };
 
@@ -359,7 +362,7 @@ static void publish(struct web_events *ev, char *text)
 struct loop_state {
         sqlite3 *db;
         json_t *slow;
-        int64_t versions, versions_at, built_at, started_ms, heartbeat_ns;
+        int64_t versions, versions_at, built_at, started_ms, heartbeat_ns, sessions_at;
         char title[256];
 };
 
@@ -372,6 +375,52 @@ static bool on_air_changed(struct loop_state *ls, const struct playout_nowplayin
         ls->started_ms = started;
         snprintf(ls->title, sizeof ls->title, "%s", title);
         return true;
+}
+
+/* True while the session of token_hash is valid (as web_session_lookup). */
+static bool session_alive(sqlite3 *db, const char *token_hash)
+{
+        sqlite3_stmt *stmt = NULL;
+        bool alive = true; /* a database error does not close anyone's screen */
+        if (sqlite3_prepare_v2(db,
+                               "SELECT count(*) FROM sessions s JOIN users u ON u.id = "
+                               "s.user_id WHERE s.token_hash = ?1 AND s.expires_at > ?2 "
+                               "AND u.disabled = 0",
+                               -1, &stmt, NULL) == SQLITE_OK) {
+                sqlite3_bind_text(stmt, 1, token_hash, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(stmt, 2, time_now_ms() / 1000);
+                if (sqlite3_step(stmt) == SQLITE_ROW)
+                        alive = sqlite3_column_int(stmt, 0) > 0;
+        }
+        sqlite3_finalize(stmt);
+        return alive;
+}
+
+/* Ends the streams whose login ended (logout, expiry, a disabled account):
+ * the check at the stream's start is not the last one. */
+static void check_sessions(struct web_events *ev, sqlite3 *db)
+{
+        char hashes[MAX_STREAMS][65];
+        size_t n = 0;
+        pthread_mutex_lock(&ev->lock);
+        for (struct sse_stream *s = ev->streams; s && n < MAX_STREAMS; s = s->next)
+                if (!s->ended)
+                        memcpy(hashes[n++], s->token_hash, sizeof hashes[0]);
+        pthread_mutex_unlock(&ev->lock);
+        for (size_t i = 0; i < n; i++) {
+                if (session_alive(db, hashes[i]))
+                        continue;
+                pthread_mutex_lock(&ev->lock);
+                for (struct sse_stream *s = ev->streams; s; s = s->next)
+                        if (strcmp(s->token_hash, hashes[i]) == 0 && !s->ended) {
+                                s->ended = true;
+                                if (s->suspended) {
+                                        s->suspended = false;
+                                        MHD_resume_connection(s->connection);
+                                }
+                        }
+                pthread_mutex_unlock(&ev->lock);
+        }
 }
 
 static void tick(struct web_events *ev, struct loop_state *ls, bool asked)
@@ -398,6 +447,10 @@ static void tick(struct web_events *ev, struct loop_state *ls, bool asked)
                 ls->built_at = now;
         }
         publish(ev, build_snapshot(web, ls->slow, &np));
+        if (now - ls->sessions_at >= SESSION_CHECK_MS) {
+                ls->sessions_at = now;
+                check_sessions(ev, ls->db);
+        }
         int64_t mono = time_monotonic_ns();
         if (mono - ls->heartbeat_ns >= HEARTBEAT_NS / 3) {
                 /* streams send their own heartbeat when theirs is due */
@@ -521,7 +574,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         int64_t mono = time_monotonic_ns();
         (void)pos;
         pthread_mutex_lock(&ev->lock);
-        if (ev->stopping) {
+        if (ev->stopping || s->ended) {
                 pthread_mutex_unlock(&ev->lock);
                 return MHD_CONTENT_READER_END_OF_STREAM;
         }
@@ -575,6 +628,7 @@ void web_handle_events(struct web_request *r)
         s->ev = ev;
         s->connection = r->connection;
         s->last_send_ns = time_monotonic_ns();
+        snprintf(s->token_hash, sizeof s->token_hash, "%s", r->session.token_hash);
         /* a comment first, so the browser sees the stream open at once */
         s->pending = xstrdup("retry: 2000\n\n");
         s->pending_len = strlen(s->pending);
