@@ -482,6 +482,10 @@
     $('login').hidden = true;
     $('studio').hidden = false;
     $('logout').hidden = false;
+    /* announcements are the staff's (the API refuses operators): say so */
+    var staff = role === 'staff' || role === 'admin';
+    $('sheet-open').disabled = !staff;
+    S.text($('sheet-fb'), staff ? '' : 'Pengumuman darurat hanya untuk staf dan admin.');
     queueVersion = -1;
     connect();
     loadCarts();
