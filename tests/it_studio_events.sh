@@ -57,12 +57,17 @@ check "the first event is the station's state" grep -q '^event: state' "$D/sse"
 # the latest state event's JSON
 last_state() { grep '^data: ' "$D/sse" | tail -1 | sed 's/^data: //'; }
 py() { last_state | python3 -c "import json,sys;d=json.load(sys.stdin);print($1)"; }
-for _ in $(seq 1 100); do [ "$(py 'd["on_air"]["title"] if d["on_air"] else ""' 2>/dev/null)" = "Lagu Pagi" ] && break; sleep 0.1; done
-check "the state names what airs" test "$(py 'd["on_air"]["title"]')" = "Lagu Pagi"
+# (the day is planned from midnight: either tone may be the one airing)
+on_air() { py 'd["on_air"]["title"] if d["on_air"] else ""' 2>/dev/null; }
+for _ in $(seq 1 100); do case $(on_air) in "Lagu Pagi" | "Lagu Siang") break ;; esac; sleep 0.1; done
+check "the state names what airs ($(on_air))" test "$(on_air)" = "Lagu Pagi" -o "$(on_air)" = "Lagu Siang"
 check "the state has the next hour" test "$(py 'len(d["timeline"]) > 0')" = True
 check "the state has the output" test "$(py 'd["outputs"][0]["name"]')" = main
 
-# a cart: queued next, pushed to the open stream at once
+# a cart: queued next, pushed to the open stream at once (queued with 10 s
+# or more left on the current item, so it is still waiting when taken out)
+left() { py 'int(d["on_air"]["started_ms"] / 1000 + d["on_air"]["duration"] - __import__("time").time())' 2>/dev/null || echo 0; }
+for _ in $(seq 1 450); do [ "$(left)" -ge 10 ] && break; sleep 0.1; done
 t0=$(date +%s%N)
 code=$(curl -s -o "$D/ins" -w '%{http_code}' -b "$D/cookies" -H "X-CSRF-Token: $CSRF" \
 	-H 'Content-Type: application/json' -d "{\"media_id\":$JINGLE,\"mode\":\"next\"}" "$B/api/v1/inserts")
