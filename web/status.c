@@ -228,6 +228,7 @@ void web_status_schedule_changed(struct web_status *st)
         st->rundown_at_ms = 0;
         pthread_cond_signal(&st->wake);
         pthread_mutex_unlock(&st->lock);
+        web_events_changed(st->web->events);
 }
 
 /* ---- now playing
@@ -261,6 +262,25 @@ static json_t *active_alert(struct web *web)
         return json_pack("{sI so ss}", "id", (json_int_t)a.id, "headline",
                          json_text(a.headline), "since",
                          time_format_iso(a.since_ms, when, sizeof when));
+}
+
+json_t *web_status_outputs(struct web_status *st)
+{
+        struct web *web = st->web;
+        json_t *outputs = json_array();
+        pthread_mutex_lock(&st->lock);
+        for (size_t i = 0; i < web->ctx.n_sinks; i++) {
+                struct sink_status ss;
+                sink_get_status(web->ctx.sinks[i], &ss);
+                json_array_append_new(
+                    outputs, json_pack("{so so sb si}", "name",
+                                       json_text(sink_name(web->ctx.sinks[i])), "mount",
+                                       json_text(sink_mount(web->ctx.sinks[i])),
+                                       "connected", ss.connected, "listeners",
+                                       sink_listeners(st, web->ctx.sinks[i])));
+        }
+        pthread_mutex_unlock(&st->lock);
+        return outputs;
 }
 
 /* Called with st->lock held. */
