@@ -216,8 +216,11 @@
   function block(a, iso) {
     var s = a.show;
     var top = Math.max(0, a.start), bottom = Math.min(DAY, a.end);
+    /* wins: holds the air through every overlap; partly beaten blocks are
+     * hatched where another show airs */
+    var wins = a.overlaps && a.beaten.length === 0;
     var b = S.make('button', undefined, 'block c-' + s.content + (a.overlaps ? ' overlap' : '') +
-      (a.overlaps && a.airs > 0 ? ' wins' : '') + (a.airs === 0 ? ' beaten' : '') + (a.cont ? ' cont' : ''));
+      (wins ? ' wins' : '') + (a.airs === 0 ? ' beaten' : '') + (a.cont ? ' cont' : ''));
     b.type = 'button';
     b.setAttribute('data-show', s.id);
     b.style.top = top * PX_PER_MINUTE + 'px';
@@ -227,7 +230,7 @@
     var st = minutes(s.start), en = st + s.duration;
     /* an all-day show is 00:00–24:00 */
     var range = clock(st) + '–' + (en % DAY === 0 ? '24:00' : clock(en % DAY));
-    b.appendChild(S.make('strong', (a.overlaps && a.airs > 0 ? '★ ' : '') + s.name, 'b-name'));
+    b.appendChild(S.make('strong', (wins ? '★ ' : '') + s.name, 'b-name'));
     b.appendChild(S.make('span', range + (a.oneoff ? ' · ' + L('tanggal khusus', 'one-off') : ''), 'b-time'));
     if (s.host) b.appendChild(S.make('span', s.host, 'b-host'));
     var why = L(CONTENT[s.content] ? CONTENT[s.content][0] : s.content, CONTENT[s.content] ? CONTENT[s.content][1] : s.content);
