@@ -18,6 +18,23 @@
   /* The page's own words (Indonesian first, English when switched). */
   function L(id, en) { return document.documentElement.lang === 'en' ? en : id; }
 
+  /* This page's own labels (data-s): English here, Indonesian in the HTML. */
+  var EN = {
+    view_week: 'Week', view_day: 'Day', go_date: 'Date', cat_typed: 'Categories',
+    grid_hint: 'Click an empty slot to create a show at that time; drag a show to move it (also to another day), ' +
+      'drag its lower edge to change its length; click a show (or Enter) to open its form. When shows overlap: ' +
+      'a one-off date beats the weekly slot, then the later start airs (equal starts: the lower show number).'
+  };
+  var ID = {};
+  function words() {
+    var nodes = document.querySelectorAll('[data-s]');
+    for (var i = 0; i < nodes.length; i++) {
+      var k = nodes[i].getAttribute('data-s');
+      if (!(k in ID)) ID[k] = nodes[i].textContent;
+      nodes[i].textContent = L(ID[k], EN[k] || ID[k]);
+    }
+  }
+
   /* ---- dates as YYYY-MM-DD strings, station time ---- */
   function isoAdd(iso, n) {
     var d = new Date(Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10) + n));
@@ -602,7 +619,8 @@
     ['show-form', 'campaign-form'].forEach(function (id) {
       $(id).addEventListener('input', function () { if ($('show-error')) $('show-error').hidden = true; });
     });
-    M.onlang = function () { legend(); grid(); fillCategories(); warn(); };
+    M.onlang = function () { words(); legend(); grid(); fillCategories(); warn(); };
+    words();
     legend();
     if (window.matchMedia && window.matchMedia('(max-width: 700px)').matches) view = 'day';
     setView(view);
