@@ -48,6 +48,7 @@ const todayBlock = (id) => `.cal-col[data-date="${env.TODAY}"] .block[data-show=
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
+  if (env.DEBUG_PUT) page.on('request', (r) => { if (r.method() === 'PUT') console.log('# PUT ' + r.postData()); });
   await page.goto(BASE + '/panel/schedule');
   await step('the operator logs in and the week grid is drawn', async () => {
     const status = await page.evaluate(async ([u, p]) => (await fetch('/api/v1/session', {
@@ -159,13 +160,24 @@ try {
     for (let i = 1; i <= 5; i++) await page.mouse.move(x + (dx * i) / 5, y + (dy * i) / 5);
     await page.mouse.up();
   }
+  // polls the API until the show matches (page.waitForFunction does not await a promise)
+  async function waitShow(id, pred, what) {
+    const deadline = Date.now() + 15000;
+    let last = null;
+    while (Date.now() < deadline) {
+      last = await page.evaluate(async (n) => (await fetch('/api/v1/shows/' + n, { cache: 'no-store' })).json(), id);
+      if (pred(last)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`show ${id} never ${what}: start ${last && last.start}, duration ${last && last.duration}, days ${last && last.days}`);
+  }
   const showStart = (id) => page.evaluate(async (n) => {
     const s = await (await fetch('/api/v1/shows/' + n, { cache: 'no-store' })).json();
     return s.start + ' ' + s.duration;
   }, id);
   await step('dragging a block an hour down moves it: the API then answers 08:00', async () => {
     await dragBy(todayBlock(2), 60 * 0.75, false);
-    await page.waitForFunction(async () => (await (await fetch('/api/v1/shows/2', { cache: 'no-store' })).json()).start === '08:00');
+    await waitShow(2, (x) => x.start === '08:00', 'started at 08:00');
     await page.waitForFunction((sel) => {
       const b = document.querySelector(sel);
       return b && Math.abs((b.getBoundingClientRect().top - b.closest('.cal-col').getBoundingClientRect().top) / 0.75 - 480) < 2;
@@ -174,7 +186,7 @@ try {
   });
   await step('dragging its lower edge resizes it: the API then answers 90 minutes', async () => {
     await dragBy(todayBlock(2), 30 * 0.75, true);
-    await page.waitForFunction(async () => (await (await fetch('/api/v1/shows/2', { cache: 'no-store' })).json()).duration === 90);
+    await waitShow(2, (x) => x.duration === 90, 'lasted 90 min');
     const p = await place(page, todayBlock(2));
     if (!near(p.top, 480) || !near(p.height, 90)) return JSON.stringify(p);
     const s = await showStart(2);
@@ -194,10 +206,7 @@ try {
     const width = await page.evaluate(() => document.querySelector('.cal-col').getBoundingClientRect().width);
     await dragBy(todayBlock(4), 0, false, dir * width);
     const want = String((dow + dir + 7) % 7);
-    await page.waitForFunction(async (w) => {
-      const s = await (await fetch('/api/v1/shows/4', { cache: 'no-store' })).json();
-      return s.days.join(',') === w && s.start === '16:00';
-    }, want);
+    await waitShow(4, (x) => x.days.join(',') === want && x.start === '16:00', `moved to day ${want}`);
     await page.waitForSelector(`.cal-col:not([data-date="${env.TODAY}"]) .block[data-show="4"]`);
     if (await page.locator(todayBlock(4)).count()) return 'still on today';
   });
@@ -230,6 +239,33 @@ try {
   });
   await page.screenshot({ path: path.join(OUT, 'day-390.png'), fullPage: true });
 
+  await step('on a touch screen a finger scrolls the grid over a block, a long press drags it', async () => {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
+    await page.reload();
+    await page.waitForSelector('#grid[data-ready="1"]');
+    const sel = `.cal-col .block[data-show="2"]`;
+    await page.locator(sel).scrollIntoViewIfNeeded();
+    const touch = async (type, x, y) => cdp.send('Input.dispatchTouchEvent',
+      { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
+    const scrollBefore = await page.evaluate(() => window.scrollY);
+    let box = await page.locator(sel).boundingBox();
+    let x = box.x + box.width / 2, y = box.y + 10;
+    await touch('touchStart', x, y);
+    for (let i = 1; i <= 6; i++) await touch('touchMove', x, y - i * 15);
+    await touch('touchEnd', x, y - 90);
+    await page.waitForFunction((s0) => window.scrollY > s0, scrollBefore);
+    if ((await showStart(2)) !== '08:00 90') return `a swipe moved the show: ${await showStart(2)}`;
+    box = await page.locator(sel).boundingBox();
+    x = box.x + box.width / 2; y = box.y + 10;
+    await touch('touchStart', x, y);
+    await page.waitForSelector(sel + '.armed');
+    for (let i = 1; i <= 6; i++) await touch('touchMove', x, y + i * 7.5);
+    await touch('touchEnd', x, y + 45);
+    await waitShow(2, (x) => x.start === '09:00', 'started at 09:00 after the long press');
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
+  });
+
   const pub = await browser.newPage();
   pub.on('pageerror', (e) => errors.push(e.message));
   await pub.setViewportSize({ width: 390, height: 844 });
@@ -237,7 +273,7 @@ try {
   await step('the public page lists today\'s programmes with host and times', async () => {
     await pub.waitForFunction(() => document.querySelectorAll('#today li').length >= 3);
     const items = await pub.$$eval('#today li', (l) => l.map((x) => x.textContent));
-    const want = ['00:00–24:00Sepanjang Hari · bersama Kak Rina', '08:00–09:30Kabar Pagi · bersama Pak Budi',
+    const want = ['00:00–24:00Sepanjang Hari · bersama Kak Rina', '09:00–10:30Kabar Pagi · bersama Pak Budi',
       '14:00–15:00Pop Daerah'];
     for (let i = 0; i < want.length; i++)
       if (!items[i] || !items[i].startsWith(want[i])) return JSON.stringify(items);

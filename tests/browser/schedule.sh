@@ -70,8 +70,8 @@ BASE=$B CHROMIUM="$CHROMIUM" PROFILE="$D/profile" OUT_DIR="$OUT_DIR" TODAY="$tod
 	timeout -k 5 600 node "$HERE/schedule.mjs"
 rc=$?
 [ "$rc" -ne 0 ] && not_ok "the browser test ran to its end (exit $rc)"
-check "the dragged show is stored at its new start (SQLite: 08:00, 90 min)" \
-	test "$(sqlite3 "$DB" "SELECT start_time || ',' || duration FROM shows WHERE id = 2")" = "28800,5400"
+check "the dragged show is stored at its new start (SQLite: 09:00, 90 min)" \
+	test "$(sqlite3 "$DB" "SELECT start_time || ',' || duration FROM shows WHERE id = 2")" = "32400,5400"
 check "the refused move changed nothing (SQLite: 14:00)" \
 	test "$(sqlite3 "$DB" "SELECT start_time FROM shows WHERE id = 3")" = 50400
 exit 0

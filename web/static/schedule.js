@@ -298,19 +298,30 @@
   /* ---- drag to move and resize ---- */
   function drag(b, a, iso, grip) {
     var s = a.show;
+    b.addEventListener('touchmove', function (e) {
+      if (b.classList.contains('armed') || b.classList.contains('dragging')) e.preventDefault();
+    }, { passive: false });
+    b.addEventListener('contextmenu', function (e) { if (b.classList.contains('armed')) e.preventDefault(); });
     b.addEventListener('pointerdown', function (e) {
       if (e.button !== 0) return;
       var resize = e.target === grip;
       var x0 = e.clientX, y0 = e.clientY, moved = false, dm = 0, target = iso;
       var top0 = parseFloat(b.style.top), h0 = parseFloat(b.style.height);
+      /* a finger scrolls the grid; it drags after a long press (or on the grip) */
+      var armed = e.pointerType !== 'touch' || resize, timer = null;
+      if (!armed) timer = setTimeout(function () { armed = true; b.classList.add('armed'); }, 350);
       b.setPointerCapture(e.pointerId);
       function move(ev) {
+        if (!armed) {
+          if (Math.abs(ev.clientY - y0) >= 8 || Math.abs(ev.clientX - x0) >= 8) { clearTimeout(timer); timer = null; }
+          return;
+        }
         if (!moved && Math.abs(ev.clientY - y0) < 4 && Math.abs(ev.clientX - x0) < 4) return;
         moved = true;
         b.classList.add('dragging');
         dm = Math.round((ev.clientY - y0) / PX_PER_MINUTE / SNAP) * SNAP;
         if (resize) {
-          dm = Math.max(SNAP - s.duration, dm);
+          dm = Math.max(SNAP - s.duration, Math.min(DAY - s.duration, dm));
           b.style.height = h0 + dm * PX_PER_MINUTE + 'px';
         } else {
           dm = Math.max(-a.start, Math.min(DAY - SNAP - a.start, dm));
@@ -324,7 +335,10 @@
         }
         S.text(b.querySelector('.b-time'), clock(a.start + (resize ? 0 : dm)) + '–' + clock(a.end + dm));
       }
-      function up() {
+      function up(ev) {
+        if (armed && ev.type === 'pointerup') move(ev); /* where it was let go */
+        clearTimeout(timer);
+        b.classList.remove('armed');
         b.removeEventListener('pointermove', move);
         b.removeEventListener('pointerup', up);
         b.removeEventListener('pointercancel', up);
