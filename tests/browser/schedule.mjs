@@ -218,6 +218,20 @@ try {
     if (await page.inputValue('#show-form input[name=name]') !== 'Kabar Pagi') return 'another show';
     await page.click('#show-cancel');
   });
+  await step('copying a show to other days makes a new show there; the original stays', async () => {
+    const dow = Number(env.DOW), other = (dow + 2) % 7;
+    await page.click(todayBlock(3));
+    await page.waitForSelector('#show-card', { state: 'visible' });
+    await page.click('#show-copy');
+    await page.waitForSelector('#show-copying', { state: 'visible' });
+    await page.check(`#show-form input[name=day][value="${other}"]`);
+    await page.fill('#show-form input[name=categories]', 'pop');
+    await page.click('#show-form button[type=submit]');
+    await page.waitForSelector('#show-card', { state: 'hidden' });
+    const list = await page.evaluate(async () => (await (await fetch('/api/v1/shows', { cache: 'no-store' })).json()).shows
+      .filter((x) => x.name === 'Pop Daerah').map((x) => x.id + ':' + x.days.join(',') + ':' + x.start));
+    if (list.length !== 2 || list[0] !== `3:${dow}:14:00` || list[1] !== `5:${other}:14:00`) return JSON.stringify(list);
+  });
   await step('a new campaign defaults to soft timing', async () => {
     await page.click('#new-campaign');
     await page.waitForSelector('#campaign-card', { state: 'visible' });
@@ -239,7 +253,7 @@ try {
   });
   await page.screenshot({ path: path.join(OUT, 'day-390.png'), fullPage: true });
 
-  await step('on a touch screen a finger scrolls the grid over a block, a long press drags it', async () => {
+  await step('on a touch screen a finger scrolls the grid over a block and drags it by its name', async () => {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
     await page.reload();
@@ -249,20 +263,25 @@ try {
     const touch = async (type, x, y) => cdp.send('Input.dispatchTouchEvent',
       { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
     const scrollBefore = await page.evaluate(() => window.scrollY);
-    let box = await page.locator(sel).boundingBox();
-    let x = box.x + box.width / 2, y = box.y + 10;
+    let box = await page.locator(sel + ' .b-time').boundingBox();
+    let x = box.x + box.width / 2, y = box.y + box.height / 2;
     await touch('touchStart', x, y);
     for (let i = 1; i <= 6; i++) await touch('touchMove', x, y - i * 15);
     await touch('touchEnd', x, y - 90);
     await page.waitForFunction((s0) => window.scrollY > s0, scrollBefore);
     if ((await showStart(2)) !== '08:00 90') return `a swipe moved the show: ${await showStart(2)}`;
-    box = await page.locator(sel).boundingBox();
-    x = box.x + box.width / 2; y = box.y + 10;
+    // the swipe's fling scrolls on for a while: measure once the page stands still
+    await page.waitForFunction(() => {
+      const w = window, y = w.scrollY, t = performance.now();
+      if (w.__lastY !== y) { w.__lastY = y; w.__since = t; return false; }
+      return t - w.__since > 300;
+    }, null, { polling: 50 });
+    box = await page.locator(sel + ' .b-name').boundingBox();
+    x = box.x + box.width / 2; y = box.y + box.height / 2;
     await touch('touchStart', x, y);
-    await page.waitForSelector(sel + '.armed');
     for (let i = 1; i <= 6; i++) await touch('touchMove', x, y + i * 7.5);
     await touch('touchEnd', x, y + 45);
-    await waitShow(2, (x) => x.start === '09:00', 'started at 09:00 after the long press');
+    await waitShow(2, (v) => v.start === '09:00', 'started at 09:00 after a drag by its name');
     await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
   });
 

@@ -14,13 +14,15 @@
   var view = 'week', anchor = null, showId = null, campaignId = null, zone = null;
   var showItems = [], campaignItems = [];
   var refusal = null; /* {id, date, text}: shown next to a block put back */
+  var gesture = false; /* a pointer is down on a block: the grid is not redrawn under it */
 
   /* The page's own words (Indonesian first, English when switched). */
   function L(id, en) { return document.documentElement.lang === 'en' ? en : id; }
 
   /* This page's own labels (data-s): English here, Indonesian in the HTML. */
   var EN = {
-    view_week: 'Week', view_day: 'Day', go_date: 'Date', cat_typed: 'Categories',
+    view_week: 'Week', view_day: 'Day', go_date: 'Date', cat_typed: 'Categories', copy: 'Copy to other days',
+    copying: 'Copy: choose the days (or dates) of this copy, then Save. The original show stays.',
     grid_hint: 'Click an empty slot to create a show at that time; drag a show to move it (also to another day), ' +
       'drag its lower edge to change its length; click a show (or Enter) to open its form. When shows overlap: ' +
       'a one-off date beats the weekly slot, then the later start airs (equal starts: the lower show number).'
@@ -298,24 +300,17 @@
   /* ---- drag to move and resize ---- */
   function drag(b, a, iso, grip) {
     var s = a.show;
-    b.addEventListener('touchmove', function (e) {
-      if (b.classList.contains('armed') || b.classList.contains('dragging')) e.preventDefault();
-    }, { passive: false });
-    b.addEventListener('contextmenu', function (e) { if (b.classList.contains('armed')) e.preventDefault(); });
     b.addEventListener('pointerdown', function (e) {
       if (e.button !== 0) return;
       var resize = e.target === grip;
       var x0 = e.clientX, y0 = e.clientY, moved = false, dm = 0, target = iso;
       var top0 = parseFloat(b.style.top), h0 = parseFloat(b.style.height);
-      /* a finger scrolls the grid; it drags after a long press (or on the grip) */
-      var armed = e.pointerType !== 'touch' || resize, timer = null;
-      if (!armed) timer = setTimeout(function () { armed = true; b.classList.add('armed'); }, 350);
+      /* a finger scrolls the grid over a block; it drags by the show's name
+       * (and resizes by the grip), where touch-action is none */
+      if (e.pointerType === 'touch' && !resize && !(e.target.closest && e.target.closest('.b-name'))) return;
       b.setPointerCapture(e.pointerId);
+      gesture = true;
       function move(ev) {
-        if (!armed) {
-          if (Math.abs(ev.clientY - y0) >= 8 || Math.abs(ev.clientX - x0) >= 8) { clearTimeout(timer); timer = null; }
-          return;
-        }
         if (!moved && Math.abs(ev.clientY - y0) < 4 && Math.abs(ev.clientX - x0) < 4) return;
         moved = true;
         b.classList.add('dragging');
@@ -336,9 +331,8 @@
         S.text(b.querySelector('.b-time'), clock(a.start + (resize ? 0 : dm)) + '–' + clock(a.end + dm));
       }
       function up(ev) {
-        if (armed && ev.type === 'pointerup') move(ev); /* where it was let go */
-        clearTimeout(timer);
-        b.classList.remove('armed');
+        if (ev.type === 'pointerup') move(ev); /* where it was let go */
+        gesture = false;
         b.removeEventListener('pointermove', move);
         b.removeEventListener('pointerup', up);
         b.removeEventListener('pointercancel', up);
@@ -508,6 +502,9 @@
     renderItems($('show-items'), showItems);
     contentChanged();
     $('show-delete').hidden = !s;
+    $('show-copy').hidden = !s;
+    $('show-copying').hidden = true;
+    $('show-error').hidden = true;
     $('show-card').hidden = false;
     $('show-card').scrollIntoView({ block: 'nearest' });
     f.name.focus();
@@ -626,6 +623,17 @@
       var v = Number($('campaign-pick').value);
       if (v) { campaignItems.push(v); renderItems($('campaign-items'), campaignItems); }
     });
+    /* a copy: the same show as a new one, on the days chosen next */
+    $('show-copy').addEventListener('click', function () {
+      showId = null;
+      setDays($('show-form'), []);
+      $('show-form').elements.dates.value = '';
+      $('show-copy').hidden = true;
+      $('show-delete').hidden = true;
+      $('show-copying').hidden = false;
+      var first = $('show-form').querySelector('input[name=day]');
+      if (first) first.focus();
+    });
     $('show-delete').addEventListener('click', function () { remove('shows', showId, 'show-card'); });
     $('campaign-delete').addEventListener('click', function () { remove('campaigns', campaignId, 'campaign-card'); });
     $('show-cancel').addEventListener('click', function () { $('show-card').hidden = true; });
@@ -648,6 +656,6 @@
     }).then(load).then(function () {
       $('grid').setAttribute('data-ready', '1');
     });
-    setInterval(function () { if (!document.querySelector('.block.dragging')) grid(); }, 60000);
+    setInterval(function () { if (!gesture) grid(); }, 60000);
   });
 })();
