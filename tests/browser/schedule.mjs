@@ -239,6 +239,17 @@ try {
     await page.click('#campaign-cancel');
     if (t !== 'soft') return t;
   });
+  await step('switched to English, the grid\'s own words follow; switched back, Indonesian again', async () => {
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    const en = [await page.textContent('#legend'), await page.textContent('#view-week'), await page.getAttribute(todayBlock(2), 'title')];
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'id');
+    const id = await page.textContent('#view-week');
+    if (!/Music \(rotation\)/.test(en[0]) || en[1] !== 'Week' || !/holds the air/.test(en[2]) || id !== 'Minggu')
+      return JSON.stringify([en, id]);
+    if (errors.length) return errors.join('; ');
+  });
   await step('the day view is one column of today', async () => {
     await page.click('#view-day');
     const cols = await page.evaluate(() => Array.from(document.querySelectorAll('.cal-col')).map((c) => c.dataset.date));
