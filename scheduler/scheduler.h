@@ -162,6 +162,75 @@ int sched_complaint_step(sqlite3 *db, int64_t id, enum sched_complaint_step step
 int sched_complaint_event(sqlite3 *db, int64_t complaint_id, const char *from,
                           const char *to, int64_t user_id, const char *note);
 
+/* ---- announcements and inserts (scheduler/announcements.c) ---------------- */
+
+/* Speaks text (Indonesian voice) into a new temp WAV.  Returns its path (the
+ * caller unlinks and frees it) or NULL with a reason in err. */
+char *sched_speak(const char *text, char *err, size_t err_size);
+
+/* Titles a library row (and clears its artist), inside the caller's
+ * transaction if one is open.  0 or -1. */
+int sched_media_set_title(sqlite3 *db, int64_t media_id, const char *title);
+
+struct sched_announcement_new {
+        const char *text;  /* spoken when audio is NULL; else may be NULL */
+        const char *audio; /* a recording to air, or NULL */
+        const char *mode;  /* "now", "next" or "at" (checked by the caller) */
+        int64_t air_at_ms; /* for "at"; 0 otherwise */
+        int64_t user_id;   /* who made it; 0: none */
+};
+
+struct sched_announcement_created {
+        int64_t id, media_id;
+        double duration; /* seconds */
+};
+
+enum {
+        SCHED_ANNOUNCEMENT_TTS_FAILED = -4,
+        SCHED_ANNOUNCEMENT_DB_ERROR = -5,
+};
+
+/* Creates an announcement: the text spoken (or the recording decoded) and
+ * stored in the media store without the write lock, then its library row
+ * (kind announcement, titled "Pengumuman: <first words>" unless the same
+ * announcement was stored before) and its announcement row in one
+ * transaction.  Returns 0; -1 when the recording is not usable audio; -2 when
+ * storing failed (also for spoken text that fails to import); -3 when the
+ * recording is already another kind of library item; -4 when text-to-speech
+ * failed; -5 on a database error; each with a reason in err.  On failure
+ * nothing is left: no row, no stored file without a row. */
+int sched_announcement_create(sqlite3 *db, const struct config *config,
+                              const struct sched_announcement_new *in,
+                              struct sched_announcement_created *out, char *err,
+                              size_t err_size);
+
+/* Queues library item media_id as an insert (mode "now" or "next") by
+ * user_id.  Returns 0 with its id; -2 when there is no such item (or it is
+ * deleted); -3 when it is a complaint's recording (those air only from the
+ * complaint queue); -1 on a database error. */
+int sched_insert_create(sqlite3 *db, int64_t media_id, const char *mode, int64_t user_id,
+                        int64_t *id);
+
+/* Cancels pending announcement or insert id (not an alert's bulletin).
+ * Returns 0; -2 when there is no such pending one; -1 on a database error. */
+int sched_announcement_cancel(sqlite3 *db, int64_t id);
+
+/* One row of the list; the strings are borrowed for the call and may be
+ * NULL (the column is NULL). */
+struct sched_announcement {
+        int64_t id, media_id;
+        const char *text, *mode, *status, *created_by, *title;
+        bool has_air_at, has_created_at;
+        int64_t air_at_ms, created_at_ms;
+        double duration;
+};
+
+/* Calls each for the newest limit announcements and inserts, newest first.
+ * Returns the count or -1. */
+int sched_announcement_list(sqlite3 *db, int limit,
+                            void (*each)(void *user, const struct sched_announcement *a),
+                            void *user);
+
 /* ---- a show's airings (scheduler/grid.c) ------------------------------------ */
 
 struct sched_airing {

@@ -248,6 +248,20 @@ expect_error "answer without text or recording: 400" 400
 as ani POST "/api/v1/complaints/$C1/answer" -F "agency=Dinas PU" -F "audio=@$D/noise.wav"
 expect_error "an answer recording that is no audio: 422" 422
 check "refused answers leave it forwarded" test "$(sql "SELECT status FROM complaints WHERE id=$C1")" = forwarded
+# the answer's last step (its event row) fails: its recording and intro go too
+media_before=$(sql "SELECT count(*) FROM media")
+files_before=$(find "$D/media" -type f | wc -l)
+sql "CREATE TRIGGER test_refuse_answer BEFORE INSERT ON complaint_events
+	WHEN NEW.to_status = 'answered' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+as ani POST "/api/v1/complaints/$C1/answer" -H 'Content-Type: application/json' \
+	-d '{"agency":"Dinas PU","text":"Jawaban yang tidak tersimpan."}'
+expect_error "an answer whose event cannot be written is refused: 500" 500
+sql "DROP TRIGGER test_refuse_answer"
+check "and it left no media row (media $media_before -> $(sql "SELECT count(*) FROM media"))" \
+	test "$(sql "SELECT count(*) FROM media")" = "$media_before"
+check "and no stored file without a row (files $files_before -> $(find "$D/media" -type f | wc -l))" \
+	test "$(find "$D/media" -type f | wc -l)" = "$files_before"
+check "and the complaint is still forwarded" test "$(sql "SELECT status FROM complaints WHERE id=$C1")" = forwarded
 as ani POST "/api/v1/complaints/$C1/answer" -H 'Content-Type: application/json' \
 	-d '{"agency":"Dinas PU","text":"Jalan di Desa Mekar diperbaiki minggu depan."}'
 expect "the agency's answer (text, spoken): 200" 200

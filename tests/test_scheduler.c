@@ -1494,6 +1494,172 @@ static void test_complaint_steps(void **state)
         station_free(st);
 }
 
+/* ---- announcements and inserts ---------------------------------------------- */
+
+/* The files in the station's media store. */
+static int stored_files(struct station *st)
+{
+        char *cmd = xasprintf("find '%s/media' -type f 2>/dev/null | wc -l", st->dir);
+        FILE *p = popen(cmd, "r");
+        free(cmd);
+        assert_non_null(p);
+        int n = -1;
+        assert_int_equal(fscanf(p, "%d", &n), 1);
+        pclose(p);
+        return n;
+}
+
+struct listed {
+        int count;
+        int64_t ids[8];
+        char titles[8][96], statuses[8][16], modes[8][8];
+        bool air_at[8];
+};
+
+static void list_into(void *user, const struct sched_announcement *a)
+{
+        struct listed *l = user;
+        if (l->count >= 8)
+                return;
+        int i = l->count++;
+        l->ids[i] = a->id;
+        snprintf(l->titles[i], sizeof l->titles[i], "%s", a->title ? a->title : "(null)");
+        snprintf(l->statuses[i], sizeof l->statuses[i], "%s", a->status);
+        snprintf(l->modes[i], sizeof l->modes[i], "%s", a->mode);
+        l->air_at[i] = a->has_air_at;
+}
+
+static int create_announcement(struct station *st, const char *text, const char *audio,
+                               const char *mode, int64_t air_at_ms,
+                               struct sched_announcement_created *made)
+{
+        char err[256] = "";
+        struct sched_announcement_new in = {
+            .text = text, .audio = audio, .mode = mode, .air_at_ms = air_at_ms};
+        memset(made, 0, sizeof *made);
+        return sched_announcement_create(st->db, st->config, &in, made, err, sizeof err);
+}
+
+/* Text is spoken into a library row titled by its first words and an
+ * announcement row; a recording is titled "Pengumuman" and, uploaded again,
+ * shares its row; the list shows them newest first; cancelling takes a
+ * pending one out once. */
+static void test_announcement_create_list_cancel(void **state)
+{
+        (void)state;
+        struct station *st = station_new("Asia/Jakarta", "");
+        struct sched_announcement_created spoken, rec, again;
+        assert_int_equal(create_announcement(st, "Rapat warga\tmalam ini di balai desa",
+                                             NULL, "next", 0, &spoken),
+                         0);
+        assert_true(spoken.id > 0 && spoken.media_id > 0);
+        assert_true(spoken.duration > 0.5);
+        int64_t at = time_now_ms() + 3600 * 1000;
+        assert_int_equal(create_announcement(st, NULL, st->wav, "at", at, &rec), 0);
+        assert_int_equal(create_announcement(st, "", st->wav, "now", 0, &again), 0);
+        assert_int_equal(again.media_id, rec.media_id);
+        assert_int_not_equal(again.id, rec.id);
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM media WHERE kind ="
+                                        " 'announcement'"),
+                         2);
+        assert_int_equal(stored_files(st), 2);
+
+        struct listed l = {0};
+        assert_int_equal(sched_announcement_list(st->db, 100, list_into, &l), 3);
+        assert_int_equal(l.ids[0], again.id);
+        assert_int_equal(l.ids[2], spoken.id);
+        assert_string_equal(l.titles[2],
+                            "Pengumuman: Rapat warga malam ini di balai desa");
+        assert_string_equal(l.titles[1], "Pengumuman");
+        assert_string_equal(l.modes[1], "at");
+        assert_true(l.air_at[1]);
+        assert_false(l.air_at[2]);
+        assert_string_equal(l.statuses[0], "pending");
+        memset(&l, 0, sizeof l);
+        assert_int_equal(sched_announcement_list(st->db, 1, list_into, &l), 1);
+
+        assert_int_equal(sched_announcement_cancel(st->db, rec.id), 0);
+        assert_int_equal(sched_announcement_cancel(st->db, rec.id), -2);
+        assert_int_equal(sched_announcement_cancel(st->db, 999), -2);
+        memset(&l, 0, sizeof l);
+        sched_announcement_list(st->db, 100, list_into, &l);
+        assert_string_equal(l.statuses[1], "cancelled");
+        assert_string_equal(l.statuses[0], "pending");
+        station_free(st);
+}
+
+/* A refused announcement leaves nothing behind: not usable audio, another
+ * library item's recording, and a failure at the last step (the announcement
+ * row, refused by a trigger) leave no new library row and no stored file. */
+static void test_announcement_failure_leaves_nothing(void **state)
+{
+        (void)state;
+        struct station *st = station_new("Asia/Jakarta", "");
+        char err[256];
+        struct sched_media song = {0};
+        char *tune = station_path(st, "lagu.wav");
+        write_wav(tune, 1.5, 660);
+        assert_int_equal(sched_media_import(st->db, st->config, tune, ITEM_MUSIC, NULL,
+                                            NULL, NULL, &song, err, sizeof err),
+                         0);
+        write_text(st, "not-audio.wav", "this is not audio\n");
+        char *junk = station_path(st, "not-audio.wav");
+        struct sched_announcement_created made;
+        assert_int_equal(create_announcement(st, NULL, junk, "next", 0, &made), -1);
+        assert_int_equal(create_announcement(st, NULL, tune, "next", 0, &made), -3);
+        /* the song keeps its kind and title */
+        execf(st,
+              "CREATE TEMP VIEW song AS SELECT kind, title FROM media WHERE id = %lld",
+              (long long)song.id);
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM song WHERE kind = 'music'"
+                                        " AND title NOT LIKE 'Pengumuman%'"),
+                         1);
+
+        exec(st, "CREATE TRIGGER refuse BEFORE INSERT ON announcements"
+                 " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+        assert_int_equal(create_announcement(st, NULL, st->wav, "next", 0, &made),
+                         SCHED_ANNOUNCEMENT_DB_ERROR);
+        assert_int_equal(
+            create_announcement(st, "Pengumuman yang gagal", NULL, "now", 0, &made),
+            SCHED_ANNOUNCEMENT_DB_ERROR);
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM media"), 1);
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM announcements"), 0);
+        assert_int_equal(stored_files(st), 1);
+
+        exec(st, "DROP TRIGGER refuse");
+        assert_int_equal(create_announcement(st, NULL, st->wav, "next", 0, &made), 0);
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM media"), 2);
+        assert_int_equal(stored_files(st), 2);
+        sched_media_clear(&song);
+        free(tune);
+        free(junk);
+        station_free(st);
+}
+
+/* A library item is queued as an insert unless it is missing, deleted or a
+ * complaint's recording; an alert's bulletin is not cancelled as an insert. */
+static void test_insert_create(void **state)
+{
+        (void)state;
+        struct station *st = station_new("Asia/Jakarta", "");
+        int64_t jingle = add_media(st, "jingle", "Jingle", "", 5, NULL);
+        int64_t call = add_media(st, "complaint", "Keluhan", "", 20, NULL);
+        int64_t gone = add_media(st, "music", "Dihapus", "", 60, NULL);
+        execf(st, "UPDATE media SET deleted = 1 WHERE id = %lld", (long long)gone);
+        int64_t id = 0;
+        assert_int_equal(sched_insert_create(st->db, jingle, "now", 0, &id), 0);
+        assert_true(id > 0);
+        assert_int_equal(sched_insert_create(st->db, call, "next", 0, &id), -3);
+        assert_int_equal(sched_insert_create(st->db, gone, "next", 0, &id), -2);
+        assert_int_equal(sched_insert_create(st->db, 999, "next", 0, &id), -2);
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM announcements"), 1);
+        struct listed l = {0};
+        assert_int_equal(sched_announcement_list(st->db, 100, list_into, &l), 1);
+        assert_string_equal(l.titles[0], "Jingle");
+        assert_string_equal(l.modes[0], "now");
+        station_free(st);
+}
+
 /* What the timeline costs the station: with a 10 000-item rotation and two
  * days of history, each pick also copies and encodes the anchor and writes
  * the checkpoint (here inline; the station's writer thread does that), and
@@ -1590,6 +1756,9 @@ int main(void)
             cmocka_unit_test(test_planner_state_roundtrip),
             cmocka_unit_test(test_timeline_cost_with_a_large_library),
             cmocka_unit_test(test_complaint_steps),
+            cmocka_unit_test(test_announcement_create_list_cancel),
+            cmocka_unit_test(test_announcement_failure_leaves_nothing),
+            cmocka_unit_test(test_insert_create),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,6 @@
  * order and the LAPOR!-shaped export.  Caller identity appears only in these
  * authenticated staff views, never in anything that airs or is public. */
 #define LOG_MODULE "web"
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,8 +134,6 @@ static bool valid_date(const char *s)
         return yy == y && mm == m && dd == d;
 }
 
-static void set_media_title(sqlite3 *db, int64_t media_id, const char *title);
-
 /* Speaks text into the media store (file, not yet a row; see
  * sched_media_prepare).  Returns 0, or -1 (logged: the complaint goes
  * without it). */
@@ -144,30 +141,17 @@ static int speak_and_prepare(struct web_request *r, const char *text,
                              struct sched_media_file *file)
 {
         char err[256];
-        const char *dir = getenv("TMPDIR");
-        char *path = xasprintf("%s/siaran-intro-XXXXXX.wav", dir && *dir ? dir : "/tmp");
-        int rc = -1;
-        int fd = mkstemps(path, 4);
-        if (fd < 0) {
-                log_warn("complaint intro: cannot create a temp file: %s",
-                         strerror(errno));
-                goto out;
+        char *path = sched_speak(text, err, sizeof err);
+        if (!path) {
+                log_warn("complaint speech: text-to-speech failed: %s", err);
+                return -1;
         }
-        close(fd);
-        if (media_tts_to_wav(text, "id", path, err, sizeof err) < 0) {
-                log_warn("complaint intro: text-to-speech failed: %s", err);
-                goto out;
-        }
-        if (sched_media_prepare(r->web->ctx.config, path, file, err, sizeof err) < 0) {
-                log_warn("complaint intro: %s", err);
-                goto out;
-        }
-        rc = 0;
-out:
-        if (fd >= 0)
-                unlink(path);
+        int rc = sched_media_prepare(r->web->ctx.config, path, file, err, sizeof err);
+        if (rc < 0)
+                log_warn("complaint speech: %s", err);
+        unlink(path);
         free(path);
-        return rc;
+        return rc < 0 ? -1 : 0;
 }
 
 /* The complaint's spoken intro ("Suara Warga dari <location>, tentang
@@ -205,38 +189,10 @@ static int64_t insert_spoken(struct web_request *r, struct sched_media_file *fil
                          (long long)media.id);
                 id = 0;
         } else if (!existed) {
-                set_media_title(r->db, id, item_title);
+                sched_media_set_title(r->db, id, item_title);
         }
         sched_media_clear(&media);
         return id;
-}
-
-/* Speaks text and imports it on its own, titled item_title.  Returns the
- * media id or 0. */
-static int64_t speak_and_import(struct web_request *r, const char *text,
-                                const char *item_title)
-{
-        struct sched_media_file file = {0};
-        int64_t id = 0;
-        if (speak_and_prepare(r, text, &file) == 0)
-                id = insert_spoken(r, &file, item_title);
-        sched_media_file_clear(r->db, &file);
-        return id > 0 ? id : 0;
-}
-
-/* The library row of an uploaded recording carries the complaint's title,
- * never a name from the file's tags or its uploaded file name. */
-static void set_media_title(sqlite3 *db, int64_t media_id, const char *title)
-{
-        sqlite3_stmt *stmt = NULL;
-        if (sqlite3_prepare_v2(db,
-                               "UPDATE media SET title = ?1, artist = '' WHERE id = ?2",
-                               -1, &stmt, NULL) == SQLITE_OK) {
-                sqlite3_bind_text(stmt, 1, title, -1, SQLITE_STATIC);
-                sqlite3_bind_int64(stmt, 2, media_id);
-                sqlite3_step(stmt);
-        }
-        sqlite3_finalize(stmt);
 }
 
 int web_complaint_intros_protect(sqlite3 *db)
@@ -396,7 +352,7 @@ static void create_complaint(struct web_request *r, bool from_public)
         /* the same call uploaded again shares the stored recording; an upload
          * never retitles another complaint's item */
         if (!existed)
-                set_media_title(r->db, media.id, title);
+                sched_media_set_title(r->db, media.id, title);
         char *intro_title = xasprintf("Suara Warga: %s", title);
         int64_t intro_id = has_intro ? insert_spoken(r, &intro, intro_title) : 0;
         free(intro_title);
@@ -971,47 +927,66 @@ out:
         return rc;
 }
 
-/* The answer's recording: the uploaded one, or the text spoken.  Returns
- * the media id, or 0 when it answered with an error. */
-static int64_t answer_recording(struct web_request *r, const struct answer_input *in,
-                                const char *item_title)
+/* The answer's recording, decoded and stored without the write lock: the
+ * uploaded one, or the text spoken.  0, or -1 when it answered with an error. */
+static int prepare_answer(struct web_request *r, const struct answer_input *in,
+                          struct sched_media_file *file)
+{
+        char err[256];
+        if (!(in->from_form && r->upload_path && r->upload_size > 0)) {
+                if (speak_and_prepare(r, in->text, file) == 0)
+                        return 0;
+                web_respond_error(r, 500, "text-to-speech of the answer failed");
+                return -1;
+        }
+        int rc = sched_media_prepare(r->web->ctx.config, r->upload_path, file, err,
+                                     sizeof err);
+        if (rc < 0)
+                web_respond_import_error(r, rc, err);
+        return rc < 0 ? -1 : 0;
+}
+
+/* The answer recording's row, inside the answer's transaction.  Returns the
+ * media id, or 0 when it answered with an error. */
+static int64_t insert_answer(struct web_request *r, const struct answer_input *in,
+                             struct sched_media_file *file, const char *item_title)
 {
         char err[256];
         struct sched_media media = {0};
         bool existed = false;
         int64_t id = 0;
         if (!(in->from_form && r->upload_path && r->upload_size > 0)) {
-                id = speak_and_import(r, in->text, item_title);
-                if (!id)
+                id = insert_spoken(r, file, item_title);
+                if (id < 0)
+                        web_respond_db_error(r);
+                else if (id == 0)
                         web_respond_error(r, 500, "text-to-speech of the answer failed");
-                return id;
+                return id > 0 ? id : 0;
         }
-        int rc =
-            sched_media_import(r->db, r->web->ctx.config, r->upload_path, ITEM_COMPLAINT,
-                               NULL, NULL, &existed, &media, err, sizeof err);
+        int rc = sched_media_insert(r->db, file, ITEM_COMPLAINT, NULL, NULL, &existed,
+                                    &media, err, sizeof err);
         if (rc < 0) {
                 web_respond_import_error(r, rc, err);
         } else if (existed && media.kind != ITEM_COMPLAINT) {
                 web_respond_error(r, 409,
                                   "this recording is already in the library; an "
                                   "answer needs a recording of its own");
+        } else if (!existed && sched_media_set_title(r->db, media.id, item_title) < 0) {
+                web_respond_db_error(r);
         } else {
                 id = media.id;
-                if (!existed)
-                        set_media_title(r->db, id, item_title);
         }
         sched_media_clear(&media);
         return id;
 }
 
+/* The answer on the complaint, inside the answer's transaction: 0, -2 when
+ * it is no longer forwarded, -1 on a database error. */
 static int store_answer(struct web_request *r, const struct answer_input *in,
                         int64_t media_id, int64_t intro_id)
 {
         sqlite3_stmt *stmt = NULL;
         int rc = -1;
-        int64_t now_s = time_now_ms() / 1000;
-        if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-                goto out;
         /* the status is checked again: another answer may have come first */
         if (sqlite3_prepare_v2(
                 r->db,
@@ -1022,7 +997,7 @@ static int store_answer(struct web_request *r, const struct answer_input *in,
                 -1, &stmt, NULL) != SQLITE_OK)
                 goto out;
         sqlite3_bind_int64(stmt, 1, r->ids[0]);
-        sqlite3_bind_int64(stmt, 2, now_s);
+        sqlite3_bind_int64(stmt, 2, time_now_ms() / 1000);
         sqlite3_bind_text(stmt, 3, in->agency, -1, SQLITE_STATIC);
         sqlite3_bind_text(stmt, 4, in->text ? in->text : "", -1, SQLITE_STATIC);
         sqlite3_bind_int64(stmt, 5, media_id);
@@ -1034,32 +1009,41 @@ static int store_answer(struct web_request *r, const struct answer_input *in,
                 rc = -2;
                 goto out;
         }
-        if (sched_complaint_event(r->db, r->ids[0], "forwarded", "answered",
-                                  r->session.user_id, in->agency) < 0)
-                goto out;
-        if (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-                goto out;
-        rc = 0;
+        rc = sched_complaint_event(r->db, r->ids[0], "forwarded", "answered",
+                                   r->session.user_id, in->agency);
 out:
         sqlite3_finalize(stmt);
-        if (rc < 0)
-                sched_db_rollback(r->db);
         return rc;
 }
 
+/* The recording and its intro are decoded and stored first, without the
+ * write lock; then their rows and the answer in one transaction: a failure
+ * leaves no row, and no stored file without one. */
 void web_handle_complaint_answer(struct web_request *r)
 {
         struct answer_input in;
+        struct sched_media_file recording = {0}, intro = {0};
         char *title = NULL, *intro_text = NULL, *item_title = NULL;
+        bool in_transaction = false;
         if (read_answer_input(r, &in) < 0 || forwarded_title(r, &title) < 0)
                 goto out;
         item_title = xasprintf("Tanggapan %s: %s", in.agency, title);
-        int64_t media_id = answer_recording(r, &in, item_title);
-        if (!media_id)
+        if (prepare_answer(r, &in, &recording) < 0)
                 goto out;
         intro_text = xasprintf("Tanggapan %s atas laporan tentang %s.", in.agency, title);
-        int64_t intro_id = speak_and_import(r, intro_text, item_title);
-        int rc = store_answer(r, &in, media_id, intro_id);
+        bool has_intro = speak_and_prepare(r, intro_text, &intro) == 0;
+        if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+                web_respond_db_error(r);
+                goto out;
+        }
+        in_transaction = true;
+        int64_t media_id = insert_answer(r, &in, &recording, item_title);
+        if (!media_id)
+                goto out;
+        int64_t intro_id = has_intro ? insert_spoken(r, &intro, item_title) : 0;
+        int rc = intro_id < 0 ? -1 : store_answer(r, &in, media_id, intro_id);
+        if (rc == 0 && sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+                rc = -1;
         if (rc == -2) {
                 web_respond_error(r, 409, "the complaint is no longer forwarded");
                 goto out;
@@ -1068,11 +1052,16 @@ void web_handle_complaint_answer(struct web_request *r)
                 web_respond_db_error(r);
                 goto out;
         }
+        in_transaction = false;
         log_info("complaint %lld: answer of %s recorded by %s", (long long)r->ids[0],
                  in.agency, r->session.user);
         schedule_changed(r);
         respond_complaint(r);
 out:
+        if (in_transaction)
+                sched_db_rollback(r->db);
+        sched_media_file_clear(r->db, &recording);
+        sched_media_file_clear(r->db, &intro);
         free(title);
         free(intro_text);
         free(item_title);
