@@ -263,3 +263,29 @@ out:
         sqlite3_finalize(stmt);
         sqlite3_finalize(show);
 }
+
+void web_handle_podcast_list(struct web_request *r)
+{
+        sqlite3_stmt *stmt = NULL;
+        if (sqlite3_prepare_v2(
+                r->db,
+                "SELECT s.id, s.name, (SELECT count(*) FROM podcast_episodes e "
+                "WHERE e.show_id = s.id AND e.file IS NOT NULL) FROM shows s "
+                "WHERE s.podcast = 1 ORDER BY s.name, s.id",
+                -1, &stmt, NULL) != SQLITE_OK) {
+                web_respond_db_error(r);
+                return;
+        }
+        json_t *list = json_array();
+        while (sqlite3_step(stmt) == SQLITE_ROW) {
+                int64_t id = sqlite3_column_int64(stmt, 0);
+                char feed[64];
+                snprintf(feed, sizeof feed, "/podcast/%" PRId64 ".xml", id);
+                json_array_append_new(
+                    list, json_pack("{sI ss ss sI}", "id", (json_int_t)id, "name",
+                                    text_or_empty(stmt, 1), "feed", feed, "episodes",
+                                    (json_int_t)sqlite3_column_int64(stmt, 2)));
+        }
+        sqlite3_finalize(stmt);
+        web_respond_json(r, 200, json_pack("{so}", "podcasts", list));
+}

@@ -88,6 +88,7 @@ static const struct web_route routes[] = {
     {"GET", "/api/v1/archive", ROLES_ANY, BODY_NONE, web_handle_archive_list, true},
     {"GET", "/api/v1/archive/clip", ROLES_ANY, BODY_NONE, web_handle_archive_clip, true},
     {"GET", "/podcast/{id}.xml", 0, BODY_NONE, web_handle_podcast_feed, false},
+    {"GET", "/api/v1/public/podcasts", 0, BODY_NONE, web_handle_podcast_list, false},
     {"GET", "/podcast/{id}/{id}.mp3", 0, BODY_NONE, web_handle_podcast_episode, false},
 };
 

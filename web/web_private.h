@@ -231,6 +231,9 @@ void web_handle_archive_clip(struct web_request *r);
 /* ---- podcast.c ---- */
 void web_handle_podcast_feed(struct web_request *r);
 void web_handle_podcast_episode(struct web_request *r);
+/* The podcast shows for the listener page: {"podcasts": [{"id", "name",
+ * "feed", "episodes"}]}. */
+void web_handle_podcast_list(struct web_request *r);
 
 /* ---- status.c: now playing, metrics, listeners ---- */
 

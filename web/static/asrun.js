@@ -1,4 +1,5 @@
-/* The as-run page: what aired on a day (filtered by kind), its CSV export,
+/* The as-run page: what aired on a day (filtered by kind), each item's
+ * recording (play, download), any window of the archive, its CSV export,
  * and the PSA campaign report. */
 'use strict';
 (function () {
@@ -10,17 +11,80 @@
     return m ? m[1] : iso;
   }
 
-  /* The item as it aired, cut from the archive (404 when not archived). */
+  function clipUrl(from, to) {
+    return '/api/v1/archive/clip?' + new URLSearchParams({ from: from, to: to }).toString();
+  }
+
+  /* Plays a clip in the page's one player. */
+  function play(url, label) {
+    var player = $('clip-player');
+    player.hidden = false;
+    player.src = url;
+    S.text($('clip-playing'), label);
+    player.play().catch(function () { /* the user presses play */ });
+  }
+
+  /* Station time of an ISO time with the station's offset, for the range
+   * form ("2026-12-01T06:00:00+07:00" -> "2026-12-01T06:00:00"). */
+  function local(iso) { return iso.slice(0, 19); }
+
+  /* The item as it aired, cut from the archive (404 when not archived):
+   * play it here, download it, or take its times into the range form. */
   function clipCell(r) {
     var td = S.make('td');
     if (r.ended_at > r.started_at) {
+      var url = clipUrl(r.started_at, r.ended_at);
+      var b = S.make('button', M.t('play', 'Putar'), 'secondary clip-play');
+      b.type = 'button';
+      b.addEventListener('click', function () {
+        play(url, time(r.started_at) + ' ' + r.title);
+        var f = $('range-form').elements;
+        f.from.value = local(r.started_at);
+        f.to.value = local(r.ended_at);
+      });
+      td.appendChild(b);
+      td.appendChild(document.createTextNode(' '));
       var a = S.make('a', M.t('clip', 'Rekaman'));
-      a.href = '/api/v1/archive/clip?' +
-        new URLSearchParams({ from: r.started_at, to: r.ended_at }).toString();
+      a.href = url;
       a.setAttribute('download', 'siaran-' + r.started_at.replace(/[^0-9T]/g, '') + '.opus');
       td.appendChild(a);
     }
     return td;
+  }
+
+  /* The range form's window, or null with the reason shown. */
+  function range() {
+    var f = $('range-form').elements;
+    S.text($('range-error'), '');
+    var from = f.from.value, to = f.to.value;
+    if (from.length === 16) from += ':00';
+    if (to.length === 16) to += ':00';
+    if (!from || !to || to <= from) {
+      S.text($('range-error'), M.t('range_order', '"Sampai" harus sesudah "Dari".'));
+      return null;
+    }
+    return { from: from, to: to };
+  }
+
+  /* Fetches the clip first, so a window that is not archived says why
+   * instead of saving an error as audio. */
+  function download(e) {
+    e.preventDefault();
+    var w = range();
+    if (!w) return;
+    fetch(clipUrl(w.from, w.to), { credentials: 'same-origin' }).then(function (res) {
+      if (!res.ok) {
+        return res.json().then(function (body) { throw new Error(body.error || res.status); });
+      }
+      return res.blob();
+    }).then(function (blob) {
+      var a = $('range-link');
+      if (a.href) URL.revokeObjectURL(a.href);
+      a.href = URL.createObjectURL(blob);
+      a.setAttribute('download', 'siaran-' + w.from.replace(/[^0-9T]/g, '') + '-' +
+        w.to.replace(/[^0-9T]/g, '') + '.opus');
+      a.click();
+    }).catch(function (err) { S.text($('range-error'), err.message); });
   }
 
   function load() {
@@ -88,6 +152,11 @@
     $('asrun-form').elements.date.value = M.isoDate(new Date());
     $('asrun-form').addEventListener('submit', function (e) { e.preventDefault(); load(); });
     $('report-form').addEventListener('submit', report);
+    $('range-form').addEventListener('submit', download);
+    $('range-play').addEventListener('click', function () {
+      var w = range();
+      if (w) play(clipUrl(w.from, w.to), w.from.replace('T', ' ') + ' – ' + w.to.slice(11));
+    });
     M.onlang = load;
     load();
     campaigns();

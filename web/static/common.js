@@ -48,7 +48,9 @@ var Siaran = (function () {
     answer_due: 'Answer due', report: 'Suara Warga monthly report', month: 'Month',
     show: 'Show', csv: 'Download CSV', r_received: 'Received', r_aired: 'Aired',
     r_forwarded: 'Forwarded', r_answered: 'Answered', r_overdue: 'Overdue',
-    r_median_air: 'Median days received to aired', r_median_answer: 'Median working days forwarded to answered'
+    r_median_air: 'Median days received to aired', r_median_answer: 'Median working days forwarded to answered',
+    podcasts: 'Podcasts', podcasts_hint: 'Listen again to shows that aired: add a feed address to your podcast app.',
+    episodes: 'episodes'
   };
   var id = {
     a_verify: 'Verifikasi', a_reject: 'Tolak', a_queue: 'Antrekan', 'a_air-next': 'Siarkan berikutnya',
@@ -72,7 +74,8 @@ var Siaran = (function () {
     answer_due: 'Batas tanggapan', r_received: 'Diterima', r_aired: 'Disiarkan',
     r_forwarded: 'Diteruskan', r_answered: 'Ditanggapi', r_overdue: 'Terlambat',
     r_median_air: 'Median hari dari diterima sampai disiarkan',
-    r_median_answer: 'Median hari kerja dari diteruskan sampai ditanggapi'
+    r_median_answer: 'Median hari kerja dari diteruskan sampai ditanggapi',
+    episodes: 'episode'
   };
   var original = {};
   var lang = 'id';

@@ -32,7 +32,10 @@ var Manage = (function () {
     day: 'Day', filter: 'Show', csv: 'Export CSV', scheduled: 'Scheduled', started: 'Started',
     ended: 'Ended', reason: 'Reason', clip: 'Recording', report: 'PSA campaign report', campaign: 'Campaign',
     from: 'From', to: 'To', plays: 'Plays', position: '#', airings: 'Aired at', nothing: 'Nothing.',
-    every: 'every %s min', total: 'Total plays'
+    every: 'every %s min', total: 'Total plays',
+    range: 'Download a recording of the air', download: 'Download',
+    range_hint: 'Station time, up to 3 hours: for example the airing of a complaint, to send to the agency or the Ombudsman.',
+    range_order: '"To" must be after "From".'
   };
   var original = {};
   var csrf = null;
