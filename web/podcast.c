@@ -43,6 +43,49 @@ static void put_xml(FILE *out, const char *text)
         }
 }
 
+/* Writes plain text as the entity-encoded HTML that RSS 2.0's
+ * description holds (podcast apps render it as HTML): the text is escaped
+ * for HTML, its line breaks become <br>, and the result is escaped for XML.
+ * Trailing line breaks are dropped. */
+static void put_html(FILE *out, const char *text)
+{
+        const char *s = text ? text : "";
+        size_t n = strlen(s);
+        while (n > 0 && s[n - 1] == '\n')
+                n--;
+        for (size_t i = 0; i < n; i++) {
+                unsigned char c = (unsigned char)s[i];
+                switch (c) {
+                case '&':
+                        fputs("&amp;amp;", out);
+                        break;
+                case '<':
+                        fputs("&amp;lt;", out);
+                        break;
+                case '>':
+                        fputs("&amp;gt;", out);
+                        break;
+                case '"':
+                        fputs("&amp;quot;", out);
+                        break;
+                case '\n':
+                        fputs("&lt;br&gt;\n", out);
+                        break;
+                default:
+                        if (c >= 0x20 || c == '\t')
+                                fputc(c, out);
+                }
+        }
+}
+
+static void put_html_element(FILE *out, const char *indent, const char *name,
+                             const char *text)
+{
+        fprintf(out, "%s<%s>", indent, name);
+        put_html(out, text);
+        fprintf(out, "</%s>\n", name);
+}
+
 /* <name>text</name> */
 static void put_element(FILE *out, const char *indent, const char *name, const char *text)
 {
@@ -111,8 +154,8 @@ static void put_channel(FILE *out, struct web_request *r, const struct feed_show
         char fallback[512];
         snprintf(fallback, sizeof fallback, "%s: every airing on %s, as it aired.",
                  s->name, station);
-        put_element(out, "    ", "description",
-                    *s->description ? s->description : fallback);
+        put_html_element(out, "    ", "description",
+                         *s->description ? s->description : fallback);
         /* The station is Indonesian; its programmes are in Indonesian. */
         put_element(out, "    ", "language", "id");
         put_element(out, "    ", "itunes:author", *s->host ? s->host : station);
@@ -144,8 +187,8 @@ static void put_item(FILE *out, sqlite3_stmt *stmt, int64_t show_id, const char 
         long total = (long)(seconds + 0.5);
         fprintf(out, "    <item>\n");
         put_element(out, "      ", "title", (const char *)sqlite3_column_text(stmt, 1));
-        put_element(out, "      ", "description",
-                    (const char *)sqlite3_column_text(stmt, 2));
+        put_html_element(out, "      ", "description",
+                         (const char *)sqlite3_column_text(stmt, 2));
         fprintf(out, "      <enclosure url=\"");
         put_xml(out, base);
         fprintf(out,
