@@ -42,8 +42,9 @@
 #define DESCRIPTION_MAX 4000
 /* Retention runs at start and then this often. */
 #define PRUNE_INTERVAL_MS DAY_MS
-/* Items that begin up to this much before the slot are the show's (a hard
- * start lands on the slot's first frame, rounded to the ms). */
+/* Items that begin up to this much before the slot are the show's, and
+ * those that begin this close to its end are not: a hard start or end lands
+ * on the slot's first frame, which the as-run rounds to the ms. */
 #define SLOT_SLACK_MS 50
 
 struct podcast {
@@ -87,7 +88,8 @@ static bool episode_known(sqlite3 *db, int64_t show_id, int64_t slot_start)
 }
 
 /* Fills the airing's start and end from the as-run: the items that began in
- * the slot (the show's, and what interrupted it: PSAs, complaints, live).
+ * the slot (the show's, and what interrupted it: PSAs, complaints, live),
+ * the last one to its end, within show_grace after the slot.
  * False when the show itself did not air then (another show's one-off took
  * the slot, or siaran was not running). */
 static bool find_aired(sqlite3 *db, struct airing *a)
@@ -102,7 +104,7 @@ static bool find_aired(sqlite3 *db, struct airing *a)
                                -1, &stmt, NULL) != SQLITE_OK)
                 goto out;
         sqlite3_bind_int64(stmt, 1, a->slot_start - SLOT_SLACK_MS);
-        sqlite3_bind_int64(stmt, 2, a->slot_end);
+        sqlite3_bind_int64(stmt, 2, a->slot_end - SLOT_SLACK_MS);
         sqlite3_bind_int64(stmt, 3, a->show_id);
         if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_int64(stmt, 2) > 0) {
                 a->start_ms = sqlite3_column_int64(stmt, 0);
