@@ -95,6 +95,9 @@ struct archive_cut {
         const char *artist;
         int max_seconds;   /* longest window accepted */
         bool private_file; /* out_path must not exist; created 0640 */
+        /* bytes written before the audio (an MP3's ID3 tag), or NULL */
+        const unsigned char *prefix;
+        size_t prefix_len;
 };
 
 /* archive_clip_write with the format, tags and limit of cut. */

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE /* syscall(SYS_gettid) */
 #define LOG_MODULE "podcast"
 
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -200,6 +201,61 @@ out:
         return rc;
 }
 
+/* ---- the episode's ID3v2.4 tag (what a player shows of a downloaded file) */
+
+struct tag_buf {
+        unsigned char *data;
+        size_t len, cap;
+};
+
+static void tag_put(struct tag_buf *t, const void *bytes, size_t n)
+{
+        if (t->len + n > t->cap) {
+                t->cap = (t->len + n) * 2;
+                t->data = xrealloc(t->data, t->cap);
+        }
+        memcpy(t->data + t->len, bytes, n);
+        t->len += n;
+}
+
+/* ID3v2.4 sizes are "synchsafe": 7 bits a byte. */
+static void tag_size(unsigned char *at, size_t n)
+{
+        for (int i = 3; i >= 0; i--, n >>= 7)
+                at[i] = (unsigned char)(n & 0x7f);
+}
+
+/* A frame of UTF-8 text; COMM gets its language and an empty short
+ * description first. */
+static void tag_frame(struct tag_buf *t, const char *id, const char *text)
+{
+        unsigned char head[10] = {0};
+        bool comment = strcmp(id, "COMM") == 0;
+        size_t n = strlen(text);
+        memcpy(head, id, 4);
+        tag_size(head + 4, 1 + (comment ? 4 : 0) + n);
+        tag_put(t, head, sizeof head);
+        tag_put(t, "\x03", 1); /* UTF-8 */
+        if (comment)
+                tag_put(t, "ind\0", 4);
+        tag_put(t, text, n);
+}
+
+static struct tag_buf make_tag(const char *title, const char *station, const char *show,
+                               const char *date, const char *description)
+{
+        struct tag_buf t = {0};
+        unsigned char head[10] = {'I', 'D', '3', 4, 0, 0};
+        tag_put(&t, head, sizeof head);
+        tag_frame(&t, "TIT2", title);
+        tag_frame(&t, "TPE1", station);
+        tag_frame(&t, "TALB", show);
+        tag_frame(&t, "TDRC", date);
+        tag_frame(&t, "COMM", description);
+        tag_size(t.data + 6, t.len - 10);
+        return t;
+}
+
 static int make_folder(const char *path)
 {
         if (mkdir(path, 0750) == 0 || errno == EEXIST)
@@ -228,7 +284,14 @@ static int make_episode(struct podcast *p, const struct airing *a, int64_t now)
         snprintf(path, sizeof path, "%s/%s", folder, rel);
         snprintf(part, sizeof part, "%s.part", path);
         unlink(part); /* a cut a crash left behind */
+        char *description = describe(p->db, p, a);
+        char date[16];
+        snprintf(date, sizeof date, "%04d-%02d-%02d", y, mo, d);
+        struct tag_buf tag =
+            make_tag(title, p->config->station_name, a->show_name, date, description);
         struct archive_cut cut = {.format = "mp3",
+                                  .prefix = tag.data,
+                                  .prefix_len = tag.len,
                                   .bitrate = EPISODE_KBPS,
                                   .title = title,
                                   .artist = p->config->station_name,
@@ -237,7 +300,7 @@ static int make_episode(struct podcast *p, const struct airing *a, int64_t now)
         char err[256];
         int rc = archive_cut_write(folder, p->config->samplerate, a->start_ms, a->end_ms,
                                    &cut, part, err, sizeof err);
-        char *description = describe(p->db, p, a);
+        free(tag.data);
         int result = -1;
         if (rc == -2 && now < a->end_ms + GIVE_UP_MS) {
                 result = 1;
@@ -305,6 +368,44 @@ static bool disk_has_room(const struct podcast *p)
         return free_mb >= p->config->archive_min_free_mb;
 }
 
+/* Deletes the folders of shows that are gone (their rows went with them:
+ * ON DELETE CASCADE); only names the podcast thread makes are touched. */
+static void prune_deleted_shows(struct podcast *p)
+{
+        char path[4096];
+        snprintf(path, sizeof path, "%s/podcast", p->config->archive_dir);
+        DIR *dir = opendir(path);
+        if (!dir)
+                return;
+        struct dirent *e;
+        while ((e = readdir(dir)) != NULL) {
+                char *end = NULL;
+                long long id = strtoll(e->d_name, &end, 10);
+                if (id <= 0 || *end ||
+                    exec_bound(p->db, "SELECT 1 FROM shows WHERE id = ?1", id, 0) != 0)
+                        continue;
+                char show[4400];
+                snprintf(show, sizeof show, "%s/%s", path, e->d_name);
+                DIR *files = opendir(show);
+                struct dirent *f;
+                int deleted = 0;
+                while (files && (f = readdir(files)) != NULL) {
+                        size_t n = strlen(f->d_name);
+                        if (n < 5 || (strcmp(f->d_name + n - 4, ".mp3") != 0 &&
+                                      strcmp(f->d_name + n - 5, ".part") != 0))
+                                continue;
+                        char file[4700];
+                        snprintf(file, sizeof file, "%s/%s", show, f->d_name);
+                        deleted += unlink(file) == 0;
+                }
+                if (files)
+                        closedir(files);
+                rmdir(show);
+                log_info("deleted %d episode file(s) of deleted show %lld", deleted, id);
+        }
+        closedir(dir);
+}
+
 /* Deletes the episodes (files and rows) older than the archive's retention. */
 static void prune(struct podcast *p, int64_t now)
 {
@@ -335,6 +436,7 @@ static void prune(struct podcast *p, int64_t now)
         else if (deleted > 0)
                 log_info("retention: deleted %d episode(s) older than %d days", deleted,
                          p->config->archive_retention_days);
+        prune_deleted_shows(p);
 }
 
 static void pass(struct podcast *p)

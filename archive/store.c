@@ -556,6 +556,10 @@ int archive_cut_write(const char *folder, int rate, int64_t from_ms, int64_t to_
         }
         encoder_add_sink(encoder, sink);
         encoder_set_chained(encoder, false);
+        if (cut->prefix && sink_write(sink, cut->prefix, cut->prefix_len) < 0) {
+                snprintf(err, err_size, "cannot write the clip");
+                goto out;
+        }
         char title[80], at[40];
         snprintf(title, sizeof title, "clip from %s",
                  time_format_iso(from_ms, at, sizeof at));

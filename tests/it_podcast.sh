@@ -231,6 +231,10 @@ PY
 )
 check "the episode decodes to the show's 60 s (within 0.1 s) and holds what aired ($audio)" \
 	[ "${audio#ok}" != "$audio" ]
+tags=$(ffprobe -v error -show_entries format_tags=title,artist,album,date,comment -of json "$D/episode.mp3" |
+	python3 -c 'import json,sys; t={k.lower(): v for k, v in json.load(sys.stdin)["format"].get("tags", {}).items()}; print("|".join(t.get(k, "") for k in ("title","artist","album","date")), "Lagu Daerah" in t.get("comment", ""))')
+check "the MP3's ID3 tag has the episode, the station, the show, the date and the titles ($tags)" \
+	[ "$tags" = "Kabar Desa $SLOT_DATE|Radio Uji|Kabar Desa|$SLOT_DATE True" ]
 check "episode files and folders have no world access" \
 	eval '[ -n "$(find "$D/arch/podcast" -name "*.mp3")" ] && [ -z "$(find "$D/arch/podcast" -perm -o=r)" ] && [ -z "$(find "$D/arch/podcast" -perm -o=x)" ]'
 check "the log names the episode" grep -q "episode 'Kabar Desa $SLOT_DATE'" "$D/run.log"
