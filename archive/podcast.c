@@ -41,6 +41,9 @@
 #define EPISODE_KBPS 128
 /* Apple Podcasts shows at most 4000 characters of a description. */
 #define DESCRIPTION_MAX 4000
+/* After a cut failed (not a gap: a write or decode error), nothing is cut
+ * before this, so a broken disk is not hammered nor the log flooded. */
+#define FAILURE_PAUSE_MS (60 * 1000LL)
 /* Retention runs at start and then this often. */
 #define PRUNE_INTERVAL_MS DAY_MS
 /* Items that begin up to this much before the slot are the show's, and
@@ -52,6 +55,7 @@ struct podcast {
         const struct config *config;
         sqlite3 *db;
         int64_t next_prune_ms;
+        int64_t paused_until_ms; /* after a failed cut */
         pthread_t thread;
         pthread_mutex_t lock;
         pthread_cond_t wake;
@@ -354,7 +358,10 @@ static void show_pass(struct podcast *p, int64_t show_id, const char *name, int6
                         record_episode(p->db, &a, name, "", NULL, 0);
                         continue;
                 }
-                make_episode(p, &a, now);
+                if (make_episode(p, &a, now) < 0) {
+                        p->paused_until_ms = now + FAILURE_PAUSE_MS;
+                        return;
+                }
         }
 }
 
@@ -443,28 +450,32 @@ static void pass(struct podcast *p)
 {
         int64_t now = time_now_ms();
         prune(p, now);
-        if (!disk_has_room(p))
+        if (now < p->paused_until_ms || !disk_has_room(p))
                 return; /* the archive's disk guard speaks for both */
         sqlite3_stmt *stmt = NULL;
         if (sqlite3_prepare_v2(p->db,
                                "SELECT id, name FROM shows WHERE podcast = 1 ORDER BY id",
                                -1, &stmt, NULL) != SQLITE_OK)
                 return;
-        struct {
+        /* read first: cutting holds no statement open on the shows */
+        struct podcast_show {
                 int64_t id;
                 char *name;
-        } shows[64];
+        } *shows = NULL;
         size_t n = 0;
-        while (n < sizeof shows / sizeof shows[0] && sqlite3_step(stmt) == SQLITE_ROW) {
+        while (sqlite3_step(stmt) == SQLITE_ROW) {
+                shows = xrealloc(shows, (n + 1) * sizeof *shows);
                 shows[n].id = sqlite3_column_int64(stmt, 0);
                 shows[n].name = xstrdup((const char *)sqlite3_column_text(stmt, 1));
                 n++;
         }
         sqlite3_finalize(stmt);
         for (size_t i = 0; i < n; i++) {
-                show_pass(p, shows[i].id, shows[i].name, now);
+                if (now >= p->paused_until_ms)
+                        show_pass(p, shows[i].id, shows[i].name, now);
                 free(shows[i].name);
         }
+        free(shows);
 }
 
 static void *podcast_thread(void *arg)
