@@ -148,6 +148,18 @@
     }).catch(function (err) { M.say(err.message, true); });
   }
 
+  /* Today in the station's zone (the browser may be in another): from the
+   * offset of a time now playing gives, else the browser's own date. */
+  function stationToday() {
+    return S.getJSON('/api/v1/nowplaying').then(function (np) {
+      var iso = np.now && np.now.started_at;
+      var m = iso && /(Z|([+-])(\d\d):(\d\d))$/.exec(iso);
+      if (!m) return M.isoDate(new Date());
+      var offset = m[1] === 'Z' ? 0 : (m[2] === '-' ? -1 : 1) * (Number(m[3]) * 60 + Number(m[4]));
+      return new Date(Date.now() + offset * 60000).toISOString().slice(0, 10);
+    }).catch(function () { return M.isoDate(new Date()); });
+  }
+
   M.start(function () {
     $('asrun-form').elements.date.value = M.isoDate(new Date());
     $('asrun-form').addEventListener('submit', function (e) { e.preventDefault(); load(); });
@@ -158,7 +170,10 @@
       if (w) play(clipUrl(w.from, w.to), w.from.replace('T', ' ') + ' – ' + w.to.slice(11));
     });
     M.onlang = load;
-    load();
+    stationToday().then(function (day) {
+      $('asrun-form').elements.date.value = day;
+      load();
+    });
     campaigns();
   });
 })();
