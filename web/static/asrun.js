@@ -24,23 +24,34 @@
     player.play().catch(function () { /* the user presses play */ });
   }
 
-  /* Station time of an ISO time with the station's offset, for the range
-   * form ("2026-12-01T06:00:00+07:00" -> "2026-12-01T06:00:00"). */
-  function local(iso) { return iso.slice(0, 19); }
+  /* Minutes east of UTC of an ISO time's offset ("+07:00", "Z"). */
+  function offsetOf(iso) {
+    var m = /(Z|([+-])(\d\d):(\d\d))$/.exec(iso || '');
+    if (!m || m[1] === 'Z') return 0;
+    return (m[2] === '-' ? -1 : 1) * (Number(m[3]) * 60 + Number(m[4]));
+  }
+
+  /* Station time for the range form ("2026-12-01T06:00:00"), to the second:
+   * ms rounded up (up true) or down, so the window stays inside the item;
+   * iso gives the station's offset. */
+  function local(ms, iso, up) {
+    var s = up ? Math.ceil(ms / 1000) : Math.floor(ms / 1000);
+    return new Date(s * 1000 + offsetOf(iso) * 60000).toISOString().slice(0, 19);
+  }
 
   /* The item as it aired, cut from the archive (404 when not archived):
    * play it here, download it, or take its times into the range form. */
   function clipCell(r) {
     var td = S.make('td');
-    if (r.ended_at > r.started_at) {
-      var url = clipUrl(r.started_at, r.ended_at);
+    if (r.ended_ms > r.started_ms) {
+      var url = clipUrl(new Date(r.started_ms).toISOString(), new Date(r.ended_ms).toISOString());
       var b = S.make('button', M.t('play', 'Putar'), 'secondary clip-play');
       b.type = 'button';
       b.addEventListener('click', function () {
         play(url, time(r.started_at) + ' ' + r.title);
         var f = $('range-form').elements;
-        f.from.value = local(r.started_at);
-        f.to.value = local(r.ended_at);
+        f.from.value = local(r.started_ms, r.started_at, true);
+        f.to.value = local(r.ended_ms, r.ended_at, false);
       });
       td.appendChild(b);
       td.appendChild(document.createTextNode(' '));
@@ -153,10 +164,8 @@
   function stationToday() {
     return S.getJSON('/api/v1/nowplaying').then(function (np) {
       var iso = np.now && np.now.started_at;
-      var m = iso && /(Z|([+-])(\d\d):(\d\d))$/.exec(iso);
-      if (!m) return M.isoDate(new Date());
-      var offset = m[1] === 'Z' ? 0 : (m[2] === '-' ? -1 : 1) * (Number(m[3]) * 60 + Number(m[4]));
-      return new Date(Date.now() + offset * 60000).toISOString().slice(0, 10);
+      if (!iso) return M.isoDate(new Date());
+      return new Date(Date.now() + offsetOf(iso) * 60000).toISOString().slice(0, 10);
     }).catch(function () { return M.isoDate(new Date()); });
   }
 
