@@ -330,7 +330,13 @@ static const char *const migrations[] = {
     " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;"
     "CREATE TRIGGER complaints_delete_bumps_queue AFTER DELETE ON complaints"
     " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;",
-    /* 6 -> 7: podcasts.  A show may publish each airing as an episode cut
+    /* 6 -> 7: the planner's checkpoint, saved by the station with every pick
+     * (scheduler/timeline.c): the engine's latest items and the planner's
+     * state after each, so a restart and `siaran rundown` go on from what
+     * really aired.  One row; no trigger (it is not the schedule). */
+    "CREATE TABLE plan_checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " saved_at INTEGER NOT NULL, data BLOB NOT NULL);",
+    /* 7 -> 8: podcasts.  A show may publish each airing as an episode cut
      * from the archive (archive/podcast.c); its feed's channel text, image
      * and category.  An episode row is written once its MP3 is in place
      * (file relative to the archive folder), or with file NULL when the

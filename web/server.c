@@ -31,6 +31,10 @@ static const struct web_route routes[] = {
     {"GET", "/api/v1/nowplaying", 0, BODY_NONE, web_handle_nowplaying, true},
     {"GET", "/metrics", 0, BODY_NONE, web_handle_metrics, true},
     {"GET", "/api/v1/rundown", 0, BODY_NONE, web_handle_rundown, false},
+    {"GET", "/api/v1/events", ROLES_ANY, BODY_NONE, web_handle_events, true},
+    {"POST", "/api/v1/inserts", ROLES_ANY, BODY_JSON, web_handle_insert_create, false},
+    {"DELETE", "/api/v1/inserts/{id}", ROLES_ANY, BODY_NONE, web_handle_insert_cancel,
+     false},
     {"GET", "/api/v1/listeners", ROLES_ANY, BODY_NONE, web_handle_listeners, false},
     {"POST", "/api/v1/session", 0, BODY_JSON, web_handle_login, false},
     {"DELETE", "/api/v1/session", ROLES_ANY, BODY_NONE, web_handle_logout, false},
@@ -261,6 +265,11 @@ void web_respond_db_error(struct web_request *r)
                 web_respond_error(r, 503, "database: busy, try again (%s)", message);
         else
                 web_respond_error(r, 500, "database: %s", message);
+}
+
+void web_respond_stream(struct web_request *r, struct MHD_Response *response)
+{
+        set_response(r, 200, response, true);
 }
 
 int web_respond_file(struct web_request *r, const char *path, const char *type)
@@ -1053,10 +1062,12 @@ struct web *web_start(const struct web_context *context, char *err, size_t err_s
         web->stream_url = derive_stream_url(context->config);
         web->csp = build_csp(web->stream_url);
         web->status = web_status_new(web);
+        web->events = web_events_new(web);
 
         web->daemon = MHD_start_daemon(
-            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL,
-            NULL, on_request, web, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                MHD_ALLOW_SUSPEND_RESUME,
+            0, NULL, NULL, on_request, web, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
             pool_size(), MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONNECTION_LIMIT,
             MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)PER_IP_LIMIT,
@@ -1082,8 +1093,10 @@ void web_stop(struct web *web)
 {
         if (!web)
                 return;
+        web_events_stop(web->events);
         if (web->daemon)
                 MHD_stop_daemon(web->daemon);
+        web_events_free(web->events);
         web_status_free(web->status);
         for (size_t i = 0; i < web->n_db_free; i++)
                 sqlite3_close_v2(web->db_free[i]);

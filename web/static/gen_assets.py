@@ -31,6 +31,10 @@ ASSETS = [  # (URL path, file, type)
     ("/static/schedule.js", "schedule.js", "text/javascript; charset=utf-8"),
     ("/static/library.js", "library.js", "text/javascript; charset=utf-8"),
     ("/static/asrun.js", "asrun.js", "text/javascript; charset=utf-8"),
+    # the studio screen (web/events.c pushes its state)
+    ("/panel/studio", "studio.html", "text/html; charset=utf-8"),
+    ("/static/studio.css", "studio.css", "text/css; charset=utf-8"),
+    ("/static/studio.js", "studio.js", "text/javascript; charset=utf-8"),
 ]
 
 
