@@ -331,6 +331,7 @@ static int command_run(const struct options *o)
         struct web *web = NULL;
         struct alerts *alerts = NULL;
         struct archive *archive = NULL;
+        struct podcast *podcast = NULL;
         struct input_relay *relay = NULL;
         struct relay_watch relay_watch = {0};
         struct scheduler *scheduler = scheduler_new_station(config, err, sizeof err);
@@ -381,6 +382,11 @@ static int command_run(const struct options *o)
                         goto out;
                 }
                 playout_set_monitor(playout, archive_monitor, archive);
+                podcast = podcast_new(config, &aerr);
+                if (!podcast) {
+                        fprintf(stderr, "siaran: [archive]: %s\n", aerr);
+                        goto out;
+                }
         }
         relay_watch = (struct relay_watch){.playout = playout, .scheduler = scheduler};
         relay = input_relay_new(config->samplerate, config->live_buffer,
@@ -432,6 +438,7 @@ out:
         input_relay_free(relay); /* first: its thread may call into the engine */
         web_stop(web);
         alerts_free(alerts);
+        podcast_free(podcast);
         outputs_free(&out);
         archive_free(archive);
         playout_free(playout);

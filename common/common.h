@@ -131,9 +131,9 @@ struct output_config {
         char *description;
         char *genre;
         bool public_listing; /* yp directory listing */
-        int max_delay_ms; /* Opus: most audio the encoder holds back before a page
-                           * is out (0: libopusenc's defaults, about 3 s); not a
-                           * config key, the archive sets it for crash safety */
+        int max_delay_ms;    /* Opus: most audio the encoder holds back before a page
+                              * is out (0: libopusenc's defaults, about 3 s); not a
+                              * config key, the archive sets it for crash safety */
 };
 
 struct config {
@@ -165,6 +165,7 @@ struct config {
         int session_hours;
         char *public_stream_url; /* what the listener page plays; default derived */
         char *trusted_proxies;   /* addresses whose X-Forwarded-For is believed */
+        char *public_url;        /* the panel's address from outside, for podcast feeds */
         bool secure_cookies;     /* the session cookie carries Secure */
 
         double station_latitude; /* degrees; NAN when not set */
@@ -175,12 +176,12 @@ struct config {
         double alerts_max_distance_km;
         int alerts_repeat;            /* times a bulletin airs */
         double alerts_repeat_minutes; /* apart; a decimal (0.1 = 6 s) */
-        char *archive_dir;           /* absolute; NULL = no archive */
-        char *archive_format;        /* "opus" or "vorbis" */
-        int archive_bitrate;         /* kbit/s (Opus) */
-        int archive_retention_days;  /* older hours are deleted */
-        int archive_segment_seconds; /* for tests: files shorter than an hour */
-        int archive_min_free_mb;     /* the disk guard pauses below this */
+        char *archive_dir;            /* absolute; NULL = no archive */
+        char *archive_format;         /* "opus" or "vorbis" */
+        int archive_bitrate;          /* kbit/s (Opus) */
+        int archive_retention_days;   /* older hours are deleted */
+        int archive_segment_seconds;  /* for tests: files shorter than an hour */
+        int archive_min_free_mb;      /* the disk guard pauses below this */
         /* [complaints]: Suara Warga from the public page, and the answers */
         int64_t public_upload_limit; /* bytes of one public recording */
         int public_max_seconds;      /* its longest duration */

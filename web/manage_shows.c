@@ -140,7 +140,53 @@ struct show_input {
         char *categories;
         double track_hours, artist_minutes;
         bool hard_start, hard_end;
+        /* the feed of a podcast show (archive/podcast.c, web/podcast.c) */
+        bool podcast;
+        const char *podcast_description, *podcast_image, *podcast_category;
 };
+
+/* Apple Podcasts' top-level categories: what itunes:category may say. */
+static const char *const podcast_categories[] = {"Arts",
+                                                 "Business",
+                                                 "Comedy",
+                                                 "Education",
+                                                 "Fiction",
+                                                 "Government",
+                                                 "History",
+                                                 "Health & Fitness",
+                                                 "Kids & Family",
+                                                 "Leisure",
+                                                 "Music",
+                                                 "News",
+                                                 "Religion & Spirituality",
+                                                 "Science",
+                                                 "Society & Culture",
+                                                 "Sports",
+                                                 "Technology",
+                                                 "True Crime",
+                                                 "TV & Film",
+                                                 NULL};
+
+/* Checks the podcast fields.  0, or 400 with err. */
+static int check_podcast(const struct show_input *in, char *err, size_t err_size)
+{
+        bool known = false;
+        for (size_t i = 0; podcast_categories[i] && !known; i++)
+                known = strcmp(in->podcast_category, podcast_categories[i]) == 0;
+        if (!known) {
+                snprintf(err, err_size,
+                         "podcast_category must be one of Apple Podcasts' categories "
+                         "(for example \"News\", \"Government\", \"Music\")");
+                return 400;
+        }
+        if (*in->podcast_image && (!input_url_valid(in->podcast_image) ||
+                                   strncmp(in->podcast_image, "https://", 8) != 0)) {
+                snprintf(err, err_size,
+                         "podcast_image must be an https:// address of a JPEG or PNG");
+                return 400;
+        }
+        return 0;
+}
 
 /* Does any library item (not deleted) carry one of the comma-separated
  * categories?  1 or 0, -1 on a database error. */
@@ -180,7 +226,8 @@ static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err
         static const char *const allowed[] = {
             "name", "host", "days", "start", "duration", "valid_from", "valid_to",
             "dates", "content", "items", "categories", "track_separation_hours",
-            "artist_separation_minutes", "hard_start", "hard_end", "url",
+            "artist_separation_minutes", "hard_start", "hard_end", "url", "podcast",
+            "podcast_description", "podcast_image", "podcast_category", "feed",
             /* read-only fields of a GET answer, ignored so it can be sent back */
             "id", "end", "playlist", "airings", NULL};
         const char *start = NULL;
@@ -213,7 +260,16 @@ static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err
                               30, &in->artist_minutes, err, err_size) < 0 ||
             manage_get_bool(body, "hard_start", false, &in->hard_start, err, err_size) <
                 0 ||
-            manage_get_bool(body, "hard_end", false, &in->hard_end, err, err_size) < 0)
+            manage_get_bool(body, "hard_end", false, &in->hard_end, err, err_size) < 0 ||
+            manage_get_bool(body, "podcast", false, &in->podcast, err, err_size) < 0 ||
+            manage_get_text(body, "podcast_description", false, 4000, "",
+                            &in->podcast_description, err, err_size) < 0 ||
+            manage_get_text(body, "podcast_image", false, 1000, "", &in->podcast_image,
+                            err, err_size) < 0 ||
+            manage_get_text(body, "podcast_category", false, 40, "News",
+                            &in->podcast_category, err, err_size) < 0)
+                return 400;
+        if (check_podcast(in, err, err_size))
                 return 400;
         if (manage_parse_clock(start, &in->start) < 0) {
                 snprintf(err, err_size, "start must be a time HH:MM");
@@ -306,12 +362,14 @@ static int64_t write_show(sqlite3 *db, int64_t id, const struct show_input *in)
                  "duration = ?5, valid_from = ?6, valid_to = ?7, content = ?8, "
                  "categories = ?9, track_separation_hours = ?10, "
                  "artist_separation_minutes = ?11, hard_start = ?12, hard_end = ?13, "
-                 "url = ?17 WHERE id = ?14"
+                 "url = ?17, podcast = ?18, podcast_description = ?19, "
+                 "podcast_image = ?20, podcast_category = ?21 WHERE id = ?14"
                : "INSERT INTO shows (name, host, days, start_time, duration, valid_from, "
                  "valid_to, content, categories, track_separation_hours, "
                  "artist_separation_minutes, hard_start, hard_end, seed, created_at, "
-                 "url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                 "?15, ?16, ?17)";
+                 "url, podcast, podcast_description, podcast_image, podcast_category) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                 "?15, ?16, ?17, ?18, ?19, ?20, ?21)";
         if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
                 goto out;
         sqlite3_bind_text(stmt, 1, in->name, -1, SQLITE_STATIC);
@@ -329,6 +387,10 @@ static int64_t write_show(sqlite3 *db, int64_t id, const struct show_input *in)
         sqlite3_bind_int(stmt, 12, in->hard_start);
         sqlite3_bind_int(stmt, 13, in->hard_end);
         sqlite3_bind_text(stmt, 17, in->url ? in->url : "", -1, SQLITE_STATIC);
+        sqlite3_bind_int(stmt, 18, in->podcast);
+        sqlite3_bind_text(stmt, 19, in->podcast_description, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 20, in->podcast_image, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 21, in->podcast_category, -1, SQLITE_STATIC);
         if (id) {
                 sqlite3_bind_int64(stmt, 14, id);
         } else {
@@ -378,7 +440,8 @@ out:
 #define SHOW_COLUMNS                                                                     \
         "SELECT id, name, host, days, start_time, duration, valid_from, valid_to, "      \
         "content, categories, track_separation_hours, artist_separation_minutes, "       \
-        "hard_start, hard_end, url FROM shows "
+        "hard_start, hard_end, url, podcast, podcast_description, podcast_image, "       \
+        "podcast_category FROM shows "
 
 /* The local days whose airings a show answer lists. */
 struct airing_range {
@@ -485,6 +548,14 @@ static json_t *show_json(sqlite3 *db, sqlite3_stmt *stmt,
         json_object_set_new(o, "hard_end", json_boolean(sqlite3_column_int(stmt, 13)));
         json_object_set_new(o, "airings", airings_json(db, id, range));
         json_object_set_new(o, "url", manage_column_text(stmt, 14));
+        bool podcast = sqlite3_column_int(stmt, 15) != 0;
+        json_object_set_new(o, "podcast", json_boolean(podcast));
+        json_object_set_new(o, "podcast_description", manage_column_text(stmt, 16));
+        json_object_set_new(o, "podcast_image", manage_column_text(stmt, 17));
+        json_object_set_new(o, "podcast_category", manage_column_text(stmt, 18));
+        char feed[64];
+        snprintf(feed, sizeof feed, "/podcast/%" PRId64 ".xml", id);
+        json_object_set_new(o, "feed", podcast ? json_string(feed) : json_null());
         return o;
 }
 

@@ -149,6 +149,10 @@ void web_respond_bytes(struct web_request *r, unsigned int status, const char *t
 void web_respond_stream(struct web_request *r, struct MHD_Response *response);
 /* Sets a response that sends a whole file (audio).  Returns 0 or -1. */
 int web_respond_file(struct web_request *r, const char *path, const char *type);
+/* The same with HTTP range requests: a single range is answered 206 with
+ * Content-Range, one outside the file 416; several ranges or a malformed
+ * header get the whole file (200).  Every answer says Accept-Ranges. */
+int web_respond_file_range(struct web_request *r, const char *path, const char *type);
 /* A form field's value (NULL when absent). */
 const char *web_field(const struct web_request *r, const char *name);
 /* A query argument (NULL when absent). */
@@ -229,6 +233,13 @@ void web_handle_alert_test(struct web_request *r);
 /* ---- archive.c ---- */
 void web_handle_archive_list(struct web_request *r);
 void web_handle_archive_clip(struct web_request *r);
+
+/* ---- podcast.c ---- */
+void web_handle_podcast_feed(struct web_request *r);
+void web_handle_podcast_episode(struct web_request *r);
+/* The podcast shows for the listener page: {"podcasts": [{"id", "name",
+ * "feed", "episodes"}]}. */
+void web_handle_podcast_list(struct web_request *r);
 
 /* ---- status.c: now playing, metrics, listeners ---- */
 

@@ -64,7 +64,9 @@ var Siaran = (function () {
     ae_413: 'The recording is too large to upload.',
     ae_422: 'The file is not audio the station can read.',
     ae_busy: 'The server is busy: try again in a moment.',
-    ae_other: 'The answer could not be saved.'
+    ae_other: 'The answer could not be saved.',
+    podcasts: 'Podcasts', podcasts_hint: 'Listen again to shows that aired: add a feed address to your podcast app.',
+    episodes: 'episodes'
   };
   var id = {
     a_verify: 'Verifikasi', a_reject: 'Tolak', a_queue: 'Antrekan', 'a_air-next': 'Siarkan berikutnya',
@@ -101,7 +103,8 @@ var Siaran = (function () {
     ae_413: 'Rekaman terlalu besar untuk diunggah.',
     ae_422: 'Berkas ini bukan audio yang bisa dibaca stasiun.',
     ae_busy: 'Server sedang sibuk: coba lagi sebentar lagi.',
-    ae_other: 'Tanggapan tidak bisa disimpan.'
+    ae_other: 'Tanggapan tidak bisa disimpan.',
+    episodes: 'episode'
   };
   var original = {};
   var lang = 'id';

@@ -81,10 +81,31 @@
     label();
   }
 
+  /* The podcast feeds, each a link a podcast app can subscribe to. */
+  function podcasts() {
+    S.getJSON('/api/v1/public/podcasts').then(function (data) {
+      var list = document.getElementById('podcast-list');
+      list.textContent = '';
+      (data.podcasts || []).forEach(function (p) {
+        var li = document.createElement('li');
+        var a = document.createElement('a');
+        a.href = p.feed;
+        a.type = 'application/rss+xml';
+        a.className = 'podcast-feed';
+        S.text(a, p.name);
+        li.appendChild(a);
+        li.appendChild(document.createTextNode(' (RSS, ' + p.episodes + ' ' + S.t('episodes') + ')'));
+        list.appendChild(li);
+      });
+      document.getElementById('podcasts').hidden = !(data.podcasts || []).length;
+    }).catch(function () { /* the podcasts are optional */ });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     player();
     refresh();
     today();
+    podcasts();
     setInterval(refresh, 5000);
     setInterval(progress, 1000);
     setInterval(today, 300000);

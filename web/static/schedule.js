@@ -498,6 +498,13 @@
     f.artist_separation_minutes.value = s ? s.artist_separation_minutes : 30;
     f.hard_start.checked = s ? s.hard_start : false;
     f.hard_end.checked = s ? s.hard_end : false;
+    f.podcast.checked = s ? !!s.podcast : false;
+    f.podcast_description.value = s && s.podcast_description ? s.podcast_description : '';
+    f.podcast_image.value = s && s.podcast_image ? s.podcast_image : '';
+    f.podcast_category.value = s && s.podcast_category ? s.podcast_category : 'News';
+    var feed = $('show-feed');
+    feed.hidden = !(s && s.feed);
+    if (s && s.feed) { feed.href = s.feed; S.text(feed, location.origin + s.feed); }
     showItems = s ? s.items.slice() : [];
     renderItems($('show-items'), showItems);
     contentChanged();
@@ -514,6 +521,7 @@
     $('show-items-box').hidden = c !== 'playlist';
     $('show-url-box').hidden = c !== 'relay';
     $('show-cats-box').hidden = c === 'playlist';
+    $('show-podcast-box').hidden = !$('show-form').elements.podcast.checked;
     warn();
   }
   function saveShow(e) {
@@ -528,7 +536,9 @@
       url: f.content.value === 'relay' ? f.url.value : '',
       track_separation_hours: Number(f.track_separation_hours.value),
       artist_separation_minutes: Number(f.artist_separation_minutes.value),
-      hard_start: f.hard_start.checked, hard_end: f.hard_end.checked
+      hard_start: f.hard_start.checked, hard_end: f.hard_end.checked,
+      podcast: f.podcast.checked, podcast_description: f.podcast_description.value,
+      podcast_image: f.podcast_image.value, podcast_category: f.podcast_category.value
     };
     M.send(showId ? 'PUT' : 'POST', '/api/v1/shows' + (showId ? '/' + showId : ''), body).then(function () {
       M.say(M.t('saved', 'Tersimpan.'));
@@ -615,6 +625,7 @@
     $('campaign-form').addEventListener('submit', saveCampaign);
     $('show-form').elements.content.addEventListener('change', contentChanged);
     $('show-form').elements.categories.addEventListener('input', warn);
+    $('show-form').elements.podcast.addEventListener('change', contentChanged);
     $('show-add').addEventListener('click', function () {
       var v = Number($('show-pick').value);
       if (v) { showItems.push(v); renderItems($('show-items'), showItems); }
