@@ -625,6 +625,26 @@ try {
       return `${texts.join('|')} then ${back}`;
   });
 
+  await step('an admin uploads two files at once in the library', async () => {
+    await users.goto(BASE + '/panel/library');
+    await users.waitForSelector('#upload-form', { state: 'visible' });
+    const answers = [];
+    const seen = (r) => { if (r.url().endsWith('/api/v1/media') && r.request().method() === 'POST') answers.push(r.status()); };
+    users.on('response', seen);
+    await users.setInputFiles('#upload-form input[name=audio]', [env.TONE1, env.TONE2]);
+    await users.selectOption('#upload-form select[name=kind]', 'jingle');
+    await users.click('#upload-submit');
+    await users.waitForFunction(() => /^2 berkas terunggah, 0 sudah ada\.$/.test(
+      document.querySelector('#upload-submit + .feedback')?.textContent || ''), null, { timeout: 30000 });
+    users.off('response', seen);
+    await users.selectOption('#search-form select[name=kind]', 'jingle');
+    await users.click('#search-submit');
+    await users.waitForFunction(() => document.querySelectorAll('#media tr').length === 2 &&
+      /Lagu Pagi/.test(document.getElementById('media').textContent) &&
+      /Lagu Siang/.test(document.getElementById('media').textContent));
+    if (answers.join(',') !== '201,201') return `answers ${answers}`;
+  });
+
   // An emergency alert (the admin's test bulletin): the listener page shows
   // the banner, the panel shows it with an end button that ends it.
   await step('an active alert shows on the listener page and ends from the panel', async () => {

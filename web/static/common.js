@@ -205,8 +205,9 @@ var Siaran = (function () {
     return e;
   }
   /* Says what became of an action next to the control that was used; the
-   * line goes away after a while (an error stays longer). */
-  function feedback(anchor, message, isError, detail) {
+   * line goes away after a while (an error stays longer).  It is scrolled
+   * into view unless still is set (a row rebuilt by a refresh). */
+  function feedback(anchor, message, isError, detail, still) {
     if (!anchor || !anchor.parentNode) return null;
     var el = anchor.nextElementSibling;
     if (!el || !el.classList.contains('feedback')) {
@@ -221,7 +222,7 @@ var Siaran = (function () {
     el.hidden = false;
     clearTimeout(el.siaranTimer);
     el.siaranTimer = setTimeout(function () { el.hidden = true; text(el, ''); }, isError ? 20000 : 8000);
-    if (el.scrollIntoView) el.scrollIntoView({ block: 'nearest' });
+    if (!still && el.scrollIntoView) el.scrollIntoView({ block: 'nearest' });
     return el;
   }
   function showError(anchor, err) {

@@ -109,16 +109,46 @@
     });
   }
 
+  /* Several files at once: one request each, in turn, with the same kind
+   * and categories (a title only for a single file); a refusal stops the
+   * rest and names the file. */
   function upload(e) {
     e.preventDefault();
     var form = $('upload-form');
-    M.upload('/api/v1/media', new FormData(form), $('upload-progress')).then(function (data) {
-      M.tell($('upload-submit'), data && data.existed ? M.t('existed', 'Sudah ada di pustaka.') : M.t('uploaded', 'Terunggah.'));
+    var button = $('upload-submit');
+    var files = Array.prototype.slice.call(form.elements.audio.files);
+    var count = files.length, added = 0, existed = 0;
+    var finish = function () {
       form.reset();
       offset = 0;
       search();
       categories();
-    }).catch(M.warn($('upload-submit')));
+    };
+    var next = function () {
+      if (!files.length) {
+        if (count === 1) {
+          M.tell(button, existed ? M.t('existed', 'Sudah ada di pustaka.') : M.t('uploaded', 'Terunggah.'));
+        } else {
+          M.tell(button, M.t('uploaded_n', '%d berkas terunggah, %e sudah ada.')
+            .replace('%d', added).replace('%e', existed));
+        }
+        finish();
+        return;
+      }
+      var file = files.shift();
+      var data = new FormData(form);
+      data.set('audio', file);
+      if (count > 1) data.delete('title');
+      M.tell(button, M.t('uploading', 'Mengunggah') + ' ' + (count - files.length) + '/' + count + ': ' + file.name);
+      M.upload('/api/v1/media', data, $('upload-progress')).then(function (answer) {
+        if (answer && answer.existed) existed++; else added++;
+        next();
+      }).catch(function (err) {
+        S.feedback(button, file.name + ': ' + S.errorText(err), true, err.message);
+        search();
+      });
+    };
+    if (count) next();
   }
 
   M.start(function (session) {

@@ -26,7 +26,7 @@ var Manage = (function () {
     k_music: 'Music', k_programme: 'Programme', k_psa: 'PSA', k_jingle: 'Jingle', k_announcement: 'Announcement',
     k_complaint: 'Complaint', k_fallback: 'Fallback music', k_live: 'Live',
     title: 'Title', artist: 'Artist', length: 'Length', actions: 'Actions', play: 'Play', edit: 'Edit',
-    upload: 'Upload', audio: 'Audio file', uploaded: 'Uploaded.', existed: 'Already in the library.',
+    upload: 'Upload', audio: 'Audio files (several at once if you like)', uploaded: 'Uploaded.', existed: 'Already in the library.',
     quiet: 'Quiet on purpose (no silence alarm)', preview: 'Preview', edit_item: 'Edit item',
     prev_page: 'Previous', next_page: 'Next', of: 'of', force_delete: 'It is used by: %s. Take it off the air anyway?',
     day: 'Day', filter: 'Show', csv: 'Export CSV', scheduled: 'Scheduled', started: 'Started',
@@ -34,7 +34,8 @@ var Manage = (function () {
     from: 'From', to: 'To', plays: 'Plays', position: '#', airings: 'Aired at', nothing: 'Nothing.',
     every: 'every %s min', total: 'Total plays', time_from: 'From (time)', time_to: 'To (time)',
     k_alert: 'Alert bulletin', show_spoken: 'Also show complaint intros and spoken announcements',
-    time_order: 'The end time must be after the start time.'
+    time_order: 'The end time must be after the start time.',
+    uploaded_n: '%d files uploaded, %e already in the library.', uploading: 'Uploading'
   };
   var original = {};
   var csrf = null;

@@ -144,7 +144,8 @@
     if (!note) return;
     var left = note.until - Date.now();
     if (left <= 0) { delete notes[id]; return; }
-    var el = S.feedback(cell.lastChild, note.text, note.error, note.detail);
+    var el = S.feedback(cell.lastChild, note.text, note.error, note.detail, note.shown);
+    note.shown = true; /* scrolled to once, not on every refresh */
     if (!el) return;
     clearTimeout(el.siaranTimer);
     el.siaranTimer = setTimeout(function () { el.hidden = true; delete notes[id]; }, left);
@@ -569,7 +570,10 @@
     $('ans-rec-start').addEventListener('click', fresh);
     $('answer-cancel').addEventListener('click', closeAnswer);
     document.addEventListener('siaran-lang', function () {
-      if (csrf && (role === 'staff' || role === 'admin')) refreshComplaints();
+      if (!csrf) return;
+      S.text($('who'), $('who').textContent.replace(/\(.*\)$/, '(' + S.role(role) + ')'));
+      refreshNow();
+      if (role === 'staff' || role === 'admin') { refreshComplaints(); refreshAnnouncements(); }
     });
     S.getJSON('/api/v1/session').then(showLoggedIn).catch(showLogin);
     setInterval(function () {
