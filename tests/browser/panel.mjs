@@ -446,9 +446,16 @@ try {
     await phone.screenshot({ path: path.join(OUT, 'asrun-phone.png'), fullPage: true });
     // the third column too: no rule hides it any more
     const third = await phone.isVisible('#rows tr:first-child td:nth-child(3)');
+    // kinds and reasons in Indonesian, the engine's reason name as a tooltip
+    const body = await phone.evaluate(() => document.getElementById('rows').innerText);
+    const reasonTip = await phone.getAttribute('#rows tr:first-child td:nth-child(6)', 'title');
     await phone.close();
     if (!head || !box || box.width < 20 || !/Lagu|Pengumuman|Aduan/.test(text)) return `title "${text}" ${JSON.stringify(box)}`;
     if (!third) return 'the third column is hidden';
+    const english = ['completed', 'skipped_operator', 'fallback', 'music', 'announcement'].filter((w) => body.includes(w));
+    if (english.length) return `English in the as-run rows: ${english.join(', ')}`;
+    if (!/diputar sampai habis|dilewati/.test(body)) return `no Indonesian reason in "${body.slice(0, 200)}"`;
+    if (!/^[a-z_]+$/.test(reasonTip || '')) return `reason tooltip "${reasonTip}"`;
   });
   await step('the as-run page filters by time of day and its CSV link follows kind and time', async () => {
     const page = await browser.newPage();
