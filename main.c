@@ -52,7 +52,8 @@ static const struct {
      "id, kind, duration, loudness, path, or an error.  KIND: music (default),\n"
      "programme, psa, jingle, complaint, announcement."},
     {"rundown", "siaran rundown -c FILE [--date YYYY-MM-DD]",
-     "Prints the planned timeline of that day (default today), one item per line."},
+     "Prints the timeline of that day (default today), one item per line: what\n"
+     "aired up to now, then the plan on from where the station stands."},
     {"asrun", "siaran asrun -c FILE --from \"...\" --to \"...\" [--csv] [--campaign ID]",
      "Prints what actually aired in the window; with --campaign, the PSA campaign\n"
      "report: how many times each of its items aired, and when."},
@@ -403,7 +404,8 @@ static int command_run(const struct options *o)
                                           .sinks = out.sinks,
                                           .n_sinks = out.n_sinks,
                                           .alerts = alerts,
-                                          .archive = archive};
+                                          .archive = archive,
+                                          .scheduler = scheduler};
                 web = web_start(&ctx, err, sizeof err);
                 if (!web) {
                         fprintf(stderr, "siaran: web: %s\n", err);
@@ -707,8 +709,9 @@ static int command_rundown(const struct options *o)
         time_local_fields(day + 36LL * 3600 * 1000, &y, &m, &d, NULL, NULL, NULL, NULL);
         int64_t next_day = time_from_local(y, m, d, 0, 0, 0);
         char err[512];
-        int rc = scheduler_plan(config, day, next_day, print_rundown_item, NULL, err,
-                                sizeof err);
+        /* today: what aired, then the plan on from where the station stands */
+        int rc = scheduler_timeline(config, NULL, day, next_day, time_now_ms(), 0,
+                                    print_rundown_item, NULL, err, sizeof err);
         if (rc < 0)
                 fprintf(stderr, "siaran: %s\n", err);
         config_free(config);

@@ -330,6 +330,12 @@ static const char *const migrations[] = {
     " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;"
     "CREATE TRIGGER complaints_delete_bumps_queue AFTER DELETE ON complaints"
     " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;",
+    /* 6 -> 7: the planner's checkpoint, saved by the station with every pick
+     * (scheduler/timeline.c): the engine's latest items and the planner's
+     * state after each, so a restart and `siaran rundown` go on from what
+     * really aired.  One row; no trigger (it is not the schedule). */
+    "CREATE TABLE plan_checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " saved_at INTEGER NOT NULL, data BLOB NOT NULL);",
 };
 
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

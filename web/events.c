@@ -271,8 +271,11 @@ static json_t *build_slow(struct web *web, sqlite3 *db, int64_t now)
         json_t *hard = json_array(), *show = NULL;
         struct hard_event best = {0};
         struct timeline_collect c = {.items = json_array()};
-        if (scheduler_plan(web->ctx.config, now, now + LOOKAHEAD_MS, collect_timeline, &c,
-                           err, sizeof err) < 0)
+        /* the station's one timeline: the item on air, then the plan on from
+         * the engine's real state (docs/scheduling.md) */
+        if (scheduler_timeline(web->ctx.config, web->ctx.scheduler, now,
+                               now + LOOKAHEAD_MS, now, 0, collect_timeline, &c, err,
+                               sizeof err) < 0)
                 log_warn("studio: cannot plan the next hour: %s", err);
         read_shows(db, now, hard, &best, &show);
         read_campaigns(db, now, hard, &best);
@@ -363,6 +366,7 @@ struct loop_state {
         sqlite3 *db;
         json_t *slow;
         int64_t versions, versions_at, built_at, started_ms, heartbeat_ns, sessions_at;
+        uint64_t timeline_version; /* scheduler_timeline_version at the last build */
         char title[256];
 };
 
@@ -433,6 +437,11 @@ static void tick(struct web_events *ev, struct loop_state *ls, bool asked)
         bool rebuild = asked || !ls->slow || now - ls->built_at >= REBUILD_MS;
         if (on_air_changed(ls, &np))
                 rebuild = true;
+        uint64_t timeline = scheduler_timeline_version(web->ctx.scheduler);
+        if (timeline != ls->timeline_version) { /* a pick, a skip, a cancel */
+                ls->timeline_version = timeline;
+                rebuild = true;
+        }
         if (now - ls->versions_at >= VERSIONS_MS) {
                 int64_t v = read_versions(ls->db);
                 ls->versions_at = now;

@@ -539,6 +539,75 @@ void manage_show_get(struct web_request *r)
         web_respond_json(r, 200, o);
 }
 
+/* One airing for the public page: the show's public fields only. */
+static json_t *programme_json(sqlite3_stmt *stmt, const struct sched_airing *a)
+{
+        char start[64], end[64], clock_start[8], clock_end[8];
+        int y, mo, d, h, mi, s, wd, start_day;
+        time_local_fields(a->start_ms, &y, &mo, &d, &h, &mi, &s, &wd);
+        snprintf(clock_start, sizeof clock_start, "%02d:%02d", h, mi);
+        start_day = d;
+        time_local_fields(a->end_ms, &y, &mo, &d, &h, &mi, &s, &wd);
+        /* a show ending at the next midnight ends at 24:00, not 00:00 */
+        if (d != start_day && h == 0 && mi == 0)
+                h = 24;
+        snprintf(clock_end, sizeof clock_end, "%02d:%02d", h, mi);
+        return json_pack("{so so ss ss ss ss}", "name", manage_column_text(stmt, 1),
+                         "host", manage_column_text(stmt, 2), "start", clock_start, "end",
+                         clock_end, "starts_at",
+                         time_format_iso(a->start_ms, start, sizeof start), "ends_at",
+                         time_format_iso(a->end_ms, end, sizeof end));
+}
+
+static int programme_order(const void *a, const void *b)
+{
+        const char *x =
+            json_string_value(json_object_get(*(json_t *const *)a, "starts_at"));
+        const char *y =
+            json_string_value(json_object_get(*(json_t *const *)b, "starts_at"));
+        return strcmp(x ? x : "", y ? y : "");
+}
+
+/* GET /api/v1/public/programmes: today's (station time) shows with their
+ * host and real start and end, for the listener page.  Public: names the
+ * show and its presenter, nothing of its content, nobody else. */
+void manage_public_programmes(struct web_request *r)
+{
+        sqlite3_stmt *stmt = NULL;
+        int64_t now = time_now_ms();
+        char date[16];
+        int y, mo, d, h, mi, s, wd;
+        time_local_fields(now, &y, &mo, &d, &h, &mi, &s, &wd);
+        snprintf(date, sizeof date, "%04d-%02d-%02d", y, mo, d);
+        if (sqlite3_prepare_v2(r->db, "SELECT id, name, host FROM shows ORDER BY id", -1,
+                               &stmt, NULL) != SQLITE_OK) {
+                web_respond_db_error(r);
+                return;
+        }
+        size_t n = 0, cap = 16;
+        json_t **rows = xmalloc(cap * sizeof *rows);
+        while (sqlite3_step(stmt) == SQLITE_ROW) {
+                struct sched_airing a;
+                char err[256];
+                int found = sched_show_airings(r->db, sqlite3_column_int64(stmt, 0), now,
+                                               1, &a, 1, err, sizeof err);
+                if (found < 0)
+                        log_warn("programmes: %s", err);
+                if (found <= 0)
+                        continue;
+                if (n == cap)
+                        rows = xrealloc(rows, (cap *= 2) * sizeof *rows);
+                rows[n++] = programme_json(stmt, &a);
+        }
+        sqlite3_finalize(stmt);
+        qsort(rows, n, sizeof *rows, programme_order);
+        json_t *list = json_array();
+        for (size_t i = 0; i < n; i++)
+                json_array_append_new(list, rows[i]);
+        free(rows);
+        web_respond_json(r, 200, json_pack("{ss so}", "date", date, "programmes", list));
+}
+
 /* POST (id 0) and PUT. */
 static void save_show(struct web_request *r, int64_t id)
 {

@@ -19,6 +19,7 @@ struct archive;
 
 struct web;
 struct alerts;
+struct scheduler;
 
 /* What the server may look at.  All pointers are borrowed and must outlive
  * the server. playout may be NULL (then now-playing is empty). */
@@ -27,8 +28,10 @@ struct web_context {
         struct playout *playout;
         struct sink **sinks; /* the Icecast outputs, for status */
         size_t n_sinks;
-        struct alerts *alerts; /* emergency alerts; may be NULL (no alert routes) */
+        struct alerts *alerts;   /* emergency alerts; may be NULL (no alert routes) */
         struct archive *archive; /* NULL when the station keeps no archive */
+        /* the engine's source: its published timeline state (may be NULL) */
+        struct scheduler *scheduler;
 };
 
 /* Starts listening on config->web_listen.  NULL with a reason in err. */
