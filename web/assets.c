@@ -4992,7 +4992,9 @@ static const char style_css[] =
     "@media (max-width: 40rem) {\n"
     "  .bar a, .bar button, nav.pages a { display: inline-flex; align-items: center; "
     "min-height: 44px; padding: 0 .4rem; }\n"
-    "  button, select, input:not([type=checkbox]) { min-height: 44px; }\n"
+    "  /* not every button: the schedule's blocks are sized by their duration */\n"
+    "  form button, td button, .card > button, select, input:not([type=checkbox]) { "
+    "min-height: 44px; }\n"
     "  input[type=checkbox] { width: 24px; height: 24px; }\n"
     "  label.check { min-height: 44px; }\n"
     "}\n";
