@@ -179,11 +179,11 @@ static const char *column_text(sqlite3_stmt *stmt, int column)
 
 int sched_asrun_export(sqlite3 *db, int64_t from_ms, int64_t to_ms, bool csv, FILE *out)
 {
-        return sched_asrun_export_sources(db, from_ms, to_ms, csv, true, out);
+        return sched_asrun_export_sources(db, from_ms, to_ms, NULL, csv, true, out);
 }
 
-int sched_asrun_export_sources(sqlite3 *db, int64_t from_ms, int64_t to_ms, bool csv,
-                               bool sources, FILE *out)
+int sched_asrun_export_sources(sqlite3 *db, int64_t from_ms, int64_t to_ms,
+                               const char *kind, bool csv, bool sources, FILE *out)
 {
         sqlite3_stmt *stmt = NULL;
         int rows = 0;
@@ -192,11 +192,13 @@ int sched_asrun_export_sources(sqlite3 *db, int64_t from_ms, int64_t to_ms, bool
                 db,
                 "SELECT scheduled_at, started_at, ended_at, title, artist, kind, "
                 "source, reason FROM asrun WHERE started_at >= ?1 AND "
-                "started_at < ?2 ORDER BY started_at, id",
+                "started_at < ?2 AND (?3 IS NULL OR kind = ?3) ORDER BY started_at, id",
                 -1, &stmt, NULL) != SQLITE_OK)
                 goto fail;
         sqlite3_bind_int64(stmt, 1, from_ms);
         sqlite3_bind_int64(stmt, 2, to_ms);
+        if (kind)
+                sqlite3_bind_text(stmt, 3, kind, -1, SQLITE_STATIC);
         if (csv)
                 fputs(csv_header, out);
         else

@@ -115,10 +115,10 @@ int sched_asrun_record(sqlite3 *db, const struct playout_asrun *record);
  * (header: scheduled,start,end,duration,title,artist,kind,source,reason) or as
  * aligned text lines.  Times in the station zone.  Returns rows or -1. */
 int sched_asrun_export(sqlite3 *db, int64_t from_ms, int64_t to_ms, bool csv, FILE *out);
-/* The same; without sources the source column (the stored file's path on the
- * server) is left empty. */
-int sched_asrun_export_sources(sqlite3 *db, int64_t from_ms, int64_t to_ms, bool csv,
-                               bool sources, FILE *out);
+/* The same, only rows of kind (all kinds when NULL); without sources the
+ * source column (the stored file's path on the server) is left empty. */
+int sched_asrun_export_sources(sqlite3 *db, int64_t from_ms, int64_t to_ms,
+                               const char *kind, bool csv, bool sources, FILE *out);
 
 /* Writes one as-run CSV line for a record (render's --asrun file); writes the
  * header first when header is true. */

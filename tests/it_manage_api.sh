@@ -384,6 +384,24 @@ expect_error "a deleted item is 404" 404
 as opi DELETE "/api/v1/media/$M3"
 expect_error "DELETE it again: 404" 404
 
+# ---- media: the station's own speech is left out on request -------------------------------------
+tone "$D/ann.ogg" 2 660 "Pengumuman Uji" "" -c:a libvorbis
+as ani POST /api/v1/announcements -F "audio=@$D/ann.ogg" -F mode=at -F at=2031-01-01T08:00
+expect "an announcement from a file: 201" 201
+ANN=$(jq_ 'd["id"]')
+as opi GET "/api/v1/media?kind=announcement"
+check "the announcement's audio is listed by default" test "$(jq_ 'd["total"]')" = 1
+as opi GET "/api/v1/media?kind=announcement&spoken=0"
+check "spoken=0 leaves the announcement's audio out" test "$(jq_ 'd["total"]')/$(jq_ 'len(d["media"])')" = 0/0
+as opi GET "/api/v1/media?spoken=0&offset=500"
+check "spoken=0 counts without it past the last page" test "$(jq_ 'd["total"]')" -ge 1
+as opi GET "/api/v1/media?spoken=yes"
+expect_error "spoken=yes: 400" 400
+as opi DELETE "/api/v1/inserts/$ANN"
+expect "the pending announcement is cancelled: 200" 200
+as opi DELETE "/api/v1/inserts/$ANN"
+expect_error "cancelling it again: 404" 404
+
 # ---- as-run ----------------------------------------------------------------------------------------
 for _ in $(seq 1 60); do
 	[ "$(sql "SELECT count(*) FROM asrun WHERE kind='fallback'")" -ge 1 ] && break
@@ -408,6 +426,26 @@ check "the CSV is text/csv, an attachment, with the header and the row" \
 	bash -c "grep -qi '^content-type: text/csv' '$D/headers' && grep -qi '^content-disposition: attachment' '$D/headers' &&
 		head -1 '$D/body' | grep -q '^scheduled,start,end,duration,title,artist,kind,source,reason' &&
 		grep -q '^2030-01-07 07:00:00.000,2030-01-07 07:00:00.000,.*Pakai Helm' '$D/body'"
+# the CSV follows the kind filter and a time-of-day span: a music row beside the PSA
+sql "INSERT INTO asrun (scheduled_at,started_at,ended_at,frames,kind,title,source,media_id,reason) VALUES
+ (NULL,$(date -d '2030-01-07 07:00:03 +0700' +%s)000,$(date -d '2030-01-07 07:04:00 +0700' +%s)000,1,'music','Lagu Pagi Uji','y',$M1,'skipped_operator'),
+ (NULL,$(date -d '2030-01-07 09:30:00 +0700' +%s)000,$(date -d '2030-01-07 09:33:00 +0700' +%s)000,1,'music','Lagu Siang Uji','y',$M1,'completed')"
+as opi GET "/api/v1/asrun.csv?from=2030-01-07&to=2030-01-07&kind=psa"
+expect "GET as-run CSV of kind psa" 200
+check "the CSV with kind=psa holds only psa rows (the header and one)" \
+	bash -c "[ \$(wc -l <'$D/body') = 2 ] && tail -n +2 '$D/body' | cut -d, -f7 | grep -qx psa &&
+		! grep -q 'Lagu Pagi Uji' '$D/body'"
+as opi GET "/api/v1/asrun.csv?from=2030-01-07&to=2030-01-07&kind=music"
+check "the CSV with kind=music holds the two music rows only" \
+	bash -c "[ \$(wc -l <'$D/body') = 3 ] && [ \$(tail -n +2 '$D/body' | cut -d, -f7 | sort -u) = music ]"
+as opi GET "/api/v1/asrun.csv?kind=bogus"
+expect_error "as-run CSV with an unknown kind: 400" 400
+as opi GET "/api/v1/asrun?from=2030-01-07%2009:00&to=2030-01-07%2010:00"
+check "as-run of a time-of-day span: only the 09:30 row" \
+	test "$(jq_ '[x["title"] for x in d["rows"]]')" = '["Lagu Siang Uji"]'
+as opi GET "/api/v1/asrun.csv?from=2030-01-07%2009:00&to=2030-01-07%2010:00&kind=music"
+check "the CSV of the span and kind: only the 09:30 row" \
+	bash -c "[ \$(wc -l <'$D/body') = 2 ] && grep -q 'Lagu Siang Uji' '$D/body'"
 as opi GET "/api/v1/asrun.csv?from=nope"
 expect_error "as-run CSV with a bad from: 400" 400
 req GET /api/v1/asrun.csv

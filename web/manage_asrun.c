@@ -1,5 +1,5 @@
-/* The as-run log for the panel: rows of a period as JSON (filtered by kind)
- * and the CSV export of scheduler/asrun.c. */
+/* The as-run log for the panel: rows of a period as JSON and the CSV export
+ * of scheduler/asrun.c, both filtered by kind. */
 #define _GNU_SOURCE /* open_memstream */
 #define LOG_MODULE "web"
 #include <stdio.h>
@@ -11,23 +11,34 @@
 
 #define ASRUN_ROWS_MAX 5000
 
-void manage_asrun_list(struct web_request *r)
+/* The kind filter of the list and the CSV: *kind is NULL for all kinds.
+ * Returns 0, or -1 after answering 400 for a kind the as-run never holds. */
+static int query_kind(struct web_request *r, const char **kind)
 {
         static const char *const kinds[] = {"music",    "programme", "psa",
                                             "jingle",   "complaint", "announcement",
                                             "fallback", "live",      "alert"};
+        *kind = web_query(r, "kind");
+        if (!*kind || !**kind) {
+                *kind = NULL;
+                return 0;
+        }
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+                if (strcmp(*kind, kinds[i]) == 0)
+                        return 0;
+        web_respond_error(r, 400, "unknown kind '%.40s'", *kind);
+        return -1;
+}
+
+void manage_asrun_list(struct web_request *r)
+{
         char err[256], when[64];
-        const char *kind = web_query(r, "kind");
+        const char *kind;
         int64_t from_ms, to_ms;
         sqlite3_stmt *stmt = NULL;
         json_t *rows = NULL;
-        bool known = !kind || !*kind;
-        for (size_t i = 0; !known && i < sizeof kinds / sizeof kinds[0]; i++)
-                known = strcmp(kind, kinds[i]) == 0;
-        if (!known) {
-                web_respond_error(r, 400, "unknown kind '%.40s'", kind);
+        if (query_kind(r, &kind) < 0)
                 goto out;
-        }
         if (manage_query_range(r, &from_ms, &to_ms, err, sizeof err) < 0) {
                 web_respond_error(r, 400, "%s", err);
                 goto out;
@@ -44,7 +55,7 @@ void manage_asrun_list(struct web_request *r)
         }
         sqlite3_bind_int64(stmt, 1, from_ms);
         sqlite3_bind_int64(stmt, 2, to_ms);
-        if (kind && *kind)
+        if (kind)
                 sqlite3_bind_text(stmt, 3, kind, -1, SQLITE_STATIC);
         sqlite3_bind_int(stmt, 4, ASRUN_ROWS_MAX + 1);
         rows = json_array();
@@ -105,9 +116,12 @@ out:
 void manage_asrun_csv(struct web_request *r)
 {
         char err[256];
+        const char *kind;
         int64_t from_ms, to_ms;
         char *text = NULL;
         size_t len = 0;
+        if (query_kind(r, &kind) < 0)
+                return;
         if (manage_query_range(r, &from_ms, &to_ms, err, sizeof err) < 0) {
                 web_respond_error(r, 400, "%s", err);
                 return;
@@ -118,7 +132,7 @@ void manage_asrun_csv(struct web_request *r)
                 return;
         }
         /* the source column is a path on the server: for admins only */
-        int rows = sched_asrun_export_sources(r->db, from_ms, to_ms, true,
+        int rows = sched_asrun_export_sources(r->db, from_ms, to_ms, kind, true,
                                               r->session.role == ROLE_ADMIN, out);
         fclose(out);
         if (rows < 0) {

@@ -111,9 +111,17 @@ static char *like_pattern(const char *q)
         return p;
 }
 
+/* spoken=0 leaves out the speech the station made itself: the spoken intros
+ * of complaints and the announcements' audio (?6 is 1 to keep them). */
+#define NOT_SPOKEN                                                                       \
+        "AND (?6 OR NOT (m.id IN (SELECT intro_media_id FROM complaints WHERE "          \
+        "intro_media_id IS NOT NULL) OR m.id IN (SELECT media_id FROM announcements "    \
+        "WHERE media_id IS NOT NULL))) "
+
 void manage_media_list(struct web_request *r)
 {
         const char *q = web_query(r, "q");
+        const char *spoken_text = web_query(r, "spoken");
         const char *kind = web_query(r, "kind");
         const char *category = web_query(r, "category");
         sqlite3_stmt *stmt = NULL;
@@ -140,6 +148,12 @@ void manage_media_list(struct web_request *r)
                 web_respond_error(r, 400, "q and category must be short text");
                 goto out;
         }
+        if (spoken_text && strcmp(spoken_text, "0") != 0 &&
+            strcmp(spoken_text, "1") != 0) {
+                web_respond_error(r, 400, "spoken must be 1 or 0");
+                goto out;
+        }
+        int spoken = !spoken_text || strcmp(spoken_text, "1") == 0;
         pattern = q && *q ? like_pattern(q) : NULL;
         /* count(*) OVER () gives the total of matches with the page in one scan */
         if (sqlite3_prepare_v2(
@@ -153,7 +167,7 @@ void manage_media_list(struct web_request *r)
                 "AND (?1 IS NULL OR m.title LIKE ?1 ESCAPE '\\' OR m.artist LIKE ?1 "
                 "ESCAPE '\\') AND (?2 IS NULL OR m.kind = ?2) "
                 "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM media_category c "
-                "WHERE c.media_id = m.id AND c.category = lower(?3))) "
+                "WHERE c.media_id = m.id AND c.category = lower(?3))) " NOT_SPOKEN
                 "ORDER BY m.title COLLATE NOCASE, m.id LIMIT ?4 OFFSET ?5",
                 -1, &stmt, NULL) != SQLITE_OK) {
                 web_respond_db_error(r);
@@ -167,6 +181,7 @@ void manage_media_list(struct web_request *r)
                 sqlite3_bind_text(stmt, 3, category, -1, SQLITE_STATIC);
         sqlite3_bind_int64(stmt, 4, limit);
         sqlite3_bind_int64(stmt, 5, offset);
+        sqlite3_bind_int(stmt, 6, spoken);
         list = json_array();
         int step;
         while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -187,8 +202,9 @@ void manage_media_list(struct web_request *r)
                                        "ESCAPE '\\') AND (?2 IS NULL OR m.kind = ?2) AND "
                                        "(?3 IS NULL OR EXISTS (SELECT 1 FROM "
                                        "media_category c WHERE c.media_id = m.id AND "
-                                       "c.category = lower(?3)))",
+                                       "c.category = lower(?3))) " NOT_SPOKEN,
                                        -1, &count, NULL) == SQLITE_OK) {
+                        sqlite3_bind_int(count, 6, spoken);
                         if (pattern)
                                 sqlite3_bind_text(count, 1, pattern, -1, SQLITE_STATIC);
                         if (kind && *kind)

@@ -36,6 +36,8 @@ function watch(page, label) {
     if (m.type() !== 'error') return;
     const url = m.location().url || '';
     if (/status of 401/.test(m.text()) && url.endsWith('/api/v1/session')) return;
+    // the refusal test sends an announcement without its time on purpose
+    if (/status of 400/.test(m.text()) && url.endsWith('/api/v1/announcements')) return;
     if (/favicon\.ico/.test(url)) return;
     // the as-run step asks for a window never archived on purpose
     if (/status of 404/.test(m.text()) && url.includes('/api/v1/archive/clip?from=2020-01-01')) return;
@@ -133,8 +135,17 @@ try {
     const r = await answer;
     if (r.status() !== 201) return `POST answered ${r.status()}: ${await r.text()}`;
     await row().waitFor();
-    const message = await panel.textContent('#message');
-    if (message !== 'Aduan tersimpan.') return `message "${message}"`;
+    // the confirmation is next to the button that was used, on screen
+    const fb = panel.locator('#complaint-form button[type=submit] + .feedback');
+    await fb.waitFor();
+    const message = await fb.textContent();
+    if (message !== 'Aduan tersimpan.') return `feedback "${message}"`;
+    if (!(await fb.isVisible())) return 'the feedback is not visible';
+    const inView = await fb.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight;
+    });
+    if (!inView) return 'the feedback is off the screen';
   });
   await step('the complaint is listed as received with the caller (staff view)', async () => {
     const text = await row().innerText();
@@ -142,7 +153,15 @@ try {
   });
   await step('verify it through its button', async () => {
     await row().getByRole('button', { name: 'Verifikasi' }).click();
-    await row().filter({ hasText: 'Diverifikasi' }).waitFor();
+    await row().locator('td:nth-child(5)', { hasText: 'Diverifikasi' }).waitFor();
+    // says what happened, not the bare "Selesai." that reads like the status
+    const fb = await row().locator('.feedback').textContent();
+    if (fb !== 'Aduan diverifikasi.') return `feedback "${fb}"`;
+  });
+  await step("the complaint's row has a player that serves its recording", async () => {
+    const src = await row().locator('audio.complaint-audio').getAttribute('src');
+    const status = await panel.evaluate((u) => fetch(u).then((r) => r.status), src);
+    if (status !== 200) return `${src} answered ${status}`;
   });
   // when air-next is pressed, the current item's remaining time is the
   // expected wait; the API is polled from here to time the change exactly
@@ -246,7 +265,7 @@ try {
       TITLE, { timeout: 20000, polling: 250 });
     const late = (Date.now() - (apiOnAir || airNextAt)) / 1000;
     const kind = await panel.textContent('#now-kind');
-    if (kind !== 'complaint') return `kind ${kind}`;
+    if (kind !== 'Aduan') return `kind "${kind}"`;
     if (late > 6.5) return `${late.toFixed(1)} s after the API`;
   });
   await panel.screenshot({ path: path.join(OUT, 'dashboard.png'), fullPage: true });
@@ -267,6 +286,109 @@ try {
     await sleep(1500);
     const t1 = await pub.evaluate(() => document.getElementById('player').currentTime);
     if (!(t1 - t0 > 0.8)) return `currentTime ${t0} -> ${t1}`;
+  });
+
+
+  // ---- announcements, skip and consent on the dashboard ------------------------
+  // the requests the panel makes, to tell a dismissed confirmation sent nothing
+  const posted = [];
+  panel.on('request', (r) => { if (r.method() !== 'GET') posted.push(r.url()); });
+  const annForm = '#announcement-form ';
+  await step('an API refusal shows in Indonesian next to its form, the English reason in its tooltip', async () => {
+    await panel.fill(annForm + 'textarea[name=text]', 'Pengumuman tanpa waktu');
+    await panel.selectOption(annForm + 'select[name=mode]', 'at');
+    if (!(await panel.isVisible('#at-field'))) return 'the time field is not shown for "at"';
+    const res = panel.waitForResponse((r) => r.url().endsWith('/api/v1/announcements') && r.request().method() === 'POST');
+    await panel.click('#ann-submit');
+    if ((await res).status() !== 400) return `answered ${(await res).status()}`;
+    const fb = panel.locator('#ann-submit + .feedback.error');
+    await fb.waitFor();
+    const text = await fb.textContent();
+    const title = await fb.getAttribute('title');
+    if (text !== 'Isi tanggal dan jam siarnya.') return `feedback "${text}"`;
+    if (!/mode at needs at/.test(title)) return `tooltip "${title}"`;
+  });
+  await step('"Sekarang (mendesak)" looks urgent and asks before it airs', async () => {
+    await panel.selectOption(annForm + 'select[name=mode]', 'now');
+    const look = await panel.evaluate(() => {
+      const sel = document.querySelector('#announcement-form select[name=mode]');
+      return [sel.className, getComputedStyle(sel).backgroundColor,
+        document.getElementById('ann-submit').className, document.getElementById('at-field').hidden];
+    });
+    if (!/urgent/.test(look[0]) || look[1] !== 'rgb(164, 22, 26)') return `select ${look[0]} ${look[1]}`;
+    if (!/danger/.test(look[2])) return `the send button is "${look[2]}"`;
+    if (!look[3]) return 'the time field is still shown';
+    let asked = '';
+    panel.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+    const before = posted.length;
+    await panel.click('#ann-submit');
+    if (!/SEKARANG/.test(asked)) return `asked "${asked}"`;
+    if (posted.length !== before) return `dismissed, yet sent ${posted.slice(before)}`;
+  });
+  await step('the confirmed urgent announcement airs and its list shows it aired', async () => {
+    await panel.fill(annForm + 'textarea[name=text]', 'Pengumuman mendesak uji');
+    panel.once('dialog', (d) => d.accept());
+    const res = panel.waitForResponse((r) => r.url().endsWith('/api/v1/announcements') && r.request().method() === 'POST');
+    await panel.click('#ann-submit');
+    if ((await res).status() !== 201) return `answered ${(await res).status()}`;
+    await panel.waitForFunction(() => document.querySelector('#ann-submit + .feedback')?.textContent === 'Pengumuman tersimpan.');
+    await panel.waitForFunction(() => {
+      const li = document.querySelector('#announcements li');
+      return li && /mendesak uji/.test(li.textContent) && /sudah disiarkan/.test(li.textContent);
+    }, null, { timeout: 30000, polling: 250 });
+    const all = await panel.textContent('#announcements');
+    if (/pending|\(now/.test(all)) return `the list says "${all}"`;
+  });
+  await step('a pending announcement is cancelled from its list', async () => {
+    const tomorrow = new Date(Date.now() + 86400000);
+    const at = tomorrow.toISOString().slice(0, 10) + 'T08:00';
+    await panel.fill(annForm + 'textarea[name=text]', 'Pengumuman besok pagi');
+    await panel.selectOption(annForm + 'select[name=mode]', 'at');
+    await panel.fill(annForm + 'input[name=at]', at);
+    await panel.click('#ann-submit');
+    const item = panel.locator('#announcements li', { hasText: 'besok pagi' }).first();
+    await item.locator('.ann-state', { hasText: 'menunggu disiarkan' }).waitFor();
+    panel.once('dialog', (d) => d.accept());
+    await item.getByRole('button', { name: 'Batalkan' }).click();
+    await panel.locator('#announcements li', { hasText: 'besok pagi' }).first()
+      .locator('.ann-state', { hasText: 'dibatalkan' }).waitFor();
+    const fb = await panel.textContent('#announcements + .feedback');
+    if (fb !== 'Pengumuman dibatalkan.') return `feedback "${fb}"`;
+  });
+  await step('"Lewati" asks first: dismissed nothing is sent, confirmed it skips', async () => {
+    let asked = '';
+    panel.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+    const before = posted.length;
+    await panel.click('#skip');
+    if (!/Lewati/.test(asked)) return `asked "${asked}"`;
+    if (posted.length !== before) return `dismissed, yet sent ${posted.slice(before)}`;
+    panel.once('dialog', (d) => d.accept());
+    const res = panel.waitForResponse((r) => r.url().endsWith('/api/v1/playout/skip'));
+    await panel.click('#skip');
+    if ((await res).status() !== 200) return `skip answered ${(await res).status()}`;
+    await panel.waitForFunction(() => document.querySelector('#skip + .feedback')?.textContent === 'Dilewati.');
+  });
+  const NO_CONSENT = 'Aduan tanpa izin siar';
+  await step('without consent "Siarkan berikutnya" is not offered and the row says why', async () => {
+    const f = '#complaint-form ';
+    await panel.setInputFiles(f + 'input[name=audio]', env.CALL_WAV);
+    await panel.fill(f + 'input[name=title]', NO_CONSENT);
+    await panel.click(f + 'button[type=submit]');
+    const r = panel.locator('#complaints tr', { hasText: NO_CONSENT });
+    await r.getByRole('button', { name: 'Verifikasi' }).click();
+    await r.locator('td:nth-child(5)', { hasText: 'Diverifikasi' }).waitFor();
+    const buttons = await r.locator('button').allTextContents();
+    if (buttons.includes('Siarkan berikutnya') || buttons.includes('Masukkan ke antrean'))
+      return `offered: ${buttons.join(', ')}`;
+    const why = await r.locator('.why-not').textContent();
+    if (!/belum setuju disiarkan/.test(why)) return `why "${why}"`;
+  });
+  await step('the dashboard shows no English kind, role or wording', async () => {
+    const text = await panel.evaluate(() => document.body.innerText);
+    const english = ['(now, pending)', 'Mount', 'Level', 'Setelah item ini', 'Keluaran', 'Antrekan',
+      'Teks (dibacakan mesin)', '(staff)', 'complaint', 'fallback', 'skipped_operator', 'Selesai.'];
+    const found = english.filter((w) => text.includes(w));
+    if (found.length) return `found ${found.join(', ')}`;
   });
 
   // ---- English on the panel ----------------------------------------------------
@@ -297,10 +419,126 @@ try {
       await sleep(1000);
       await phone.screenshot({ path: path.join(OUT, name), fullPage: true });
       const w = await phone.evaluate(() => document.documentElement.scrollWidth);
-      if (w > 390) wide.push(`${url} is ${w} px wide`);
+      // the elements that stick out, to say which one widens the page
+      const out = await phone.evaluate(() => [...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > 391 && !el.closest('.scroll'))
+        .slice(-3).map((el) => `${el.tagName}#${el.id}.${el.className}`).join(' '));
+      if (w > 390) wide.push(`${url} is ${w} px wide (${out})`);
     }
     await phone.close();
     return wide.join(', ');
+  });
+
+
+  await step('at 390x844 the as-run table shows its title column', async () => {
+    const phone = await browser.newPage();
+    watch(phone, 'asrun-phone');
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(BASE + '/panel/asrun');
+    // the station's day (the browser's zone may differ from the station's)
+    const day = (await nowPlaying()).now.started_at.slice(0, 10);
+    await phone.waitForSelector('#content', { state: 'visible' });
+    await phone.fill('#asrun-form input[name=date]', day);
+    await phone.click('#asrun-show');
+    const title = phone.locator('#rows tr:first-child td:nth-child(5)');
+    await title.waitFor();
+    const head = await phone.isVisible('thead th:nth-child(5)');
+    const box = await title.boundingBox();
+    const text = await title.textContent();
+    await phone.screenshot({ path: path.join(OUT, 'asrun-phone.png'), fullPage: true });
+    // the third column too: no rule hides it any more
+    const third = await phone.isVisible('#rows tr:first-child td:nth-child(3)');
+    // kinds and reasons in Indonesian, the engine's reason name as a tooltip
+    const body = await phone.evaluate(() => document.getElementById('rows').innerText);
+    const reasonTip = await phone.getAttribute('#rows tr:first-child td:nth-child(6)', 'title');
+    await phone.close();
+    if (!head || !box || box.width < 20 || !/Lagu|Pengumuman|Aduan/.test(text)) return `title "${text}" ${JSON.stringify(box)}`;
+    if (!third) return 'the third column is hidden';
+    const english = ['completed', 'skipped_operator', 'fallback', 'music', 'announcement'].filter((w) => body.includes(w));
+    if (english.length) return `English in the as-run rows: ${english.join(', ')}`;
+    if (!/diputar sampai habis|dilewati/.test(body)) return `no Indonesian reason in "${body.slice(0, 200)}"`;
+    if (!/^[a-z_]+$/.test(reasonTip || '')) return `reason tooltip "${reasonTip}"`;
+  });
+  await step('the as-run page filters by time of day and its CSV link follows kind and time', async () => {
+    const page = await browser.newPage();
+    watch(page, 'asrun');
+    await page.goto(BASE + '/panel/asrun');
+    await page.waitForSelector('#rows tr');
+    const day = (await nowPlaying()).now.started_at.slice(0, 10);
+    await page.fill('#asrun-form input[name=date]', day);
+    await page.selectOption('#asrun-form select[name=kind]', 'announcement');
+    await page.fill('#asrun-form input[name=from_time]', '00:00');
+    await page.fill('#asrun-form input[name=to_time]', '23:59');
+    await page.click('#asrun-show');
+    await page.waitForFunction(() => /kind=announcement/.test(document.getElementById('csv').href));
+    const href = await page.getAttribute('#csv', 'href');
+    await page.waitForFunction(() => /Pengumuman/.test(document.getElementById('rows').textContent));
+    const kinds = await page.locator('#rows td:nth-child(4)').allTextContents();
+    const csv = await page.evaluate((u) => fetch(u).then((r) => r.text()), href);
+    await page.close();
+    if (!/from=[^&]*00%3A00/.test(href) || !/to=[^&]*23%3A59/.test(href)) return `csv link ${href}`;
+    if (kinds.some((k) => k !== 'Pengumuman')) return `kinds ${kinds.join(',')}`;
+    const rows = csv.trim().split('\n').slice(1);
+    if (!rows.length || rows.some((l) => l.split(',')[6] !== 'announcement')) return `csv ${csv.slice(0, 300)}`;
+  });
+  await step('every panel page has a logout and the same title scheme', async () => {
+    const page = await browser.newPage();
+    watch(page, 'pages');
+    const bad = [];
+    for (const [url, ready] of [['/panel/', '#dashboard'], ['/panel/studio', '#logout'],
+      ['/panel/schedule', '#content'], ['/panel/library', '#content'], ['/panel/asrun', '#content'],
+      ['/panel/users', '#admin-only']]) {
+      await page.goto(BASE + url);
+      await page.waitForSelector(ready, { state: 'visible' });
+      try { await page.waitForSelector('#logout', { state: 'visible', timeout: 5000 }); } catch { bad.push(`${url}: no logout`); }
+      const title = await page.title();
+      if (!/^[^·]+ · Siaran$/.test(title)) bad.push(`${url}: title "${title}"`);
+    }
+    await page.close();
+    return bad.join(', ');
+  });
+  await step('at 390x844 header links are 44 px tall and checkboxes 24 px', async () => {
+    const phone = await browser.newPage();
+    watch(phone, 'targets');
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(BASE + '/panel/');
+    await phone.waitForSelector('#dashboard', { state: 'visible' });
+    const small = await phone.evaluate(() => {
+      const out = [];
+      document.querySelectorAll('header.bar a, header.bar button, nav.pages a').forEach((el) => {
+        const r = el.getBoundingClientRect();
+        if (r.width && r.height < 44) out.push(`${el.id || el.textContent.trim()} ${r.height}px`);
+      });
+      document.querySelectorAll('input[type=checkbox]').forEach((el) => {
+        const r = el.getBoundingClientRect();
+        if (r.width && (r.height < 24 || r.width < 24)) out.push(`checkbox ${el.name} ${r.height}px`);
+      });
+      return out;
+    });
+    await phone.close();
+    return small.join(', ');
+  });
+  await step('the library hides spoken announcements until asked, the upload form comes first', async () => {
+    const page = await browser.newPage();
+    watch(page, 'library');
+    await page.goto(BASE + '/panel/library');
+    await page.waitForSelector('#media tr');
+    await page.selectOption('#search-form select[name=kind]', 'announcement');
+    const first = page.waitForResponse((r) => /\/api\/v1\/media\?/.test(r.url()));
+    await page.click('#search-submit');
+    const hidden = await (await first).json();
+    const shown = page.waitForResponse((r) => /\/api\/v1\/media\?/.test(r.url()));
+    await page.check('#search-form input[name=spoken]');
+    const all = await (await shown).json();
+    await page.waitForFunction(() => /Pengumuman/.test(document.getElementById('media').textContent));
+    const order = await page.evaluate(() => {
+      const up = document.getElementById('h-upload'), list = document.getElementById('h-search');
+      return up.compareDocumentPosition(list) & Node.DOCUMENT_POSITION_FOLLOWING ? 'upload first' : 'list first';
+    });
+    await page.close();
+    if (hidden.total !== 0) return `hidden by default: total ${hidden.total}`;
+    if (all.total < 1) return `shown on request: total ${all.total}`;
+    if (order !== 'upload first') return order;
   });
 
   // ---- the users page ----------------------------------------------------------
@@ -394,6 +632,26 @@ try {
     const back = await users.textContent('#h-users');
     if (texts.join('|') !== 'Panel accounts|Add|Dashboard' || back !== 'Akun panel')
       return `${texts.join('|')} then ${back}`;
+  });
+
+  await step('an admin uploads two files at once in the library', async () => {
+    await users.goto(BASE + '/panel/library');
+    await users.waitForSelector('#upload-form', { state: 'visible' });
+    const answers = [];
+    const seen = (r) => { if (r.url().endsWith('/api/v1/media') && r.request().method() === 'POST') answers.push(r.status()); };
+    users.on('response', seen);
+    await users.setInputFiles('#upload-form input[name=audio]', [env.TONE1, env.TONE2]);
+    await users.selectOption('#upload-form select[name=kind]', 'jingle');
+    await users.click('#upload-submit');
+    await users.waitForFunction(() => /^2 berkas terunggah, 0 sudah ada\.$/.test(
+      document.querySelector('#upload-submit + .feedback')?.textContent || ''), null, { timeout: 30000 });
+    users.off('response', seen);
+    await users.selectOption('#search-form select[name=kind]', 'jingle');
+    await users.click('#search-submit');
+    await users.waitForFunction(() => document.querySelectorAll('#media tr').length === 2 &&
+      /Lagu Pagi/.test(document.getElementById('media').textContent) &&
+      /Lagu Siang/.test(document.getElementById('media').textContent));
+    if (answers.join(',') !== '201,201') return `answers ${answers}`;
   });
 
   // An emergency alert (the admin's test bulletin): the listener page shows

@@ -78,7 +78,7 @@ ok "siaran run serves the panel"
 rm -rf "$OUT_DIR"
 mkdir -p "$OUT_DIR" "$D/profile"
 BASE="http://127.0.0.1:$WEB_PORT" CHROMIUM="$CHROMIUM" PROFILE="$D/profile" OUT_DIR="$OUT_DIR" \
-	CALL_WAV="$D/call.wav" STAFF_USER=ani STAFF_PASS=sandi-staf-123 \
+	CALL_WAV="$D/call.wav" TONE1="$D/fb1.ogg" TONE2="$D/fb2.ogg" STAFF_USER=ani STAFF_PASS=sandi-staf-123 \
 	ADMIN_USER=adi ADMIN_PASS=sandi-admin-123 \
 	timeout -k 5 600 node "$HERE/panel.mjs"
 rc=$?

@@ -98,12 +98,30 @@
     }).catch(function (err) { S.text($('range-error'), err.message); });
   }
 
+  /* The filters as a query: the day, or a time-of-day span of it, and the
+   * kind; the CSV link follows the same filters. */
+  function query() {
+    var f = $('asrun-form').elements;
+    var params = new URLSearchParams();
+    if (f.from_time.value || f.to_time.value) {
+      params.set('from', f.date.value + ' ' + (f.from_time.value || '00:00'));
+      if (f.to_time.value) params.set('to', f.date.value + ' ' + f.to_time.value);
+      else params.set('to', f.date.value); /* a date as the end: to its midnight */
+    } else {
+      params.set('date', f.date.value);
+    }
+    if (f.kind.value) params.set('kind', f.kind.value);
+    return params.toString();
+  }
   function load() {
     var f = $('asrun-form').elements;
-    var params = new URLSearchParams({ date: f.date.value });
-    if (f.kind.value) params.set('kind', f.kind.value);
-    $('csv').href = '/api/v1/asrun.csv?' + new URLSearchParams({ date: f.date.value }).toString();
-    M.get('/api/v1/asrun?' + params.toString()).then(function (data) {
+    if (f.from_time.value && f.to_time.value && f.to_time.value <= f.from_time.value) {
+      S.feedback($('asrun-show'), M.t('time_order', 'Jam akhir harus sesudah jam mulai.'), true);
+      return;
+    }
+    var q = query();
+    $('csv').href = '/api/v1/asrun.csv?' + q;
+    M.get('/api/v1/asrun?' + q).then(function (data) {
       var body = $('rows');
       S.clear(body);
       data.rows.forEach(function (r) {
@@ -111,9 +129,11 @@
         tr.appendChild(S.make('td', time(r.scheduled_at)));
         tr.appendChild(S.make('td', time(r.started_at)));
         tr.appendChild(S.make('td', M.duration(r.duration), 'num'));
-        tr.appendChild(S.make('td', M.t('k_' + r.kind, r.kind)));
+        tr.appendChild(S.make('td', S.kind(r.kind)));
         tr.appendChild(S.make('td', r.artist ? r.title + ' – ' + r.artist : r.title));
-        tr.appendChild(S.make('td', r.reason));
+        var why = S.make('td', S.reason(r.reason));
+        why.title = r.reason || '';
+        tr.appendChild(why);
         tr.appendChild(clipCell(r));
         body.appendChild(tr);
       });
@@ -122,7 +142,7 @@
         tr.appendChild(S.make('td', M.t('nothing', 'Tidak ada.')));
         body.appendChild(tr);
       }
-    }).catch(function (e) { M.say(e.message, true); });
+    }).catch(M.warn($('asrun-show')));
   }
 
   function campaigns() {
@@ -132,7 +152,7 @@
       data.campaigns.forEach(function (c) {
         select.appendChild(M.option(c.id, c.name + ' (' + c.valid_from + ' – ' + c.valid_to + ')'));
       });
-    }).catch(function (e) { M.say(e.message, true); });
+    }).catch(function (e) { M.say(S.errorText(e), true); });
   }
 
   function report(e) {
@@ -156,7 +176,7 @@
         }).join(', ')));
         body.appendChild(tr);
       });
-    }).catch(function (err) { M.say(err.message, true); });
+    }).catch(M.warn($('report-submit')));
   }
 
   /* Today in the station's zone (the browser may be in another): from the

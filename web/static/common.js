@@ -7,7 +7,7 @@ var Siaran = (function () {
     listen: 'Listen', listen_hint: 'Press play to listen to the live stream.',
     now: 'On air now', next: 'Up next', today: "Today's programme",
     staff_login: 'Staff login', panel: 'Panel', logout: 'Log out', login: 'Log in',
-    username: 'User name', password: 'Password', skip: 'Skip', outputs: 'Outputs',
+    username: 'User name', password: 'Password', skip: 'Skip', outputs: 'Stream outputs',
     output: 'Output', mount: 'Mount', connected: 'Connected', listeners: 'Listeners',
     complaints: 'Citizen voices (complaints)', filter: 'Filter', all: 'All',
     st_received: 'Received', st_verified: 'Verified', st_queued: 'Queued',
@@ -18,10 +18,10 @@ var Siaran = (function () {
     incident_date: 'Incident date', caller_name: 'Caller name', caller_phone: 'Caller phone',
     anonymous: 'Anonymous', confidential: 'Confidential (never aired)',
     consent: 'Caller agreed to airing', upload: 'Upload', announcement: 'Announcement',
-    ann_text: 'Text (spoken by the computer)', ann_audio: 'or an audio file', mode: 'When',
-    mode_next: 'After the current item', mode_now: 'Now (urgent)', mode_at: 'At a time',
-    at: 'Time', preview: 'Preview', send: 'Send',
-    a_verify: 'Verify', a_reject: 'Reject', a_queue: 'Queue', 'a_air-next': 'Air next',
+    ann_text: 'Announcement text (read by the computer voice)', ann_audio: 'or an audio file', mode: 'When',
+    mode_next: 'After the item on air', mode_now: 'NOW (urgent, cuts what airs)', mode_at: 'At a time',
+    at: 'Date and time to air', preview: 'Preview', send: 'Send',
+    a_verify: 'Verify', a_reject: 'Reject', a_queue: 'Add to the queue', 'a_air-next': 'Air next',
     a_forward: 'Forward to LAPOR!', a_close: 'Close', a_lapor: 'LAPOR! record',
     tracking_prompt: 'LAPOR! tracking number:', done: 'Done.', uploaded: 'Complaint saved.',
     sent: 'Announcement saved.', nothing: 'Nothing on air',
@@ -66,7 +66,42 @@ var Siaran = (function () {
     ae_busy: 'The server is busy: try again in a moment.',
     ae_other: 'The answer could not be saved.',
     podcasts: 'Podcasts', podcasts_hint: 'Listen again to shows that aired: add a feed address to your podcast app.',
-    episodes: 'episodes'
+    episodes: 'episodes',
+    dashboard: 'Dashboard', level: 'Sound level', stream_mount: 'Stream address',
+    k_music: 'Music', k_programme: 'Programme', k_psa: 'PSA', k_jingle: 'Jingle',
+    k_announcement: 'Announcement', k_complaint: 'Complaint', k_fallback: 'Fallback music',
+    k_live: 'Live', k_alert: 'Alert bulletin', k_relay: 'Relay',
+    r_completed: 'played to the end', r_faded_hard: 'faded for a fixed-time item',
+    r_skipped_unreadable: 'skipped: file unreadable', r_cut_show_end: 'cut at the end of the show',
+    r_skipped_operator: 'skipped from the panel or cut by an urgent announcement',
+    r_skipped_silence: 'skipped: silence', r_stopped: 'station stopped',
+    role_admin: 'admin', role_operator: 'operator', role_staff: 'staff',
+    ann_pending: 'waiting to air', ann_aired: 'aired', ann_cancelled: 'cancelled',
+    ann_now: 'urgent', ann_next: 'after the current item', ann_at: 'at ',
+    ann_cancel: 'Cancel', ann_cancelled_msg: 'Announcement cancelled.',
+    confirm_now: 'Air this announcement NOW? The item on air is cut off.',
+    confirm_skip: 'Skip the item on air now?', skipped: 'Skipped.',
+    confirm_cancel_ann: 'Cancel this announcement? It will not air.',
+    done_verify: 'Complaint verified.', done_reject: 'Complaint rejected.',
+    done_queue: 'Complaint added to the queue.', 'done_air-next': 'Complaint airs after the current item.',
+    done_forward: 'Complaint forwarded to LAPOR!.', done_close: 'Complaint closed.',
+    no_consent_why: 'Cannot air: the caller did not agree to airing.',
+    confidential_why: 'Cannot air: the complaint is confidential.',
+    listen_rec: 'Listen to the recording', alert_ended: 'Alert ended.',
+    e_network: 'The connection failed. Try again.', e_401: 'The session ended: log in again.',
+    e_login: 'Wrong user name or password.', e_403: 'Your role may not do this.',
+    e_404: 'Not found (it may have been removed).', e_409: 'It changed meanwhile: reload and try again.',
+    e_413: 'The file is too large.', e_422: 'The file is not audio the station can read.',
+    e_400: 'Refused: check what you filled in.', e_busy: 'The server is busy: try again in a moment.',
+    e_500: 'Server error: the change was not made.', e_engine: 'The playout engine is not running.',
+    e_disk: 'The disk is full: nothing was saved.', e_consent: 'The caller did not agree to airing: this complaint cannot air.',
+    e_confidential: 'A confidential complaint never airs.', e_state: 'This complaint has changed meanwhile: the list is reloaded.',
+    e_at: 'Fill in the date and time to air it.', e_passed: 'That time has passed: choose a later time.',
+    e_text: 'Write the text (at most 2000 characters) or choose an audio file.', e_required: 'A required field is empty.',
+    e_title: 'The title must not be empty.', e_long: 'The recording is too long.',
+    e_pending: 'It has already aired or was cancelled.', e_tts: 'The computer voice could not read the text.',
+    e_own: 'You cannot disable your own account.', e_range: 'The date or time is not valid.',
+    e_kind: 'Unknown kind.', e_mismatch: 'The two passwords differ.'
   };
   var id = {
     a_verify: 'Verifikasi', a_reject: 'Tolak', a_queue: 'Antrekan', 'a_air-next': 'Siarkan berikutnya',
@@ -104,15 +139,108 @@ var Siaran = (function () {
     ae_422: 'Berkas ini bukan audio yang bisa dibaca stasiun.',
     ae_busy: 'Server sedang sibuk: coba lagi sebentar lagi.',
     ae_other: 'Tanggapan tidak bisa disimpan.',
-    episodes: 'episode'
+    episodes: 'episode',
+    a_queue: 'Masukkan ke antrean',
+    k_music: 'Musik', k_programme: 'Program', k_psa: 'ILM', k_jingle: 'Jingle',
+    k_announcement: 'Pengumuman', k_complaint: 'Aduan', k_fallback: 'Musik cadangan',
+    k_live: 'Siaran langsung', k_alert: 'Buletin peringatan', k_relay: 'Relai',
+    r_completed: 'diputar sampai habis', r_faded_hard: 'dipudarkan untuk acara tepat waktu',
+    r_skipped_unreadable: 'dilewati: berkas rusak', r_cut_show_end: 'dipotong akhir acara',
+    r_skipped_operator: 'dilewati dari panel atau dipotong pengumuman mendesak',
+    r_skipped_silence: 'dilewati: hening', r_stopped: 'siaran berhenti',
+    role_admin: 'admin', role_operator: 'operator', role_staff: 'staf',
+    ann_pending: 'menunggu disiarkan', ann_aired: 'sudah disiarkan', ann_cancelled: 'dibatalkan',
+    ann_now: 'mendesak', ann_next: 'sesudah yang sedang diputar', ann_at: 'pukul ',
+    ann_cancel: 'Batalkan', ann_cancelled_msg: 'Pengumuman dibatalkan.',
+    confirm_now: 'Siarkan pengumuman ini SEKARANG? Yang sedang mengudara akan dipotong.',
+    confirm_skip: 'Lewati yang sedang mengudara sekarang?', skipped: 'Dilewati.',
+    confirm_cancel_ann: 'Batalkan pengumuman ini? Pengumuman tidak akan disiarkan.',
+    done_verify: 'Aduan diverifikasi.', done_reject: 'Aduan ditolak.',
+    done_queue: 'Aduan masuk antrean.', 'done_air-next': 'Aduan disiarkan sesudah yang sedang diputar.',
+    done_forward: 'Aduan diteruskan ke LAPOR!.', done_close: 'Aduan ditutup.',
+    no_consent_why: 'Tidak bisa disiarkan: penelepon belum setuju disiarkan.',
+    confidential_why: 'Tidak bisa disiarkan: aduan ini rahasia.',
+    listen_rec: 'Dengarkan rekaman', alert_ended: 'Peringatan diakhiri.',
+    e_network: 'Sambungan terputus. Coba lagi.', e_401: 'Sesi berakhir: silakan masuk lagi.',
+    e_login: 'Nama pengguna atau kata sandi salah.', e_403: 'Peran Anda tidak boleh melakukan ini.',
+    e_404: 'Tidak ditemukan (mungkin sudah dihapus).', e_409: 'Sudah berubah di tempat lain: muat ulang lalu coba lagi.',
+    e_413: 'Berkas terlalu besar.', e_422: 'Berkas ini bukan audio yang bisa dibaca stasiun.',
+    e_400: 'Ditolak: periksa lagi isian Anda.', e_busy: 'Server sedang sibuk: coba lagi sebentar lagi.',
+    e_500: 'Kesalahan server: perubahan tidak tersimpan.', e_engine: 'Mesin siaran tidak berjalan.',
+    e_disk: 'Disk penuh: tidak ada yang tersimpan.', e_consent: 'Penelepon belum setuju disiarkan: aduan ini tidak bisa disiarkan.',
+    e_confidential: 'Aduan rahasia tidak pernah disiarkan.', e_state: 'Keadaan aduan ini sudah berubah: daftar dimuat ulang.',
+    e_at: 'Isi tanggal dan jam siarnya.', e_passed: 'Waktu itu sudah lewat: pilih waktu yang akan datang.',
+    e_text: 'Tulis teksnya (paling banyak 2000 karakter) atau pilih berkas audio.', e_required: 'Ada kolom wajib yang belum diisi.',
+    e_title: 'Judul tidak boleh kosong.', e_long: 'Rekaman terlalu panjang.',
+    e_pending: 'Sudah disiarkan atau sudah dibatalkan.', e_tts: 'Suara komputer gagal membacakan teksnya.',
+    e_own: 'Anda tidak bisa menonaktifkan akun sendiri.', e_range: 'Tanggal atau jam tidak valid.',
+    e_kind: 'Jenis tidak dikenal.', e_mismatch: 'Kedua kata sandi tidak sama.'
   };
+  /* The API's refusals (English reasons, see web/*.c) in the panel's
+   * language: the first pattern that matches the reason, else the HTTP
+   * status.  The English reason stays in the message's tooltip. */
+  var reasons = [
+    [/wrong user name or password/, 'e_login'], [/not logged in/, 'e_401'],
+    [/may not do this/, 'e_403'], [/did not consent/, 'e_consent'],
+    [/confidential complaint/, 'e_confidential'], [/cannot \w+ a complaint that is|is not queued|no longer forwarded/, 'e_state'],
+    [/mode at needs at/, 'e_at'], [/has passed/, 'e_passed'],
+    [/^text must be|a text or an audio|text or audio/, 'e_text'], [/is required/, 'e_required'],
+    [/title must not be empty/, 'e_title'], [/longer than \d+ minutes/, 'e_long'],
+    [/too large/, 'e_413'], [/not a usable audio|expected multipart/, 'e_422'],
+    [/no pending insert/, 'e_pending'], [/text-to-speech/, 'e_tts'],
+    [/disable your own/, 'e_own'], [/YYYY-MM-DD|must be after from|at most 400 days/, 'e_range'],
+    [/unknown kind/, 'e_kind'], [/engine is not running/, 'e_engine'],
+    [/disk is full|cannot store the file/, 'e_disk'], [/busy|try again/, 'e_busy']
+  ];
+  var statuses = { 0: 'e_network', 400: 'e_400', 401: 'e_401', 403: 'e_403', 404: 'e_404',
+    409: 'e_409', 413: 'e_413', 415: 'e_422', 422: 'e_422', 429: 'e_busy', 503: 'e_busy', 507: 'e_disk' };
+  function errorKey(err) {
+    var message = (err && err.message) || '';
+    var status = err && err.status !== undefined ? err.status : (/^network$|Failed to fetch/.test(message) ? 0 : undefined);
+    for (var i = 0; i < reasons.length; i++) if (reasons[i][0].test(message)) return reasons[i][1];
+    if (status in statuses) return statuses[status];
+    return status >= 500 ? 'e_500' : 'e_400';
+  }
+  function errorText(err) { return t(errorKey(err)); }
+  function failure(message, status) {
+    var e = new Error(message);
+    e.status = status;
+    return e;
+  }
+  /* Says what became of an action next to the control that was used; the
+   * line goes away after a while (an error stays longer).  It is scrolled
+   * into view unless still is set (a row rebuilt by a refresh). */
+  function feedback(anchor, message, isError, detail, still) {
+    if (!anchor || !anchor.parentNode) return null;
+    var el = anchor.nextElementSibling;
+    if (!el || !el.classList.contains('feedback')) {
+      el = make('p', '', 'feedback');
+      el.setAttribute('role', 'status');
+      el.setAttribute('aria-live', 'polite');
+      anchor.parentNode.insertBefore(el, anchor.nextSibling);
+    }
+    text(el, message);
+    el.className = 'feedback ' + (isError ? 'error' : 'ok');
+    el.title = detail || '';
+    el.hidden = false;
+    clearTimeout(el.siaranTimer);
+    el.siaranTimer = setTimeout(function () { el.hidden = true; text(el, ''); }, isError ? 20000 : 8000);
+    if (!still && el.scrollIntoView) el.scrollIntoView({ block: 'nearest' });
+    return el;
+  }
+  function showError(anchor, err) {
+    return feedback(anchor, errorText(err), true, err && err.message);
+  }
+  function kind(k) { return k ? t('k_' + k) : ''; }
+  function reason(r) { return r ? t('r_' + r) : ''; }
+  function role(r) { return r ? t('role_' + r) : ''; }
   var original = {};
   var lang = 'id';
   try { lang = localStorage.getItem('siaran.lang') === 'en' ? 'en' : 'id'; } catch (e) { /* private mode */ }
 
   function t(key) {
     if (lang === 'en' && en[key]) return en[key];
-    return id[key] || original[key] || en[key] || key;
+    return id[key] || original[key] || en[key] || (/^[kr]_/.test(key) ? key.slice(2) : key);
   }
   function apply() {
     document.documentElement.lang = lang;
@@ -150,7 +278,7 @@ var Siaran = (function () {
   function getJSON(url) {
     return fetch(url, { credentials: 'same-origin', cache: 'no-store' }).then(function (r) {
       return r.json().then(function (body) {
-        if (!r.ok) throw new Error(body && body.error ? body.error : 'HTTP ' + r.status);
+        if (!r.ok) throw failure(body && body.error ? body.error : 'HTTP ' + r.status, r.status);
         return body;
       });
     });
@@ -170,5 +298,6 @@ var Siaran = (function () {
     if (button) button.addEventListener('click', toggle);
   });
   return { t: t, apply: apply, clock: clock, text: text, make: make, clear: clear,
-           getJSON: getJSON, renderNext: renderNext };
+           getJSON: getJSON, renderNext: renderNext, errorText: errorText, failure: failure,
+           feedback: feedback, showError: showError, kind: kind, reason: reason, role: role };
 })();

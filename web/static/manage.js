@@ -6,7 +6,7 @@
 var Manage = (function () {
   var S = Siaran;
   var en = {
-    nav_dashboard: 'Dashboard', nav_schedule: 'Schedule', nav_library: 'Library', nav_asrun: 'As-run log', nav_users: 'Users',
+    nav_dashboard: 'Dashboard', nav_studio: 'Studio', nav_schedule: 'Schedule', nav_library: 'Library', nav_asrun: 'As-run log', nav_users: 'Users',
     need_login: 'Please log in on the panel first.', go_login: 'Log in',
     week: 'Week of', prev: 'Previous week', next_week: 'Next week', grid: 'Programme grid',
     shows: 'Shows', campaigns: 'PSA campaigns', new_show: 'New show', new_campaign: 'New campaign',
@@ -27,9 +27,9 @@ var Manage = (function () {
     saved: 'Saved.', deleted: 'Deleted.', confirm_delete: 'Delete this?',
     search: 'Search', q: 'Title or artist', kind: 'Kind', all: 'All', category: 'Category',
     k_music: 'Music', k_programme: 'Programme', k_psa: 'PSA', k_jingle: 'Jingle', k_announcement: 'Announcement',
-    k_complaint: 'Complaint', k_fallback: 'Fallback', k_live: 'Live',
+    k_complaint: 'Complaint', k_fallback: 'Fallback music', k_live: 'Live',
     title: 'Title', artist: 'Artist', length: 'Length', actions: 'Actions', play: 'Play', edit: 'Edit',
-    upload: 'Upload', audio: 'Audio file', uploaded: 'Uploaded.', existed: 'Already in the library.',
+    upload: 'Upload', audio: 'Audio files (several at once if you like)', uploaded: 'Uploaded.', existed: 'Already in the library.',
     quiet: 'Quiet on purpose (no silence alarm)', preview: 'Preview', edit_item: 'Edit item',
     prev_page: 'Previous', next_page: 'Next', of: 'of', force_delete: 'It is used by: %s. Take it off the air anyway?',
     day: 'Day', filter: 'Show', csv: 'Export CSV', scheduled: 'Scheduled', started: 'Started',
@@ -38,7 +38,11 @@ var Manage = (function () {
     every: 'every %s min', total: 'Total plays',
     range: 'Download a recording of the air', download: 'Download',
     range_hint: 'Station time, up to 3 hours: for example the airing of a complaint, to send to the agency or the Ombudsman.',
-    range_order: '"To" must be after "From".'
+    range_order: '"To" must be after "From".',
+    every: 'every %s min', total: 'Total plays', time_from: 'From (time)', time_to: 'To (time)',
+    k_alert: 'Alert bulletin', show_spoken: 'Also show complaint intros and spoken announcements',
+    time_order: 'The end time must be after the start time.',
+    uploaded_n: '%d files uploaded, %e already in the library.', uploading: 'Uploading'
   };
   var original = {};
   var csrf = null;
@@ -71,16 +75,19 @@ var Manage = (function () {
     S.text(el, message);
     el.className = isError ? 'error' : '';
   }
+  /* what became of an action, next to its control; a refusal in the
+   * panel's language with the API's English reason as its tooltip */
+  function tell(anchor, message) { return S.feedback(anchor, message, false); }
+  function warn(anchor) { return function (err) { S.showError(anchor, err); }; }
   function parse(r) {
     var type = r.headers.get('Content-Type') || '';
     if (type.indexOf('application/json') !== 0) {
-      if (!r.ok) throw new Error('HTTP ' + r.status);
+      if (!r.ok) throw S.failure('HTTP ' + r.status, r.status);
       return r;
     }
     return r.json().then(function (data) {
       if (!r.ok) {
-        var e = new Error(data.error || 'HTTP ' + r.status);
-        e.status = r.status;
+        var e = S.failure(data.error || 'HTTP ' + r.status, r.status);
         e.data = data;
         throw e;
       }
@@ -116,10 +123,30 @@ var Manage = (function () {
         var data = null;
         try { data = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
         if (xhr.status >= 200 && xhr.status < 300) resolve(data);
-        else reject(new Error(data && data.error ? data.error : 'HTTP ' + xhr.status));
+        else reject(S.failure(data && data.error ? data.error : 'HTTP ' + xhr.status, xhr.status));
       });
-      xhr.addEventListener('error', function () { bar.hidden = true; reject(new Error('network')); });
+      xhr.addEventListener('error', function () { bar.hidden = true; reject(S.failure('network', 0)); });
       xhr.send(form);
+    });
+  }
+  /* Every page has a logout in its header (added where the page has none):
+   * the session ends and the login is on the dashboard. */
+  function logoutButton() {
+    var button = $('logout');
+    if (!button) {
+      button = document.createElement('button');
+      button.id = 'logout';
+      button.type = 'button';
+      button.className = 'link';
+      button.setAttribute('data-i18n', 'logout');
+      S.text(button, 'Keluar');
+      var bar = document.querySelector('header.bar');
+      bar.insertBefore(button, $('lang'));
+    }
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      send('DELETE', '/api/v1/session').catch(function () { /* ended anyway */ })
+        .then(function () { window.location.href = '/panel/'; });
     });
   }
   /* Starts a page: translations, the session (the page's content is shown
@@ -130,7 +157,9 @@ var Manage = (function () {
       document.addEventListener('siaran-lang', function () { apply(); if (Manage.onlang) Manage.onlang(); });
       get('/api/v1/session').then(function (session) {
         csrf = session.csrf_token;
-        S.text($('who'), session.user + ' (' + session.role + ')');
+        S.text($('who'), session.user + ' (' + S.role(session.role) + ')');
+        logoutButton();
+        S.apply();
         if ($('nav-users')) $('nav-users').hidden = session.role !== 'admin';
         $('content').hidden = false;
         ready(session);
@@ -159,7 +188,7 @@ var Manage = (function () {
   function splitList(text) {
     return text.split(',').map(function (s) { return s.trim(); }).filter(function (s) { return s; });
   }
-  return { t: t, apply: apply, $: $, say: say, send: send, get: get, upload: upload, start: start,
+  return { t: t, apply: apply, $: $, say: say, tell: tell, warn: warn, send: send, get: get, upload: upload, start: start,
            canWrite: canWrite, duration: duration, option: option, isoDate: isoDate,
            splitList: splitList, onlang: null };
 })();

@@ -19,6 +19,7 @@
   var openHistory = {}; /* complaint ids whose history is shown */
   var answering = null; /* the forwarded complaint the answer form is open for */
   var answerNotes = {}; /* complaint id -> what became of its answer, shown in its view */
+  var notes = {}; /* complaint id -> {text, error, until}: its last action's outcome */
 
   function $(id) { return document.getElementById(id); }
 
@@ -27,6 +28,9 @@
     S.text(el, message);
     el.className = isError ? 'error' : '';
   }
+  /* what became of an action, next to its control */
+  function tell(anchor, message) { S.feedback(anchor, message, false); }
+  function warn(anchor) { return function (err) { S.showError(anchor, err); }; }
 
   function send(method, url, body) {
     var options = { method: method, credentials: 'same-origin', headers: {} };
@@ -38,11 +42,11 @@
     return fetch(url, options).then(function (r) {
       var type = r.headers.get('Content-Type') || '';
       if (type.indexOf('application/json') !== 0) {
-        if (!r.ok) throw new Error('HTTP ' + r.status);
+        if (!r.ok) throw S.failure('HTTP ' + r.status, r.status);
         return r;
       }
       return r.json().then(function (data) {
-        if (!r.ok) throw new Error(data.error || 'HTTP ' + r.status);
+        if (!r.ok) throw S.failure(data.error || 'HTTP ' + r.status, r.status);
         return data;
       });
     });
@@ -51,7 +55,7 @@
   function showLoggedIn(data) {
     csrf = data.csrf_token;
     role = data.role;
-    S.text($('who'), data.user + ' (' + data.role + ')');
+    S.text($('who'), data.user + ' (' + S.role(data.role) + ')');
     $('login').hidden = true;
     $('dashboard').hidden = false;
     $('logout').hidden = false;
@@ -90,7 +94,7 @@
       last = data;
       S.text($('station'), data.station.name);
       S.text($('now-title'), data.now ? data.now.title : S.t('nothing'));
-      S.text($('now-kind'), data.now ? data.now.kind : '');
+      S.text($('now-kind'), data.now ? S.kind(data.now.kind) : '');
       S.text($('alert-headline'), data.alert ? data.alert.headline : '');
       $('alert-box').hidden = !data.alert;
       $('alert-end').hidden = role === 'staff';
@@ -126,10 +130,31 @@
       body = { tracking_id: tracking };
     }
     send('POST', '/api/v1/complaints/' + id + '/' + action, body).then(function () {
-      say(S.t('done'));
+      notes[id] = { text: S.t('done_' + action), error: false, until: Date.now() + 8000 };
       refreshComplaints();
       refreshNow();
-    }).catch(function (e) { say(e.message, true); });
+    }).catch(function (e) {
+      notes[id] = { text: S.errorText(e), detail: e.message, error: true, until: Date.now() + 20000 };
+      refreshComplaints();
+    });
+  }
+  /* the action's outcome, shown in the complaint's row (rebuilt on refresh) */
+  function showNote(id, cell) {
+    var note = notes[id];
+    if (!note) return;
+    var left = note.until - Date.now();
+    if (left <= 0) { delete notes[id]; return; }
+    var el = S.feedback(cell.lastChild, note.text, note.error, note.detail, note.shown);
+    note.shown = true; /* scrolled to once, not on every refresh */
+    if (!el) return;
+    clearTimeout(el.siaranTimer);
+    el.siaranTimer = setTimeout(function () { el.hidden = true; delete notes[id]; }, left);
+  }
+  /* why an airing action is not offered */
+  function airBlocked(c) {
+    if (c.confidential) return S.t('confidential_why');
+    if (!c.consent) return S.t('no_consent_why');
+    return '';
   }
   function showLapor(id) {
     S.getJSON('/api/v1/complaints/' + id + '/lapor').then(function (record) {
@@ -140,7 +165,7 @@
       document.body.appendChild(a);
       a.click();
       a.remove();
-    }).catch(function (e) { say(e.message, true); });
+    }).catch(function (e) { say(S.errorText(e), true); });
   }
   /* The complaint's whole history: each step with its time, user and note
    * (the as-run time of airing, the LAPOR! number, the agency). */
@@ -165,7 +190,7 @@
         cell.appendChild(S.make('p', S.t('sw_answer') + c.answer_agency + ': ' + (c.answer_text || '')));
       }
       if (answerNotes[id]) cell.appendChild(S.make('p', answerNotes[id], 'answer-note'));
-    }).catch(function (e) { say(e.message, true); });
+    }).catch(function (e) { say(S.errorText(e), true); });
   }
   function historyRow(tr) {
     var next = tr.nextSibling;
@@ -282,6 +307,12 @@
         title.appendChild(S.make('strong', c.title));
         if (c.summary) title.appendChild(S.make('div', c.summary, 'muted'));
         if (c.duration) title.appendChild(S.make('div', fmt(c.duration), 'muted duration'));
+        var player = S.make('audio', undefined, 'complaint-audio');
+        player.controls = true;
+        player.preload = 'none';
+        player.src = '/api/v1/complaints/' + c.id + '/audio';
+        player.setAttribute('aria-label', S.t('listen_rec') + ' #' + c.id);
+        title.appendChild(player);
         var flags = [];
         if (c.confidential) flags.push(S.t('confidential'));
         if (!c.consent) flags.push('¬ ' + S.t('consent'));
@@ -297,7 +328,9 @@
           (c.queue_position ? ' #' + c.queue_position : '');
         tr.appendChild(S.make('td', status));
         var cell = S.make('td');
+        var blocked = airBlocked(c);
         (actions[c.status] || []).forEach(function (a) {
+          if ((a === 'air-next' || a === 'queue') && blocked) return;
           var b = S.make('button', S.t('a_' + a), a === 'reject' ? 'danger' : '');
           b.type = 'button';
           b.addEventListener('click', function () {
@@ -314,6 +347,10 @@
         history.type = 'button';
         history.addEventListener('click', function () { toggleHistory(c.id, tr); });
         cell.appendChild(history);
+        if (blocked && (actions[c.status] || []).indexOf('air-next') >= 0) {
+          cell.appendChild(S.make('p', blocked, 'muted why-not'));
+        }
+        showNote(c.id, cell);
         tr.appendChild(cell);
         body.appendChild(tr);
         if (openHistory[c.id]) toggleHistory(c.id, tr);
@@ -324,7 +361,7 @@
       });
       /* answered elsewhere, closed, or filtered out of the list */
       if (answering !== null && !stillOpen) closeAnswer();
-    }).catch(function (e) { say(e.message, true); });
+    }).catch(function (e) { say(S.errorText(e), true); });
   }
 
   /* ---- the monthly report: counts, medians and a bar per category ---- */
@@ -363,7 +400,7 @@
         keys.forEach(function (k) { tr.appendChild(S.make('td', row[2][k])); });
         body.appendChild(tr);
       });
-    }).catch(function (e) { say(e.message, true); });
+    }).catch(function (e) { say(S.errorText(e), true); });
   }
 
   function failure(message, status) {
@@ -402,27 +439,53 @@
     ['anonymous', 'confidential', 'consent'].forEach(function (k) {
       form.set(k, f.elements[k].checked ? '1' : '0');
     });
+    var button = f.querySelector('button[type=submit]');
     upload('/api/v1/complaints', form, $('upload-progress')).then(function () {
-      say(S.t('uploaded'));
+      tell(button, S.t('uploaded'));
       f.reset();
       refreshComplaints();
-    }).catch(function (err) { say(err.message, true); });
+    }).catch(warn(button));
   }
 
   /* ---- announcements ---- */
+  /* Each with its real state; a pending one can be cancelled (the inserts
+   * route cancels pending announcements). */
+  var annPending = false;
+  function annWhen(a) {
+    if (a.mode === 'at') return S.t('ann_at') + S.clock(a.air_at);
+    return S.t('ann_' + a.mode);
+  }
   function refreshAnnouncements() {
     S.getJSON('/api/v1/announcements').then(function (data) {
       var list = $('announcements');
       S.clear(list);
+      annPending = false;
       data.announcements.slice(0, 10).forEach(function (a) {
-        var li = S.make('li');
+        var li = S.make('li', undefined, 'ann ann-' + a.status + (a.mode === 'now' ? ' ann-urgent' : ''));
+        li.setAttribute('data-id', a.id);
         li.appendChild(S.make('time', S.clock(a.created_at)));
-        li.appendChild(S.make('span', a.title + ' (' + a.mode + ', ' + a.status + ')'));
+        li.appendChild(S.make('span', a.title + ' '));
+        li.appendChild(S.make('span', annWhen(a) + ' · ' + S.t('ann_' + a.status), 'tag ann-state'));
+        if (a.status === 'pending') {
+          annPending = true;
+          var cancel = S.make('button', S.t('ann_cancel'), 'secondary ann-cancel');
+          cancel.type = 'button';
+          cancel.addEventListener('click', function () { cancelAnnouncement(a, cancel); });
+          li.appendChild(cancel);
+        }
         list.appendChild(li);
       });
-    }).catch(function () { /* shown next time */ });
+    }).catch(warn($('announcements')));
+  }
+  function cancelAnnouncement(a, button) {
+    if (!window.confirm(S.t('confirm_cancel_ann'))) return;
+    send('DELETE', '/api/v1/inserts/' + a.id).then(function () {
+      tell($('announcements'), S.t('ann_cancelled_msg'));
+      refreshAnnouncements();
+    }).catch(function (err) { S.showError($('announcements'), err); refreshAnnouncements(); });
   }
   function preview() {
+    var button = $('preview');
     var text = $('announcement-form').elements.text.value;
     if (!text) return;
     send('POST', '/api/v1/announcements/preview', { text: text }).then(function (r) {
@@ -432,22 +495,37 @@
       player.src = URL.createObjectURL(blob);
       player.hidden = false;
       player.play();
-    }).catch(function (e) { say(e.message, true); });
+    }).catch(warn(button));
+  }
+  /* "now" cuts what airs: it looks urgent and asks first */
+  function modeChanged() {
+    var f = $('announcement-form');
+    var mode = f.elements.mode.value;
+    f.elements.mode.classList.toggle('urgent', mode === 'now');
+    $('ann-submit').classList.toggle('danger', mode === 'now');
+    $('at-field').hidden = mode !== 'at';
   }
   function announcementSubmit(e) {
     e.preventDefault();
     var f = e.target;
+    var button = $('ann-submit');
     var at = f.elements.at.value;
     var mode = f.elements.mode.value;
-    var done = function () { say(S.t('sent')); f.reset(); refreshAnnouncements(); refreshNow(); };
-    var fail = function (err) { say(err.message, true); };
+    if (mode === 'now' && !window.confirm(S.t('confirm_now'))) return;
+    var done = function () {
+      tell(button, S.t('sent'));
+      f.reset();
+      modeChanged();
+      refreshAnnouncements();
+      refreshNow();
+    };
     if (f.elements.audio.files.length) {
       var form = new FormData(f);
-      upload('/api/v1/announcements', form, $('upload-progress')).then(done).catch(fail);
+      upload('/api/v1/announcements', form, $('upload-progress')).then(done).catch(warn(button));
     } else {
       var body = { text: f.elements.text.value, mode: mode };
       if (mode === 'at') body.at = at;
-      send('POST', '/api/v1/announcements', body).then(done).catch(fail);
+      send('POST', '/api/v1/announcements', body).then(done).catch(warn(button));
     }
   }
 
@@ -458,7 +536,7 @@
       send('POST', '/api/v1/session', { username: f.elements.username.value,
                                         password: f.elements.password.value })
         .then(function (data) { f.reset(); say(''); showLoggedIn(data); })
-        .catch(function (err) { say(err.message, true); });
+        .catch(function (err) { say(S.errorText(err), true); $('message').title = err.message; });
     });
     $('logout').addEventListener('click', function () {
       send('DELETE', '/api/v1/session').then(function () { say(S.t('logged_out')); showLogin(); })
@@ -467,16 +545,22 @@
     $('alert-end').addEventListener('click', function () {
       if (!last || !last.alert) return;
       send('POST', '/api/v1/alerts/' + last.alert.id + '/end').then(function () {
-        setTimeout(refreshNow, 800); }).catch(function (e) { say(e.message, true); });
+        tell($('alert-box'), S.t('alert_ended'));
+        setTimeout(refreshNow, 800);
+      }).catch(warn($('alert-end')));
     });
     $('skip').addEventListener('click', function () {
-      send('POST', '/api/v1/playout/skip').then(function () { setTimeout(refreshNow, 800); })
-        .catch(function (e) { say(e.message, true); });
+      if (!window.confirm(S.t('confirm_skip'))) return;
+      send('POST', '/api/v1/playout/skip').then(function () {
+        tell($('skip'), S.t('skipped'));
+        setTimeout(refreshNow, 800);
+      }).catch(warn($('skip')));
     });
     $('filter').addEventListener('change', refreshComplaints);
     $('report-show').addEventListener('click', refreshReport);
     $('complaint-form').addEventListener('submit', complaintSubmit);
     $('announcement-form').addEventListener('submit', announcementSubmit);
+    $('announcement-form').elements.mode.addEventListener('change', modeChanged);
     $('preview').addEventListener('click', preview);
     $('answer-form').addEventListener('submit', answerSubmit);
     /* a refusal stays until the staff member changes something */
@@ -486,10 +570,18 @@
     $('ans-rec-start').addEventListener('click', fresh);
     $('answer-cancel').addEventListener('click', closeAnswer);
     document.addEventListener('siaran-lang', function () {
-      if (csrf && (role === 'staff' || role === 'admin')) refreshComplaints();
+      if (!csrf) return;
+      S.text($('who'), $('who').textContent.replace(/\(.*\)$/, '(' + S.role(role) + ')'));
+      refreshNow();
+      if (role === 'staff' || role === 'admin') { refreshComplaints(); refreshAnnouncements(); }
     });
     S.getJSON('/api/v1/session').then(showLoggedIn).catch(showLogin);
-    setInterval(function () { if (csrf) refreshNow(); }, 5000);
+    setInterval(function () {
+      if (!csrf) return;
+      refreshNow();
+      /* a pending announcement's state changes when it airs */
+      if (annPending && (role === 'staff' || role === 'admin')) refreshAnnouncements();
+    }, 5000);
     /* not while an answer is being recorded: the rows would be rebuilt
      * under the staff member's hands */
     setInterval(function () {

@@ -47,13 +47,13 @@
       data.users.forEach(function (u) {
         var tr = S.make('tr');
         tr.appendChild(S.make('td', u.name));
-        tr.appendChild(S.make('td', u.role));
+        tr.appendChild(S.make('td', S.role(u.role)));
         tr.appendChild(S.make('td', t(u.disabled ? 'disabled' : 'active')));
         tr.appendChild(S.make('td', (u.created_at || '').replace('T', ' ').slice(0, 16)));
         tr.appendChild(actions(u));
         body.appendChild(tr);
       });
-    }).catch(function (e) { M.say(e.message, true); });
+    }).catch(function (e) { M.say(S.errorText(e), true); });
   }
 
   function button(label, action) {
@@ -67,7 +67,7 @@
   function change(u, body, done) {
     M.send('PATCH', '/api/v1/users/' + u.id, body)
       .then(function () { M.say(t(done) + u.name); load(); })
-      .catch(function (err) { M.say(err.message, true); });
+      .catch(function (err) { M.say(S.errorText(err), true); });
   }
 
   /* Disabling or a new password also ends the account's sessions (server side). */
@@ -83,7 +83,7 @@
     td.appendChild(button('end_sessions', function () {
       M.send('DELETE', '/api/v1/users/' + u.id + '/sessions')
         .then(function (r) { M.say(t('ended') + u.name + ' (' + r.ended + ')'); })
-        .catch(function (err) { M.say(err.message, true); });
+        .catch(function (err) { M.say(S.errorText(err), true); });
     }));
     return td;
   }
@@ -97,10 +97,10 @@
     }
     M.send('POST', '/api/v1/users', { name: f.name.value, role: f.role.value, password: f.password.value })
       .then(function (user) {
-        M.say(t('added') + user.name + ' (' + user.role + ')');
+        M.say(t('added') + user.name + ' (' + S.role(user.role) + ')');
         e.target.reset();
         load();
-      }).catch(function (err) { M.say(err.message, true); });
+      }).catch(function (err) { M.say(S.errorText(err), true); });
   }
 
   document.addEventListener('DOMContentLoaded', translate);
