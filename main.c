@@ -389,7 +389,7 @@ static int command_run(const struct options *o)
                 fprintf(stderr, "siaran: %s\n", perr);
                 goto out;
         }
-        playout_set_relay(playout, relay);
+        playout_set_input(playout, ITEM_RELAY, input_relay_feed(relay));
         scheduler_set_relay(scheduler, relay);
 
         alerts = alerts_new(config, playout, err, sizeof err);

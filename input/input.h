@@ -12,6 +12,29 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* ---- feeds: what the engine reads ------------------------------------------ */
+
+/* A feed is an input's audio on its way to the air: a bounded ring the
+ * input's thread fills and the engine empties. */
+struct input_feed;
+
+/* Thread-safe: the stream is up and the ring holds at least the buffer, or
+ * it is airing and has not run dry since.  false for NULL. */
+bool input_feed_ready(struct input_feed *feed);
+
+/* Engine thread: takes up to frames frames (2 * frames floats) from the
+ * ring without waiting.  Returns the number taken; fewer than asked means the
+ * ring ran dry (the stream stalled longer than the buffer): the feed is then
+ * not ready until its buffer is full again, and the next call returns -1. */
+long input_feed_read(struct input_feed *feed, float *buf, size_t frames);
+
+/* Thread-safe: the feed went silent on air (the engine's silence detector
+ * cut it): it is not ready again until audible audio has arrived and filled
+ * the buffer. */
+void input_feed_suspend(struct input_feed *feed);
+
+/* ---- the relay ----------------------------------------------------------------- */
+
 struct input_relay;
 
 /* Creates a relay input for the station rate with buffer seconds of jitter
@@ -32,20 +55,8 @@ struct input_relay *input_relay_new(int rate, double buffer, double silence_db,
  * its buffer first. */
 void input_relay_want(struct input_relay *relay, const char *url);
 
-/* Thread-safe: the stream is up and the ring holds at least the buffer, or
- * it is airing and has not run dry since. */
-bool input_relay_ready(struct input_relay *relay);
-
-/* Engine thread: takes up to frames frames (2 * frames floats) from the
- * ring without waiting.  Returns the number taken; fewer than asked means the
- * ring ran dry (the stream stalled longer than the buffer): the relay is then
- * not ready until its buffer is full again, and the next call returns -1. */
-long input_relay_read(struct input_relay *relay, float *buf, size_t frames);
-
-/* Thread-safe: the relay went silent on air (the engine's silence detector
- * cut it): it is not ready again until audible audio has arrived and filled
- * the buffer. */
-void input_relay_suspend(struct input_relay *relay);
+/* The relay's feed, for the engine (borrowed; lives as long as the relay). */
+struct input_feed *input_relay_feed(struct input_relay *relay);
 
 /* Stops the thread and frees everything. */
 void input_relay_free(struct input_relay *relay);

@@ -68,7 +68,8 @@ struct playout {
         void *monitor_user;
         void (*command_hook)(void *user);
         void *command_hook_user;
-        struct input_relay *relay; /* plays ITEM_RELAY items; may be NULL */
+        struct input_feed *relay; /* plays ITEM_RELAY items; may be NULL */
+        struct input_feed *live;  /* plays ITEM_LIVE items; may be NULL */
 
         struct limiter limiter;
         float mix[2 * BLOCK_FRAMES];
@@ -115,9 +116,17 @@ void playout_add_encoder(struct playout *p, struct encoder *encoder)
                 p->encoders[p->n_encoders++] = encoder;
 }
 
-void playout_set_relay(struct playout *p, struct input_relay *relay)
+void playout_set_input(struct playout *p, enum item_kind kind, struct input_feed *feed)
 {
-        p->relay = relay;
+        if (kind == ITEM_RELAY)
+                p->relay = feed;
+        else if (kind == ITEM_LIVE)
+                p->live = feed;
+}
+
+static struct input_feed *feed_for(const struct playout *p, enum item_kind kind)
+{
+        return kind == ITEM_RELAY ? p->relay : kind == ITEM_LIVE ? p->live : NULL;
 }
 
 void playout_set_monitor(struct playout *p,
@@ -243,8 +252,8 @@ static int open_next(struct playout *p, int64_t frame)
                 if (p->source.next(p->source.ctx, start_ms, &item) < 0)
                         return -1;
                 const char *err = "unreadable";
-                if (!item.path ||
-                    deck_open(&p->pending, &item, p->config.rate, p->relay, &err) < 0) {
+                if (!item.path || deck_open(&p->pending, &item, p->config.rate,
+                                            feed_for(p, item.kind), &err) < 0) {
                         report(p, &item, frame, frame, PLAYOUT_END_UNREADABLE, err);
                         playout_item_clear(&item);
                         continue;

@@ -147,10 +147,11 @@ void playout_set_monitor(struct playout *playout,
                          void (*monitor)(void *user, const float *pcm, size_t frames),
                          void *user);
 
-/* Items of kind ITEM_RELAY read relay's ring (not owned; it must outlive
- * the engine).  Call before playout_run. */
-struct input_relay;
-void playout_set_relay(struct playout *playout, struct input_relay *relay);
+/* Items of kind (ITEM_RELAY or ITEM_LIVE) read feed (not owned; it must
+ * outlive the engine).  Call before playout_run. */
+struct input_feed;
+void playout_set_input(struct playout *playout, enum item_kind kind,
+                       struct input_feed *feed);
 
 /* Runs on the calling thread until end_ms (render) or a stop request; fades
  * out on stop.  Returns 0, or -1 on a fatal failure (an encoder failed). */

@@ -259,7 +259,7 @@ static void take_snapshot(struct scheduler *s)
 static bool relay_can_air(void *ctx)
 {
         struct scheduler *s = ctx;
-        return s->relay && input_relay_ready(s->relay);
+        return s->relay && input_feed_ready(input_relay_feed(s->relay));
 }
 
 void scheduler_set_relay(struct scheduler *s, struct input_relay *relay)
@@ -552,7 +552,7 @@ static void source_aired(void *ctx, const struct playout_asrun *record)
                 db_writer_add_asrun(s->writer, record);
         /* A silent relay would otherwise be picked again at once */
         if (s->relay && item->kind == ITEM_RELAY && record->reason == PLAYOUT_END_SILENCE)
-                input_relay_suspend(s->relay);
+                input_feed_suspend(input_relay_feed(s->relay));
         struct handout *h = find_handout(s, item);
         if (!h)
                 return;
