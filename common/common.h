@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #define SIARAN_VERSION "0.1.0"
 
@@ -59,6 +60,13 @@ char *text_escape_control(const char *src, char *dst, size_t size);
  * when it starts with = + - @, a tab or a CR, so a spreadsheet never takes it
  * for a formula. */
 void csv_write_cell(FILE *out, const char *value, bool always_quote);
+
+/* Resolves HOST:PORT ([::1]:8080, :8005 for every address) into addr for a
+ * listening socket; its length in *addr_len (may be NULL).  Returns 0, or -1
+ * with a one-line reason in err. */
+struct sockaddr_storage;
+int listen_address_parse(const char *listen, struct sockaddr_storage *addr,
+                         socklen_t *addr_len, char *err, size_t err_size);
 
 /* True when address (numeric IPv4 or IPv6) is one of the addresses in list
  * (separated by commas or spaces; may be NULL).  Any thread. */
@@ -131,9 +139,9 @@ struct output_config {
         char *description;
         char *genre;
         bool public_listing; /* yp directory listing */
-        int max_delay_ms; /* Opus: most audio the encoder holds back before a page
-                           * is out (0: libopusenc's defaults, about 3 s); not a
-                           * config key, the archive sets it for crash safety */
+        int max_delay_ms;    /* Opus: most audio the encoder holds back before a page
+                              * is out (0: libopusenc's defaults, about 3 s); not a
+                              * config key, the archive sets it for crash safety */
 };
 
 struct config {
@@ -175,12 +183,12 @@ struct config {
         double alerts_max_distance_km;
         int alerts_repeat;            /* times a bulletin airs */
         double alerts_repeat_minutes; /* apart; a decimal (0.1 = 6 s) */
-        char *archive_dir;           /* absolute; NULL = no archive */
-        char *archive_format;        /* "opus" or "vorbis" */
-        int archive_bitrate;         /* kbit/s (Opus) */
-        int archive_retention_days;  /* older hours are deleted */
-        int archive_segment_seconds; /* for tests: files shorter than an hour */
-        int archive_min_free_mb;     /* the disk guard pauses below this */
+        char *archive_dir;            /* absolute; NULL = no archive */
+        char *archive_format;         /* "opus" or "vorbis" */
+        int archive_bitrate;          /* kbit/s (Opus) */
+        int archive_retention_days;   /* older hours are deleted */
+        int archive_segment_seconds;  /* for tests: files shorter than an hour */
+        int archive_min_free_mb;      /* the disk guard pauses below this */
         /* [complaints]: Suara Warga from the public page, and the answers */
         int64_t public_upload_limit; /* bytes of one public recording */
         int public_max_seconds;      /* its longest duration */

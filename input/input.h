@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* ---- feeds: what the engine reads ------------------------------------------ */
 
@@ -60,6 +61,64 @@ struct input_feed *input_relay_feed(struct input_relay *relay);
 
 /* Stops the thread and frees everything. */
 void input_relay_free(struct input_relay *relay);
+
+/* ---- the live input: presenters ------------------------------------------------ */
+
+struct input_live;
+
+struct input_live_config {
+        const char *listen;   /* HOST:PORT */
+        const char *mount;    /* "/live" */
+        int rate;             /* the station's */
+        double buffer;        /* seconds of jitter buffer */
+        double silence_db;    /* the station's silence threshold (dBFS) */
+        double silence_limit; /* seconds of silence before the schedule resumes */
+};
+
+/* What the station supplies.  Every hook is called on a connection's
+ * thread (on_ready: on the thread that filled the buffer). */
+struct input_live_hooks {
+        void *user;
+        /* Checks a panel account's name and password (address: the client,
+         * for throttling).  Returns 1 with its role name ("admin",
+         * "operator", "staff") in role, 0 for a wrong login, -1 when it
+         * cannot tell. */
+        int (*check_login)(void *user, const char *name, const char *password,
+                           const char *address, char *role, size_t role_size);
+        /* Whether an account of role may take the air now; false with a
+         * one-line reason for the presenter. */
+        bool (*may_air)(void *user, const char *role, char *reason, size_t reason_size);
+        /* The live feed has its buffer full (again): the station brings it
+         * on air.  May be NULL. */
+        void (*on_ready)(void *user);
+};
+
+/* Listens on config->listen for the Icecast source protocol (PUT, or SOURCE
+ * as older encoders send it) on config->mount, and for title updates
+ * (GET /admin/metadata?mode=updinfo&song=...) with the same login.  One
+ * presenter at a time.  NULL with a one-line reason in err. */
+struct input_live *input_live_new(const struct input_live_config *config,
+                                  const struct input_live_hooks *hooks, char *err,
+                                  size_t err_size);
+
+/* The live feed, for the engine (borrowed).  NULL for NULL. */
+struct input_feed *input_live_feed(struct input_live *live);
+
+struct input_live_status {
+        bool connected;
+        char user[128]; /* the presenter's account */
+        char role[16];
+        int64_t since_ms; /* UTC ms of the connection */
+        char format[64];  /* "ogg/vorbis", "mp3/mp3", ...; empty until known */
+        double level_db;  /* peak of the latest half second, dBFS */
+        char title[256];  /* the encoder's latest title; empty: none sent */
+};
+
+/* Thread-safe snapshot; all zero (not connected) for NULL. */
+void input_live_get_status(struct input_live *live, struct input_live_status *status);
+
+/* Closes the port, ends every connection and frees everything.  NULL: no-op. */
+void input_live_free(struct input_live *live);
 
 /* The url is one input_relay_want takes: http:// or https:// with a host,
  * no spaces or control characters, at most 1000 bytes. */

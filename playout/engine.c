@@ -75,7 +75,8 @@ struct playout {
         float mix[2 * BLOCK_FRAMES];
         float scratch[2 * BLOCK_FRAMES];
 
-        atomic_bool want_stop, want_skip, want_reschedule, want_interrupt;
+        atomic_bool want_stop, want_skip, want_reschedule, want_interrupt, want_take_over;
+        int64_t take_over_fade; /* frames of fade-in for the item a take-over starts */
 
         pthread_mutex_t lock; /* guards now and stats */
         struct playout_nowplaying now;
@@ -334,6 +335,10 @@ static bool start_item(struct playout *p, int64_t frame)
         d->stop_at = -1;
         if (p->has_tail && p->config.crossfade > 0)
                 d->fade_in_end = frame + seconds_to_frames(p, p->config.crossfade);
+        if (p->take_over_fade > 0) {
+                d->fade_in_end = frame + p->take_over_fade;
+                p->take_over_fade = 0;
+        }
         plan_current_stop(p, frame);
         queue_title(p, frame, &d->item);
         log_info("on air: '%s' by '%s' (%s, %.1f s)", d->item.title ? d->item.title : "",
@@ -356,12 +361,34 @@ static void end_current(struct playout *p, int64_t frame, enum playout_end_reaso
 
 static void end_tail(struct playout *p, int64_t frame)
 {
-        report(p, &p->tail.item, p->tail.start, frame, PLAYOUT_END_COMPLETED, NULL);
+        enum playout_end_reason reason =
+            p->tail.stop_at >= 0 ? (enum playout_end_reason)p->tail.stop_reason
+                                 : PLAYOUT_END_COMPLETED;
+        report(p, &p->tail.item, p->tail.start, frame, reason, NULL);
         deck_close(&p->tail);
         p->has_tail = false;
 }
 
 /* ---- commands ---------------------------------------------------------------- */
+
+/* What airs becomes the tail, fading out over operator_fade while next()
+ * fades in over the same: a live input takes the air with a crossfade
+ * rather than after a fade to nothing. */
+static void take_over(struct playout *p, int64_t here)
+{
+        drop_pending(p);
+        if (!p->has_current)
+                return;
+        int64_t fade = seconds_to_frames(p, p->config.operator_fade);
+        if (p->has_tail)
+                end_tail(p, here);
+        p->tail = p->current;
+        p->has_tail = true;
+        p->has_current = false;
+        deck_set_stop(&p->tail, here + fade, fade, PLAYOUT_END_TAKEN_OVER);
+        p->take_over_fade = fade;
+        log_info("taking over from '%s'", p->tail.item.title ? p->tail.item.title : "");
+}
 
 static void take_commands(struct playout *p)
 {
@@ -376,6 +403,8 @@ static void take_commands(struct playout *p)
                                       PLAYOUT_END_STOPPED);
                 log_info("stopping: fading out");
         }
+        if (atomic_exchange(&p->want_take_over, false) && !p->stopping)
+                take_over(p, here);
         bool interrupt = atomic_exchange(&p->want_interrupt, false);
         if ((atomic_exchange(&p->want_reschedule, false) || interrupt) && !p->stopping) {
                 drop_pending(p);
@@ -689,6 +718,12 @@ void playout_interrupt(struct playout *p)
 {
         before_command(p);
         atomic_store(&p->want_interrupt, true);
+}
+
+void playout_take_over(struct playout *p)
+{
+        before_command(p);
+        atomic_store(&p->want_take_over, true);
 }
 
 void playout_get_nowplaying(struct playout *p, struct playout_nowplaying *now)
