@@ -197,6 +197,9 @@ struct config {
         int answer_days;             /* working days an agency has to answer */
         char *holidays;              /* dates (YYYY-MM-DD) that are no working day */
         double live_buffer; /* seconds of jitter buffer of relays (and live input) */
+        char *live_listen;  /* host:port for presenters' encoders; NULL = none */
+        char *live_mount;   /* the mount they stream to ("/live") */
+        double live_silence_limit; /* seconds of live silence before the schedule */
 };
 
 /* Reads and checks path.  On error returns NULL and writes a one-line reason of

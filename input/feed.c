@@ -13,6 +13,9 @@
  * the freshest audio: the oldest is dropped. */
 #define RING_EXTRA_SECONDS 0.5
 #define LEVEL_WINDOW_SECONDS 0.5
+/* The paced engine mixes up to this far ahead of real time, so it takes
+ * that much from a fresh ring at once: the buffer counts beyond it. */
+#define ENGINE_READ_AHEAD_SECONDS 0.3
 
 struct input_feed {
         int rate;
@@ -37,13 +40,14 @@ struct input_feed *feed_new(int rate, double buffer, double silence_db,
 {
         struct input_feed *f = xcalloc(1, sizeof *f);
         f->rate = rate;
-        f->buffer_frames = (int64_t)(buffer * rate);
+        f->buffer_frames = (int64_t)((buffer + ENGINE_READ_AHEAD_SECONDS) * rate);
         f->silence_level = silence_db < 0 ? powf(10.0f, (float)silence_db / 20.0f) : 0;
         f->silence_limit_frames =
             silence_limit > 0 && silence_db < 0 ? (int64_t)(silence_limit * rate) : 0;
         f->on_ready = on_ready;
         f->user = user;
-        f->ring = ring_new((size_t)((buffer + RING_EXTRA_SECONDS) * rate));
+        f->ring = ring_new(
+            (size_t)((buffer + ENGINE_READ_AHEAD_SECONDS + RING_EXTRA_SECONDS) * rate));
         return f;
 }
 

@@ -3,6 +3,8 @@
  * source and the rundown call the same functions, the rundown through
  * planner_simulate, which advances time exactly as the engine does. */
 #define LOG_MODULE "plan"
+/* How long a live item is planned for: until its presenter leaves, in practice. */
+#define LIVE_ITEM_HOURS 6
 #include <stdlib.h>
 #include <string.h>
 
@@ -566,6 +568,27 @@ static bool pick_relay(struct planner *p, const struct instance *in,
         return true;
 }
 
+/* A presenter on the live input airs until they leave (the feed runs dry)
+ * or a hard event cuts them; under the show's name, or "Siaran langsung". */
+static bool pick_presenter(struct planner *p, const struct instance *in,
+                           struct plan_pick *pick)
+{
+        if (!p->presenter_ready ||
+            !p->presenter_ready(p->presenter_ctx, p->presenter_name,
+                                sizeof p->presenter_name))
+                return false;
+        memset(pick, 0, sizeof *pick);
+        pick->path = "live";
+        pick->title = in ? in->show->name : "Siaran langsung";
+        pick->artist = p->presenter_name;
+        pick->kind = ITEM_LIVE;
+        pick->quiet = true; /* the live input's own silence_limit applies */
+        pick->frames = (int64_t)LIVE_ITEM_HOURS * 3600 * p->rate;
+        pick->source = PICK_PRESENTER;
+        pick->ref = in ? in->show->id : 0;
+        return true;
+}
+
 static bool pick_show(struct planner *p, const struct instance *in, int64_t t,
                       struct plan_pick *pick)
 {
@@ -677,6 +700,8 @@ int planner_next(struct planner *p, int64_t t, struct plan_pick *pick)
         if (pick_announcement(p, t, true, pick))
                 ok = true;
         else if (pick_hard_due(p, t, pick))
+                ok = true;
+        else if (pick_presenter(p, in, pick))
                 ok = true;
         else if (p->st.followup_complaint) {
                 struct live_complaint *c =

@@ -210,6 +210,7 @@ enum pick_source {
         PICK_COMPLAINT,
         PICK_ANNOUNCEMENT,
         PICK_COMPLAINT_ANSWER,
+        PICK_PRESENTER, /* the live input */
 };
 
 /* What the planner decided; strings are borrowed from the catalog, the
@@ -315,6 +316,12 @@ struct planner {
         void *relay_ctx;
         const char *relay_url; /* borrowed from the grid */
         int64_t relay_from, relay_until;
+        /* The live input (NULL: none, as in a rundown): whether a presenter
+         * can air now, with their name in name.  Their item comes right
+         * after urgent announcements and due hard events. */
+        bool (*presenter_ready)(void *ctx, char *name, size_t name_size);
+        void *presenter_ctx;
+        char presenter_name[128];
 };
 
 /* Decides what starts at start_ms and records it in the state.  Returns 0,

@@ -196,6 +196,12 @@ void scheduler_set_relay(struct scheduler *scheduler, struct input_relay *relay)
  * replace the filler airing). */
 bool scheduler_relay_due(struct scheduler *scheduler, int64_t now_ms);
 
+/* The station's live input (not owned; set before the engine runs): while a
+ * presenter's stream is buffered it airs, after urgent announcements and
+ * due hard events (PSA slots), ahead of everything else. */
+struct input_live;
+void scheduler_set_live(struct scheduler *scheduler, struct input_live *live);
+
 void scheduler_free(struct scheduler *scheduler);
 
 #endif

@@ -64,6 +64,7 @@ struct scheduler {
          * follows (UTC ms; written on the engine thread, read on the input's). */
         struct input_relay *relay;
         _Atomic int64_t relay_from, relay_until;
+        struct input_live *live_input; /* presenters; may be NULL */
 };
 
 /* ---- the live queue ---------------------------------------------------------- */
@@ -292,6 +293,26 @@ static void follow_relay(struct scheduler *s)
         }
 }
 
+/* ---- presenters ---------------------------------------------------------------- */
+
+static bool presenter_can_air(void *ctx, char *name, size_t name_size)
+{
+        struct scheduler *s = ctx;
+        if (!input_feed_ready(input_live_feed(s->live_input)))
+                return false;
+        struct input_live_status st;
+        input_live_get_status(s->live_input, &st);
+        if (!st.connected)
+                return false;
+        snprintf(name, name_size, "%s", st.user);
+        return true;
+}
+
+void scheduler_set_live(struct scheduler *s, struct input_live *live)
+{
+        s->live_input = live;
+}
+
 static struct scheduler *scheduler_create(const struct config *config, bool station,
                                           bool measure, char *err, size_t err_size)
 {
@@ -336,6 +357,8 @@ static struct scheduler *scheduler_create(const struct config *config, bool stat
         s->planner.live = &s->live;
         s->planner.relay_ready = relay_can_air;
         s->planner.relay_ctx = s;
+        s->planner.presenter_ready = presenter_can_air;
+        s->planner.presenter_ctx = s;
         return s;
 fail:
         scheduler_free(s);
@@ -630,7 +653,8 @@ plan_window(const struct config *config, int64_t from_ms, int64_t to_ms, size_t 
                 return -1;
         int64_t now = time_now_ms();
         s->planner.live_from = from_ms > now ? from_ms : now;
-        s->planner.relay_ready = NULL; /* a plan shows a relay show's stream */
+        s->planner.relay_ready = NULL;     /* a plan shows a relay show's stream */
+        s->planner.presenter_ready = NULL; /* and no presenter: nobody knows */
         struct plan_emit pe = {.planner = &s->planner,
                                .from = from_ms,
                                .limit = limit,

@@ -29,6 +29,7 @@
 
 static const struct web_route routes[] = {
     {"GET", "/api/v1/nowplaying", 0, BODY_NONE, web_handle_nowplaying, true},
+    {"GET", "/api/v1/live", ROLES_ANY, BODY_NONE, web_handle_live, false},
     {"GET", "/metrics", 0, BODY_NONE, web_handle_metrics, true},
     {"GET", "/api/v1/rundown", 0, BODY_NONE, web_handle_rundown, false},
     {"GET", "/api/v1/listeners", ROLES_ANY, BODY_NONE, web_handle_listeners, false},

@@ -16,6 +16,7 @@
 #include "playout/playout.h"
 
 struct archive;
+struct input_live;
 
 struct web;
 struct alerts;
@@ -29,6 +30,7 @@ struct web_context {
         size_t n_sinks;
         struct alerts *alerts;   /* emergency alerts; may be NULL (no alert routes) */
         struct archive *archive; /* NULL when the station keeps no archive */
+        struct input_live *live; /* presenters' input; NULL when there is none */
 };
 
 /* Starts listening on config->web_listen.  NULL with a reason in err. */
