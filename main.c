@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alerts/alerts.h"
@@ -361,6 +362,28 @@ static void live_became_ready(void *user)
                 playout_take_over(w->playout);
 }
 
+/* Each live session goes into the library as a programme, titled with
+ * what it aired under and its start (station time). */
+static void live_recorded(void *user, const char *path, const char *show,
+                          const char *presenter, int64_t since_ms)
+{
+        struct live_watch *w = user;
+        char when[32], title[400], err[256];
+        time_t t = (time_t)(since_ms / 1000);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+        snprintf(title, sizeof title, "%s %s", show, when);
+        int64_t id = sched_media_import_titled(w->config, path, ITEM_PROGRAMME, title,
+                                               err, sizeof err);
+        if (id < 0)
+                log_error("live: the recording of %s's session was not stored: %s",
+                          presenter, err);
+        else
+                log_info("live: %s's session is in the library as %lld '%s'", presenter,
+                         (long long)id, title);
+}
+
 static struct input_live *start_live_input(const struct config *config,
                                            struct live_watch *watch)
 {
@@ -369,11 +392,13 @@ static struct input_live *start_live_input(const struct config *config,
                                        .rate = config->samplerate,
                                        .buffer = config->live_buffer,
                                        .silence_db = config->silence_threshold,
-                                       .silence_limit = config->live_silence_limit};
+                                       .silence_limit = config->live_silence_limit,
+                                       .recording_dir = config->media_dir};
         struct input_live_hooks hooks = {.user = watch,
                                          .check_login = live_check_login,
                                          .may_air = live_may_air,
-                                         .on_ready = live_became_ready};
+                                         .on_ready = live_became_ready,
+                                         .on_recorded = live_recorded};
         char err[256];
         struct input_live *live = input_live_new(&lc, &hooks, err, sizeof err);
         if (!live)

@@ -67,12 +67,13 @@ void input_relay_free(struct input_relay *relay);
 struct input_live;
 
 struct input_live_config {
-        const char *listen;   /* HOST:PORT */
-        const char *mount;    /* "/live" */
-        int rate;             /* the station's */
-        double buffer;        /* seconds of jitter buffer */
-        double silence_db;    /* the station's silence threshold (dBFS) */
-        double silence_limit; /* seconds of silence before the schedule resumes */
+        const char *listen;        /* HOST:PORT */
+        const char *mount;         /* "/live" */
+        int rate;                  /* the station's */
+        double buffer;             /* seconds of jitter buffer */
+        double silence_db;         /* the station's silence threshold (dBFS) */
+        double silence_limit;      /* seconds of silence before the schedule resumes */
+        const char *recording_dir; /* each session is recorded here; NULL: not */
 };
 
 /* What the station supplies.  Every hook is called on a connection's
@@ -91,6 +92,12 @@ struct input_live_hooks {
         /* The live feed has its buffer full (again): the station brings it
          * on air.  May be NULL. */
         void (*on_ready)(void *user);
+        /* A session ended: path is the recording of everything the encoder
+         * sent (its own container: .ogg, .mp3 or .aac), show what it aired
+         * under (empty when it never aired), since_ms its start.  The file
+         * is deleted when the hook returns.  May be NULL. */
+        void (*on_recorded)(void *user, const char *path, const char *show,
+                            const char *presenter, int64_t since_ms);
 };
 
 /* Listens on config->listen for the Icecast source protocol (PUT, or SOURCE
@@ -112,7 +119,12 @@ struct input_live_status {
         char format[64];  /* "ogg/vorbis", "mp3/mp3", ...; empty until known */
         double level_db;  /* peak of the latest half second, dBFS */
         char title[256];  /* the encoder's latest title; empty: none sent */
+        char show[256];   /* what the session airs under; empty: not aired yet */
 };
+
+/* Thread-safe: the presenter airs under title (a show's name or "Siaran
+ * langsung"), for the recording's title. */
+void input_live_note_show(struct input_live *live, const char *title);
 
 /* Thread-safe snapshot; all zero (not connected) for NULL. */
 void input_live_get_status(struct input_live *live, struct input_live_status *status);

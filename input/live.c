@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/common.h"
@@ -62,6 +63,9 @@ struct connection {
         size_t body_used; /* of the body's start in head, bytes passed on */
         int64_t last_data_ms;
         int64_t deadline_ms; /* 0: none */
+        FILE *recording;     /* what the encoder sends, as it sends it; NULL: none */
+        char recording_path[4096];
+        char container[16]; /* the demuxer's name, for the recording's extension */
 };
 
 /* ---- answers ------------------------------------------------------------------------
@@ -307,6 +311,62 @@ static void session_set_title(struct input_live *l, const char *title)
         pthread_mutex_unlock(&l->lock);
 }
 
+/* ---- the recording ------------------------------------------------------------------
+ */
+
+/* The encoder's bytes go to a file as they come: its own container is a
+ * complete recording (an Ogg stream, MP3 or ADTS frames). */
+static void recording_start(struct connection *c)
+{
+        const char *dir = c->live->config.recording_dir;
+        if (!dir)
+                return;
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                log_warn("live: cannot create %s: %s", dir, strerror(errno));
+        snprintf(c->recording_path, sizeof c->recording_path, "%s/.live-%lld.part", dir,
+                 (long long)time_now_ms());
+        c->recording = fopen(c->recording_path, "wbx");
+        if (!c->recording)
+                log_warn("live: cannot record to %s: %s", c->recording_path,
+                         strerror(errno));
+}
+
+static void recording_write(struct connection *c, const void *data, size_t n)
+{
+        if (!c->recording || fwrite(data, 1, n, c->recording) == n)
+                return;
+        log_warn("live: the recording %s stopped: %s", c->recording_path,
+                 strerror(errno));
+        fclose(c->recording);
+        c->recording = NULL;
+        unlink(c->recording_path);
+}
+
+/* Hands the finished recording to the station, then deletes it. */
+static void recording_finish(struct connection *c,
+                             const struct input_live_status *session)
+{
+        if (!c->recording)
+                return;
+        bool written = fclose(c->recording) == 0;
+        c->recording = NULL;
+        const char *ext = !strcmp(c->container, "ogg")   ? ".ogg"
+                          : !strcmp(c->container, "mp3") ? ".mp3"
+                          : !strcmp(c->container, "aac") ? ".aac"
+                                                         : NULL;
+        char path[sizeof c->recording_path + 8];
+        snprintf(path, sizeof path, "%.*s%s",
+                 (int)(strlen(c->recording_path) - strlen(".part")), c->recording_path,
+                 ext ? ext : "");
+        if (written && ext && session->show[0] && c->live->hooks.on_recorded &&
+            rename(c->recording_path, path) == 0) {
+                c->live->hooks.on_recorded(c->live->hooks.user, path, session->show,
+                                           session->user, session->since_ms);
+                unlink(path);
+        }
+        unlink(c->recording_path);
+}
+
 /* ---- the body through libavformat ----------------------------------------------- */
 
 /* The AVIOContext's read: first what came with the headers, then the
@@ -320,6 +380,7 @@ static int body_read(void *opaque, uint8_t *buf, int size)
                         n = (size_t)size;
                 memcpy(buf, c->head + c->head_len + c->body_used, n);
                 c->body_used += n;
+                recording_write(c, buf, n);
                 c->last_data_ms = time_now_ms();
                 return (int)n;
         }
@@ -340,6 +401,7 @@ static int body_read(void *opaque, uint8_t *buf, int size)
                 if (n <= 0)
                         return AVERROR_EOF;
                 c->last_data_ms = now;
+                recording_write(c, buf, (size_t)n);
                 return (int)n;
         }
 }
@@ -409,6 +471,8 @@ static void stream_body(struct connection *c, const char *content_type)
         }
         char described[64];
         decoder_describe(&d, described, sizeof described);
+        snprintf(c->container, sizeof c->container, "%.*s", (int)strcspn(described, "/"),
+                 described);
         pthread_mutex_lock(&l->lock);
         snprintf(l->session.format, sizeof l->session.format, "%s", described);
         pthread_mutex_unlock(&l->lock);
@@ -533,9 +597,13 @@ static void handle_source(struct connection *c, const char *method, const char *
                 value[0] = '\0';
         log_info("live: %s (%s) connected from %s (%s %s)", name, role, c->address,
                  method, value);
+        recording_start(c);
         stream_body(c, value);
+        struct input_live_status ended;
+        input_live_get_status(l, &ended);
         session_release(l);
         log_info("live: %s disconnected", name);
+        recording_finish(c, &ended);
 }
 
 static void handle_request(struct connection *c)
@@ -688,6 +756,8 @@ struct input_live *input_live_new(const struct input_live_config *config,
         l->config = *config;
         l->config.mount = xstrdup(config->mount);
         l->config.listen = xstrdup(config->listen);
+        l->config.recording_dir =
+            config->recording_dir ? xstrdup(config->recording_dir) : NULL;
         l->hooks = *hooks;
         l->wake[0] = l->wake[1] = -1;
         l->listen_fd = open_listener(config->listen, err, err_size);
@@ -718,6 +788,7 @@ fail:
         }
         free((char *)l->config.mount);
         free((char *)l->config.listen);
+        free((char *)l->config.recording_dir);
         free(l);
         return NULL;
 }
@@ -725,6 +796,14 @@ fail:
 struct input_feed *input_live_feed(struct input_live *l)
 {
         return l ? l->feed : NULL;
+}
+
+void input_live_note_show(struct input_live *l, const char *title)
+{
+        pthread_mutex_lock(&l->lock);
+        if (l->session.connected)
+                snprintf(l->session.show, sizeof l->session.show, "%s", title);
+        pthread_mutex_unlock(&l->lock);
 }
 
 void input_live_get_status(struct input_live *l, struct input_live_status *status)
@@ -758,5 +837,6 @@ void input_live_free(struct input_live *l)
         pthread_cond_destroy(&l->gone);
         free((char *)l->config.mount);
         free((char *)l->config.listen);
+        free((char *)l->config.recording_dir);
         free(l);
 }

@@ -73,6 +73,44 @@ out:
         return rc;
 }
 
+int sched_media_set_title(sqlite3 *db, int64_t id, const char *title)
+{
+        sqlite3_stmt *stmt = NULL;
+        int rc = -1;
+        if (sqlite3_prepare_v2(db, "UPDATE media SET title = ?2 WHERE id = ?1", -1, &stmt,
+                               NULL) == SQLITE_OK) {
+                sqlite3_bind_int64(stmt, 1, id);
+                sqlite3_bind_text(stmt, 2, title, -1, SQLITE_STATIC);
+                rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : -1;
+        }
+        if (rc < 0)
+                log_error("media %lld: cannot set the title: %s", (long long)id,
+                          sqlite3_errmsg(db));
+        sqlite3_finalize(stmt);
+        return rc;
+}
+
+int64_t sched_media_import_titled(const struct config *config, const char *src,
+                                  enum item_kind kind, const char *title, char *err,
+                                  size_t err_size)
+{
+        struct sched_media row = {0};
+        int64_t id = -1;
+        sqlite3 *db = sched_db_open(config->database, err, err_size);
+        if (!db)
+                return -1;
+        if (sched_media_import(db, config, src, kind, NULL, NULL, NULL, &row, err,
+                               err_size) == 0) {
+                id = row.id;
+                if (sched_media_set_title(db, id, title) < 0)
+                        snprintf(err, err_size, "stored as %lld, but not titled",
+                                 (long long)id);
+        }
+        sched_media_clear(&row);
+        sqlite3_close_v2(db);
+        return id;
+}
+
 /* The SHA-256 of the stored file, as lower-case hex: the identity of the
  * content.  Computed here rather than parsed from the store's file name so the
  * library does not depend on how media/ names its files. */

@@ -573,13 +573,14 @@ static bool pick_relay(struct planner *p, const struct instance *in,
 static bool pick_presenter(struct planner *p, const struct instance *in,
                            struct plan_pick *pick)
 {
+        const char *title = in ? in->show->name : "Siaran langsung";
         if (!p->presenter_ready ||
-            !p->presenter_ready(p->presenter_ctx, p->presenter_name,
+            !p->presenter_ready(p->presenter_ctx, title, p->presenter_name,
                                 sizeof p->presenter_name))
                 return false;
         memset(pick, 0, sizeof *pick);
         pick->path = "live";
-        pick->title = in ? in->show->name : "Siaran langsung";
+        pick->title = title;
         pick->artist = p->presenter_name;
         pick->kind = ITEM_LIVE;
         pick->quiet = true; /* the live input's own silence_limit applies */

@@ -317,9 +317,11 @@ struct planner {
         const char *relay_url; /* borrowed from the grid */
         int64_t relay_from, relay_until;
         /* The live input (NULL: none, as in a rundown): whether a presenter
-         * can air now, with their name in name.  Their item comes right
-         * after urgent announcements and due hard events. */
-        bool (*presenter_ready)(void *ctx, char *name, size_t name_size);
+         * can air now, with their name in name; title is what their item
+         * airs under.  Their item comes right after urgent announcements
+         * and due hard events. */
+        bool (*presenter_ready)(void *ctx, const char *title, char *name,
+                                size_t name_size);
         void *presenter_ctx;
         char presenter_name[128];
 };

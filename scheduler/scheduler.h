@@ -81,6 +81,17 @@ int sched_media_import(sqlite3 *db, const struct config *config, const char *src
                        const char *categories, bool *existed, struct sched_media *out,
                        char *err, size_t err_size);
 
+/* Imports src as sched_media_import does, with its own connection to
+ * config's database, and gives the row title.  For a recording made while
+ * the station runs (any thread).  Returns the row's id, or -1 with a
+ * one-line reason in err. */
+int64_t sched_media_import_titled(const struct config *config, const char *src,
+                                  enum item_kind kind, const char *title, char *err,
+                                  size_t err_size);
+
+/* Sets the title of media row id.  Returns 0 or -1 (logged). */
+int sched_media_set_title(sqlite3 *db, int64_t id, const char *title);
+
 /* Reads one media row by id.  Returns 0, or -1 if there is none. */
 int sched_media_get(sqlite3 *db, int64_t id, struct sched_media *out);
 

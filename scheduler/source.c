@@ -295,7 +295,7 @@ static void follow_relay(struct scheduler *s)
 
 /* ---- presenters ---------------------------------------------------------------- */
 
-static bool presenter_can_air(void *ctx, char *name, size_t name_size)
+static bool presenter_can_air(void *ctx, const char *title, char *name, size_t name_size)
 {
         struct scheduler *s = ctx;
         if (!input_feed_ready(input_live_feed(s->live_input)))
@@ -305,6 +305,7 @@ static bool presenter_can_air(void *ctx, char *name, size_t name_size)
         if (!st.connected)
                 return false;
         snprintf(name, name_size, "%s", st.user);
+        input_live_note_show(s->live_input, title);
         return true;
 }
 

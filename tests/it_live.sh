@@ -110,6 +110,7 @@ req_session() {
 }
 req_session
 start_encoder ogg
+OGG_START=$(date +%s.%N)
 took=$(wait_kind live 8)
 check "Ogg Vorbis: now.kind is live within 4 s of the encoder starting (took $took s)" \
 	awk -v t="$took" 'BEGIN{exit !(t >= 0 && t <= 4.0)}'
@@ -142,6 +143,7 @@ check "a title update with a wrong password gets 401 (got $CODE)" [ "$CODE" = 40
 sleep 6
 echo "# encoder killed at $(TZ=Asia/Jakarta date +%H:%M:%S.%N)"
 kill "$ENC_PID"
+OGG_SECONDS=$(echo "$(date +%s.%N) - $OGG_START" | bc)
 took=$(wait_kind '!live' 5)
 check "the encoder killed: the schedule is back within 3 s (took $took s)" \
 	awk -v t="$took" 'BEGIN{exit !(t >= 0 && t <= 3.0)}'
@@ -178,6 +180,21 @@ wait_kind '!live' 5 >/dev/null
 sleep 3
 kill "$LISTENER" 2>/dev/null
 wait "$LISTENER" 2>/dev/null
+
+# ---- the recordings ------------------------------------------------------------------------
+sleep 2
+sqlite3 "$DB" "SELECT id, kind, title, frames / 44100.0 FROM media ORDER BY id" | sed 's/^/# library: /'
+n=$(sqlite3 "$DB" "SELECT count(*) FROM media WHERE kind = 'programme' AND title GLOB 'Siaran langsung [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]'")
+check "each live session is in the library as a programme titled with the show and date (got $n, want 3)" \
+	[ "$n" = 3 ]
+first=$(sqlite3 "$DB" "SELECT frames / 44100.0 FROM media WHERE kind = 'programme' ORDER BY id LIMIT 1")
+check "the first recording lasts as long as the encoder streamed (${first:-none} s of ${OGG_SECONDS} s)" \
+	awk -v a="${first:-0}" -v b="$OGG_SECONDS" 'BEGIN{d=a-b; exit !(d > -1.5 && d < 1.0)}'
+f=$(sqlite3 "$DB" "SELECT path FROM media WHERE kind = 'programme' ORDER BY id LIMIT 1")
+check "the recording is a file in the media store that decodes" \
+	eval 'ffmpeg -nostdin -loglevel error -i "$f" -f null - 2>/dev/null'
+check "no half-written recording is left behind" \
+	eval '[ -z "$(ls -A "$D/media" | grep "^\.live-")" ]'
 
 rows=$(sqlite3 "$DB" "SELECT count(*) FROM asrun WHERE kind = 'live' AND artist = 'opi'")
 check "the as-run has the operator's live sessions with their name (rows: $rows)" \
