@@ -26,6 +26,7 @@ if ! start_icecast "$D/ice" "$PORT" "$PASS"; then
 	exit 1
 fi
 tone "$D/fb.ogg" 4 880 "Cadangan" "Uji" -c:a libvorbis
+tone "$D/urgent.ogg" 2 660 "Pengumuman" "" -c:a libvorbis
 printf '%s\n' "$D/fb.ogg" >"$D/fb.m3u"
 write_conf "$D" "$PORT" "$PASS" fb.m3u
 # [web] is the last section: [live] goes after it
@@ -140,7 +141,17 @@ check "the title update is now.title (got '$t')" [ "$t" = "Dialog Bupati Lebak" 
 CODE=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -u opi:salah-sekali \
 	"$L/admin/metadata?mount=/live&mode=updinfo&song=Salah")
 check "a title update with a wrong password gets 401 (got $CODE)" [ "$CODE" = 401 ]
-sleep 6
+# an urgent announcement airs over the presenter, who comes back after it
+CSRF=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["csrf_token"])' "$D/session")
+CODE=$(curl -s -o "$D/ann" -w '%{http_code}' -b "$D/cookies" -H "X-CSRF-Token: $CSRF" \
+	-F audio=@"$D/urgent.ogg" -F mode=now "$B/api/v1/announcements")
+check "an urgent announcement is taken during the live session (got $CODE)" [ "$CODE" = 201 ]
+took=$(wait_kind announcement 3)
+check "the urgent announcement airs over the presenter within 1.5 s (took $took s)" \
+	awk -v t="$took" 'BEGIN{exit !(t >= 0 && t <= 1.5)}'
+took=$(wait_kind live 5)
+check "the presenter is back on air after the announcement (took $took s)" [ "$took" != -1 ]
+sleep 4
 echo "# encoder killed at $(TZ=Asia/Jakarta date +%H:%M:%S.%N)"
 kill "$ENC_PID"
 OGG_SECONDS=$(echo "$(date +%s.%N) - $OGG_START" | bc)
@@ -203,11 +214,11 @@ sqlite3 "$DB" "SELECT kind, title, artist, reason, (ended_at - started_at) / 100
 	tail -12 | sed 's/^/# as-run: /'
 
 # ---- what the listener heard -------------------------------------------------------------
-heard=$(tone_runs "$D/heard.raw" 440 880)
+heard=$(tone_runs "$D/heard.raw" 440 660 880)
 echo "# heard (Hz:seconds): $heard"
 order=$(echo "$heard" | tr ' ' '\n' | awk -F: '$2 >= 1.5 {print $1}' | uniq | tr '\n' ' ')
-check "the listener hears the schedule, the presenter, the schedule, the presenter, the schedule (runs >= 1.5 s: $order)" \
-	eval 'echo " $order" | grep -q " 880 440 880 440 880 "'
+check "the listener hears the schedule, the presenter, the announcement, the presenter, the schedule, the presenter, the schedule (runs >= 1.5 s: $order)" \
+	eval 'echo " $order" | grep -q " 880 440 660 440 880 440 880 "'
 holes=$(echo "$heard" | tr ' ' '\n' | awk -F: '$1 == "-" && $2 > 0.5 {print $2}' | tr '\n' ' ')
 check "no silent hole over 0.5 s in the listener's audio (found: '$holes')" [ -z "$holes" ]
 fine=$(ffmpeg -nostdin -f s16le -ar 8000 -ac 1 -i "$D/heard.raw" \
