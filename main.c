@@ -319,12 +319,12 @@ static void relay_became_ready(void *user)
 }
 
 /* The live input's hooks: logins are the panel's accounts; admin and
- * operator take the air any time.  Staff may only during a show whose
- * content is "live", which the schedule does not offer yet, so they are
- * refused with that reason. */
+ * operator take the air any time, staff only during a show whose content
+ * is "live". */
 struct live_watch {
         const struct config *config;
         struct playout *playout;
+        struct scheduler *scheduler;
 };
 
 static int live_check_login(void *user, const char *name, const char *password,
@@ -336,8 +336,11 @@ static int live_check_login(void *user, const char *name, const char *password,
 
 static bool live_may_air(void *user, const char *role, char *reason, size_t reason_size)
 {
-        (void)user;
+        struct live_watch *w = user;
         if (!strcmp(role, "admin") || !strcmp(role, "operator"))
+                return true;
+        if (!strcmp(role, "staff") &&
+            scheduler_live_show_due(w->scheduler, time_now_ms()))
                 return true;
         snprintf(reason, reason_size,
                  "staff may take the air only during a live show, and none is on now");
@@ -483,7 +486,8 @@ static int command_run(const struct options *o)
         playout_set_input(playout, ITEM_RELAY, input_relay_feed(relay));
         scheduler_set_relay(scheduler, relay);
         if (config->live_listen && *config->live_listen) {
-                live_watch = (struct live_watch){.config = config, .playout = playout};
+                live_watch = (struct live_watch){
+                    .config = config, .playout = playout, .scheduler = scheduler};
                 live = start_live_input(config, &live_watch);
                 if (!live)
                         goto out;

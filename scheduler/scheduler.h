@@ -212,6 +212,9 @@ bool scheduler_relay_due(struct scheduler *scheduler, int64_t now_ms);
  * due hard events (PSA slots), ahead of everything else. */
 struct input_live;
 void scheduler_set_live(struct scheduler *scheduler, struct input_live *live);
+/* Thread-safe: a show whose content is "live" is on at now_ms (staff may
+ * take the air). */
+bool scheduler_live_show_due(struct scheduler *scheduler, int64_t now_ms);
 
 void scheduler_free(struct scheduler *scheduler);
 

@@ -330,6 +330,14 @@ static const char *const migrations[] = {
     " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;"
     "CREATE TRIGGER complaints_delete_bumps_queue AFTER DELETE ON complaints"
     " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;",
+    /* 6 -> 7: shows that wait for a presenter (content 'live'); the CHECK is
+     * widened in place as in 4 -> 5. */
+    "PRAGMA writable_schema = ON;"
+    "UPDATE sqlite_schema SET sql = replace(sql,"
+    " '''complaints'',''relay'')',"
+    " '''complaints'',''relay'',''live'')')"
+    " WHERE type = 'table' AND name = 'shows';"
+    "PRAGMA writable_schema = RESET;",
 };
 
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -64,7 +64,8 @@ struct scheduler {
          * follows (UTC ms; written on the engine thread, read on the input's). */
         struct input_relay *relay;
         _Atomic int64_t relay_from, relay_until;
-        struct input_live *live_input; /* presenters; may be NULL */
+        struct input_live *live_input;                   /* presenters; may be NULL */
+        _Atomic int64_t live_show_from, live_show_until; /* as relay_from, _until */
 };
 
 /* ---- the live queue ---------------------------------------------------------- */
@@ -295,14 +296,17 @@ static void follow_relay(struct scheduler *s)
 
 /* ---- presenters ---------------------------------------------------------------- */
 
-static bool presenter_can_air(void *ctx, const char *title, char *name, size_t name_size)
+/* Staff take the air only in a live show (the live input let them in
+ * during one; once it is over, the schedule goes on without them). */
+static bool presenter_can_air(void *ctx, bool live_show, const char *title, char *name,
+                              size_t name_size)
 {
         struct scheduler *s = ctx;
         if (!input_feed_ready(input_live_feed(s->live_input)))
                 return false;
         struct input_live_status st;
         input_live_get_status(s->live_input, &st);
-        if (!st.connected)
+        if (!st.connected || (!live_show && !strcmp(st.role, "staff")))
                 return false;
         snprintf(name, name_size, "%s", st.user);
         input_live_note_show(s->live_input, title);
@@ -312,6 +316,22 @@ static bool presenter_can_air(void *ctx, const char *title, char *name, size_t n
 void scheduler_set_live(struct scheduler *s, struct input_live *live)
 {
         s->live_input = live;
+}
+
+bool scheduler_live_show_due(struct scheduler *s, int64_t now_ms)
+{
+        return now_ms >= atomic_load(&s->live_show_from) &&
+               now_ms < atomic_load(&s->live_show_until);
+}
+
+/* After a pick: the live show it was in, for who may take the air; a pick
+ * asked ahead for after the show keeps it until the show is over. */
+static void follow_live_show(struct scheduler *s)
+{
+        if (s->planner.live_show_until) {
+                atomic_store(&s->live_show_from, s->planner.live_show_from);
+                atomic_store(&s->live_show_until, s->planner.live_show_until);
+        }
 }
 
 static struct scheduler *scheduler_create(const struct config *config, bool station,
@@ -512,6 +532,7 @@ static int source_next(void *ctx, int64_t start_ms, struct playout_item *item)
                 return -1;
         }
         follow_relay(s);
+        follow_live_show(s);
         planner_make_item(&s->planner, &pick, start_ms, item);
         add_handout(s, start_ms, &pick);
         s->latest_ms = start_ms;

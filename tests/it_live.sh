@@ -27,6 +27,7 @@ if ! start_icecast "$D/ice" "$PORT" "$PASS"; then
 fi
 tone "$D/fb.ogg" 4 880 "Cadangan" "Uji" -c:a libvorbis
 tone "$D/urgent.ogg" 2 660 "Pengumuman" "" -c:a libvorbis
+tone "$D/isi.flac" 40 550 "Isi Siaran Langsung" "Uji"
 printf '%s\n' "$D/fb.ogg" >"$D/fb.m3u"
 write_conf "$D" "$PORT" "$PASS" fb.m3u
 # [web] is the last section: [live] goes after it
@@ -36,6 +37,8 @@ CONF=$D/siaran.conf
 DB=$D/siaran.db
 B=http://127.0.0.1:$WEB_PORT
 L=http://127.0.0.1:$LIVE_PORT
+"$SIARAN" import -c "$CONF" --category pengisi "$D/isi.flac" >/dev/null 2>"$D/import.err" ||
+	not_ok "filler imports: $(cat "$D/import.err")"
 echo "sandi-opi-123" | "$SIARAN" user add -c "$CONF" opi --role operator >/dev/null
 echo "sandi-adi-123" | "$SIARAN" user add -c "$CONF" adi --role admin >/dev/null
 echo "sandi-sri-123" | "$SIARAN" user add -c "$CONF" sri --role staff >/dev/null
@@ -49,7 +52,7 @@ if ! wait_port "$WEB_PORT" 15 || ! wait_port "$LIVE_PORT" 5 ||
 	exit 1
 fi
 ok "siaran listens for presenters on $LIVE_PORT"
-ffmpeg -nostdin -loglevel error -i "http://127.0.0.1:$PORT/radio.ogg" -t 70 \
+ffmpeg -nostdin -loglevel error -i "http://127.0.0.1:$PORT/radio.ogg" -t 95 \
 	-ac 1 -ar 8000 -f s16le "$D/heard.raw" 2>"$D/listener.log" &
 LISTENER=$!
 TEST_PIDS+=("$LISTENER")
@@ -189,12 +192,46 @@ sleep 3
 kill "$ENC_PID"
 wait_kind '!live' 5 >/dev/null
 sleep 3
+
+# ---- a live show: filler until its presenter (staff) connects -------------------------
+start=$(TZ=Asia/Jakarta date +%H:%M)
+day=$(TZ=Asia/Jakarta date +%A | tr 'A-Z' 'a-z')
+CODE=$(curl -s -o "$D/show" -w '%{http_code}' -b "$D/cookies" -H "X-CSRF-Token: $CSRF" \
+	-H 'Content-Type: application/json' \
+	-d "{\"name\":\"Dialog Warga\",\"days\":[\"$day\"],\"start\":\"$start\",\"duration\":60,\"content\":\"live\",\"categories\":[\"pengisi\"]}" \
+	"$B/api/v1/shows")
+check "a live show is stored (201, got $CODE: $(head -c 200 "$D/show"))" [ "$CODE" = 201 ]
+CODE=$(curl -s -o /dev/null -w '%{http_code}' -b "$D/cookies" -H "X-CSRF-Token: $CSRF" \
+	-H 'Content-Type: application/json' \
+	-d "{\"name\":\"Tanpa Isi\",\"days\":[\"$day\"],\"start\":\"$start\",\"duration\":60,\"content\":\"live\",\"categories\":[]}" \
+	"$B/api/v1/shows")
+check "a live show without categories (its filler) is refused with 400 (got $CODE)" [ "$CODE" = 400 ]
+took=$(wait_kind music 10)
+t=$(field /api/v1/nowplaying now.title)
+check "before its presenter the live show airs filler from its categories ($took s, '$t')" \
+	[ "$t" = "Isi Siaran Langsung" ]
+start_encoder ogg sri:sandi-sri-123
+took=$(wait_kind live 6)
+check "staff take the air during a live show (took $took s)" [ "$took" != -1 ]
+t=$(field /api/v1/nowplaying now.title)
+p=$(field /api/v1/nowplaying now.presenter)
+check "the live show's presenter airs under its name (title '$t', presenter '$p')" \
+	[ "$t" = "Dialog Warga" ] && [ "$p" = sri ]
+sleep 4
+kill "$ENC_PID"
+took=$(wait_kind '!live' 5)
+t=$(field /api/v1/nowplaying now.title)
+check "after its presenter leaves the live show airs its filler again ($took s, '$t')" \
+	[ "$t" = "Isi Siaran Langsung" ]
+sleep 3
 kill "$LISTENER" 2>/dev/null
 wait "$LISTENER" 2>/dev/null
 
 # ---- the recordings ------------------------------------------------------------------------
 sleep 2
 sqlite3 "$DB" "SELECT id, kind, title, frames / 44100.0 FROM media ORDER BY id" | sed 's/^/# library: /'
+n2=$(sqlite3 "$DB" "SELECT count(*) FROM media WHERE kind = 'programme' AND title GLOB 'Dialog Warga [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]'")
+check "the live show's session is in the library under the show's name and date (got $n2)" [ "$n2" = 1 ]
 n=$(sqlite3 "$DB" "SELECT count(*) FROM media WHERE kind = 'programme' AND title GLOB 'Siaran langsung [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]'")
 check "each live session is in the library as a programme titled with the show and date (got $n, want 3)" \
 	[ "$n" = 3 ]
@@ -214,7 +251,7 @@ sqlite3 "$DB" "SELECT kind, title, artist, reason, (ended_at - started_at) / 100
 	tail -12 | sed 's/^/# as-run: /'
 
 # ---- what the listener heard -------------------------------------------------------------
-heard=$(tone_runs "$D/heard.raw" 440 660 880)
+heard=$(tone_runs "$D/heard.raw" 440 550 660 880)
 echo "# heard (Hz:seconds): $heard"
 order=$(echo "$heard" | tr ' ' '\n' | awk -F: '$2 >= 1.5 {print $1}' | uniq | tr '\n' ' ')
 check "the listener hears the schedule, the presenter, the announcement, the presenter, the schedule, the presenter, the schedule (runs >= 1.5 s: $order)" \
