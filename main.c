@@ -396,7 +396,8 @@ static struct input_live *start_live_input(const struct config *config,
                                        .buffer = config->live_buffer,
                                        .silence_db = config->silence_threshold,
                                        .silence_limit = config->live_silence_limit,
-                                       .recording_dir = config->media_dir};
+                                       .recording_dir = config->media_dir,
+                                       .loudness_target = config->loudness_target};
         struct input_live_hooks hooks = {.user = watch,
                                          .check_login = live_check_login,
                                          .may_air = live_may_air,

@@ -7,6 +7,7 @@
 
 #include "common/common.h"
 #include "input/feed.h"
+#include "input/leveller.h"
 #include "input/ring.h"
 
 /* Extra room beyond the buffer so a ring nobody reads (filler airs) keeps
@@ -31,7 +32,8 @@ struct input_feed {
         int64_t silent_frames;
         float window_peak;
         int64_t window_frames;
-        _Atomic float level; /* linear peak of the latest full window */
+        _Atomic float level;       /* linear peak of the latest full window */
+        struct leveller *leveller; /* NULL: the audio airs as it comes */
 };
 
 struct input_feed *feed_new(int rate, double buffer, double silence_db,
@@ -98,8 +100,10 @@ void feed_push(struct input_feed *f, float *frames, size_t n)
         for (size_t i = 0; i < 2 * n; i++)
                 if (!(frames[i] >= -4.0f && frames[i] <= 4.0f)) /* NaN guard */
                         frames[i] = 0;
-        ring_write(f->ring, frames, n);
         feed_measure(f, frames, n);
+        if (f->leveller)
+                leveller_process(f->leveller, frames, n);
+        ring_write(f->ring, frames, n);
         feed_mark_ready_if_full(f);
 }
 
@@ -108,6 +112,11 @@ void feed_drop(struct input_feed *f)
         atomic_store(&f->ready, false);
         atomic_store(&f->heard, false);
         ring_clear(f->ring);
+}
+
+void feed_set_leveller(struct input_feed *f, struct leveller *leveller)
+{
+        f->leveller = leveller;
 }
 
 double feed_level_db(struct input_feed *f)

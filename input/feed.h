@@ -29,6 +29,11 @@ void feed_push(struct input_feed *feed, float *frames, size_t n);
  * buffered would only delay the schedule) and needs audible audio again. */
 void feed_drop(struct input_feed *feed);
 
+/* From now on feed_push levels what it takes with leveller (borrowed; the
+ * level it reports stays the input's own).  Call before the writer runs. */
+struct leveller;
+void feed_set_leveller(struct input_feed *feed, struct leveller *leveller);
+
 /* The peak of the latest pushed audio, in dBFS (-120 for silence), over
  * about the last half second. */
 double feed_level_db(struct input_feed *feed);

@@ -74,6 +74,7 @@ struct input_live_config {
         double silence_db;         /* the station's silence threshold (dBFS) */
         double silence_limit;      /* seconds of silence before the schedule resumes */
         const char *recording_dir; /* each session is recorded here; NULL: not */
+        double loudness_target;    /* LUFS the slow gain levels toward; 0: none */
 };
 
 /* What the station supplies.  Every hook is called on a connection's
@@ -117,7 +118,8 @@ struct input_live_status {
         char role[16];
         int64_t since_ms; /* UTC ms of the connection */
         char format[64];  /* "ogg/vorbis", "mp3/mp3", ...; empty until known */
-        double level_db;  /* peak of the latest half second, dBFS */
+        double level_db;  /* peak of the latest half second, dBFS (as it comes) */
+        double gain_db;   /* the slow gain toward loudness_target applied now */
         char title[256];  /* the encoder's latest title; empty: none sent */
         char show[256];   /* what the session airs under; empty: not aired yet */
 };

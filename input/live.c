@@ -27,6 +27,7 @@
 #include "input/decoder.h"
 #include "input/feed.h"
 #include "input/input.h"
+#include "input/leveller.h"
 
 #define HEADER_MAX 8192 /* bytes of request line and headers */
 #define HEADER_TIMEOUT_MS 5000
@@ -41,6 +42,8 @@ struct input_live {
         struct input_live_config config;
         struct input_live_hooks hooks;
         struct input_feed *feed;
+        struct leveller *leveller; /* NULL: no levelling */
+        _Atomic double gain_db;    /* the leveller's, for the status */
         int listen_fd;
         int wake[2]; /* a byte here wakes the listener at shutdown */
         pthread_t thread;
@@ -477,8 +480,14 @@ static void stream_body(struct connection *c, const char *content_type)
         snprintf(l->session.format, sizeof l->session.format, "%s", described);
         pthread_mutex_unlock(&l->lock);
         log_info("live stream from %s: %s", c->address, described);
-        while (!atomic_load(&l->quit) && decoder_step(&d, l->feed) >= 0)
+        if (l->leveller)
+                leveller_reset(l->leveller); /* a new presenter's level */
+        while (!atomic_load(&l->quit) && decoder_step(&d, l->feed) >= 0) {
                 follow_stream_title(c, &d);
+                if (l->leveller)
+                        atomic_store(&l->gain_db, leveller_gain_db(l->leveller));
+        }
+        atomic_store(&l->gain_db, 0.0);
         decoder_close(&d); /* frees format, not the custom io */
 out:
         if (io) {
@@ -768,6 +777,10 @@ struct input_live *input_live_new(const struct input_live_config *config,
         }
         l->feed = feed_new(config->rate, config->buffer, config->silence_db,
                            config->silence_limit, hooks->on_ready, hooks->user);
+        if (config->loudness_target < 0) {
+                l->leveller = leveller_new(config->rate, config->loudness_target);
+                feed_set_leveller(l->feed, l->leveller);
+        }
         pthread_mutex_init(&l->lock, NULL);
         pthread_cond_init(&l->gone, NULL);
         if (pthread_create(&l->thread, NULL, listen_thread, l) != 0) {
@@ -775,6 +788,7 @@ struct input_live *input_live_new(const struct input_live_config *config,
                 pthread_mutex_destroy(&l->lock);
                 pthread_cond_destroy(&l->gone);
                 feed_free(l->feed);
+                leveller_free(l->leveller);
                 goto fail;
         }
         log_info("presenters stream to %s%s", config->listen, config->mount);
@@ -815,6 +829,7 @@ void input_live_get_status(struct input_live *l, struct input_live_status *statu
         *status = l->session;
         pthread_mutex_unlock(&l->lock);
         status->level_db = status->connected ? feed_level_db(l->feed) : -120.0;
+        status->gain_db = status->connected ? atomic_load(&l->gain_db) : 0.0;
 }
 
 void input_live_free(struct input_live *l)
@@ -833,6 +848,7 @@ void input_live_free(struct input_live *l)
         close(l->wake[0]);
         close(l->wake[1]);
         feed_free(l->feed);
+        leveller_free(l->leveller);
         pthread_mutex_destroy(&l->lock);
         pthread_cond_destroy(&l->gone);
         free((char *)l->config.mount);

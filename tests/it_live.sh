@@ -155,6 +155,9 @@ check "the urgent announcement airs over the presenter within 1.5 s (took $took 
 took=$(wait_kind live 5)
 check "the presenter is back on air after the announcement (took $took s)" [ "$took" != -1 ]
 sleep 4
+g=$(curl -s -b "$D/cookies" "$B/api/v1/live" | python3 -c 'import json,sys; print(json.load(sys.stdin)["gain_db"])')
+check "the slow gain lifts the quiet presenter toward loudness_target (gain now $g dB, want 2 .. 12)" \
+	awk -v g="$g" 'BEGIN{exit !(g >= 2 && g <= 12)}'
 echo "# encoder killed at $(TZ=Asia/Jakarta date +%H:%M:%S.%N)"
 kill "$ENC_PID"
 OGG_SECONDS=$(echo "$(date +%s.%N) - $OGG_START" | bc)
@@ -256,6 +259,37 @@ echo "# heard (Hz:seconds): $heard"
 order=$(echo "$heard" | tr ' ' '\n' | awk -F: '$2 >= 1.5 {print $1}' | uniq | tr '\n' ' ')
 check "the listener hears the schedule, the presenter, the announcement, the presenter, the schedule, the presenter, the schedule (runs >= 1.5 s: $order)" \
 	eval 'echo " $order" | grep -q " 880 440 660 440 880 440 880 "'
+# the level the listener hears: the presenter after the announcement (the
+# slow gain has risen) against the presenter before it (gain 0 dB)
+levels=$(python3 - "$D/heard.raw" <<'PY'
+import math, struct, sys
+data = open(sys.argv[1], "rb").read()
+n = len(data) // 2
+pcm = struct.unpack("<%dh" % n, data[: 2 * n])
+W = 2000
+def power(b, f):
+    k = 2 * math.cos(2 * math.pi * f / 8000)
+    s1 = s2 = 0.0
+    for x in b:
+        s1, s2 = x + k * s1 - s2, s1
+    return s1 * s1 + s2 * s2 - k * s1 * s2
+runs = []  # [freq, [rms dB...]]
+for i in range(0, n - W + 1, W):
+    b = pcm[i:i + W]
+    rms = math.sqrt(sum(x * x for x in b) / W) / 32768
+    f = max((440, 550, 660, 880), key=lambda f: power(b, f)) if rms > 1e-3 else 0
+    db = 20 * math.log10(max(rms, 1e-9))
+    if runs and runs[-1][0] == f:
+        runs[-1][1].append(db)
+    else:
+        runs.append([f, [db]])
+live = [r[1] for r in runs if r[0] == 440]
+print("%.1f %.1f" % (sum(live[0]) / len(live[0]), max(live[1][-4:])))
+PY
+)
+echo "# presenter's level before / after the announcement (dBFS): $levels"
+check "the listener hears the presenter louder as the slow gain rises ($levels)" \
+	awk -v a="${levels% *}" -v b="${levels#* }" 'BEGIN{exit !(b - a >= 2)}'
 holes=$(echo "$heard" | tr ' ' '\n' | awk -F: '$1 == "-" && $2 > 0.5 {print $2}' | tr '\n' ' ')
 check "no silent hole over 0.5 s in the listener's audio (found: '$holes')" [ -z "$holes" ]
 fine=$(ffmpeg -nostdin -f s16le -ar 8000 -ac 1 -i "$D/heard.raw" \

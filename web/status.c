@@ -332,6 +332,7 @@ void web_handle_live(struct web_request *r)
                          : json_null(),
             "format", ls.connected && ls.format[0] ? json_text(ls.format) : json_null(),
             "level_db", ls.level_db);
+        json_object_set_new(body, "gain_db", json_real(ls.gain_db));
         if (ls.connected && ls.title[0])
                 json_object_set_new(body, "title", json_text(ls.title));
         web_respond_json(r, 200, body);
