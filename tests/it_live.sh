@@ -106,6 +106,29 @@ put opi:sandi-opi-123 /radio
 check "another mount gets 404 (got $CODE)" [ "$CODE" = 404 ]
 CODE=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$L/live")
 check "a GET on the mount is no source request: 405 (got $CODE)" [ "$CODE" = 405 ]
+CODE=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -X PUT -u opi:sandi-opi-123 \
+	-H "X-Padding: $(head -c 9000 /dev/zero | tr '\0' a)" --data-binary x "$L/live")
+check "headers over 8 KiB get 431 (got $CODE)" [ "$CODE" = 431 ]
+took=$(python3 - "$LIVE_PORT" <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"PUT /live HTTP/1.1\r\nHost: x\r\n")  # and then nothing
+t0 = time.monotonic()
+s.settimeout(10)
+data = s.recv(200)
+print("%.1f %s" % (time.monotonic() - t0, data.split(b"\r\n")[0].decode()))
+PY
+)
+check "a request whose headers never end is answered 408 within 6 s ($took)" \
+	eval 'echo "$took" | grep -q "408" && awk -v t="${took%% *}" "BEGIN{exit !(t <= 6)}"'
+# an operator who sends garbage: refused by the decoder, nothing airs
+head -c 200000 /dev/urandom | curl -s -m 15 -o /dev/null -X PUT -u opi:sandi-opi-123 \
+	-H 'Content-Type: audio/ogg' --data-binary @- "$L/live"
+took=$(wait_kind live 2)
+check "a garbage stream from a logged-in operator never airs (live after $took s, want never)" \
+	[ "$took" = -1 ]
+c=$(field /api/v1/nowplaying now.kind)
+check "the station airs on after the garbage stream (now.kind '$c')" [ -n "$c" ]
 
 # ---- the operator takes the air (Ogg Vorbis) -------------------------------------------
 req_session() {
