@@ -168,6 +168,9 @@ CODE=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -u opi:salah-sekali \
 	"$L/admin/metadata?mount=/live&mode=updinfo&song=Salah")
 check "a title update with a wrong password gets 401 (got $CODE)" [ "$CODE" = 401 ]
 # an urgent announcement airs over the presenter, who comes back after it
+# (after a second more of the presenter, so the listener hears them first
+# even on a slow build)
+sleep 1
 CSRF=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["csrf_token"])' "$D/session")
 CODE=$(curl -s -o "$D/ann" -w '%{http_code}' -b "$D/cookies" -H "X-CSRF-Token: $CSRF" \
 	-F audio=@"$D/urgent.ogg" -F mode=now "$B/api/v1/announcements")
