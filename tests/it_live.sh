@@ -52,7 +52,7 @@ if ! wait_port "$WEB_PORT" 15 || ! wait_port "$LIVE_PORT" 5 ||
 	exit 1
 fi
 ok "siaran listens for presenters on $LIVE_PORT"
-ffmpeg -nostdin -loglevel error -i "http://127.0.0.1:$PORT/radio.ogg" -t 95 \
+ffmpeg -nostdin -loglevel error -i "http://127.0.0.1:$PORT/radio.ogg" -t 115 \
 	-ac 1 -ar 8000 -f s16le "$D/heard.raw" 2>"$D/listener.log" &
 LISTENER=$!
 TEST_PIDS+=("$LISTENER")
@@ -75,11 +75,12 @@ put() { # put USER:PASS [MOUNT] [METHOD]: a short source request; sets CODE, bod
 ENC_PID=
 start_encoder() { # start_encoder FORMAT [USER:PASS]: a 440 Hz tone
 	local fmt=$1 login=${2:-opi:sandi-opi-123} args
-	if [ "$fmt" = ogg ]; then
-		args=(-c:a libvorbis -b:a 96k -content_type application/ogg -f ogg)
-	else
-		args=(-c:a libmp3lame -b:a 128k -content_type audio/mpeg -f mp3)
-	fi
+	case $fmt in
+	ogg) args=(-c:a libvorbis -b:a 96k -content_type application/ogg -f ogg) ;;
+	opus) args=(-c:a libopus -b:a 64k -content_type audio/ogg -f ogg) ;;
+	aac) args=(-c:a aac -b:a 96k -content_type audio/aac -f adts) ;;
+	*) args=(-c:a libmp3lame -b:a 128k -content_type audio/mpeg -f mp3) ;;
+	esac
 	ffmpeg -nostdin -loglevel error -re -f lavfi -i "sine=frequency=440:sample_rate=44100" \
 		-af "volume=0.5,aformat=channel_layouts=stereo" "${args[@]}" \
 		"icecast://$login@127.0.0.1:$LIVE_PORT/live" >>"$D/encoder.log" 2>&1 &
@@ -208,6 +209,19 @@ check "MP3 encoder killed: the schedule is back within 3 s (took $took s)" \
 	awk -v t="$took" 'BEGIN{exit !(t >= 0 && t <= 3.0)}'
 sleep 4
 
+# ---- Ogg Opus and AAC ---------------------------------------------------------------------
+for fmt in opus aac; do
+	start_encoder "$fmt"
+	took=$(wait_kind live 8)
+	f=$(curl -s -b "$D/cookies" "$B/api/v1/live" | python3 -c 'import json,sys; print(json.load(sys.stdin)["format"])')
+	check "$fmt: the presenter airs (took $took s, format '$f')" \
+		eval '[ "$took" != -1 ] && [ "$f" = "$([ $fmt = opus ] && echo ogg/opus || echo aac/aac)" ]'
+	sleep 3
+	kill "$ENC_PID"
+	wait_kind '!live' 5 >/dev/null
+	sleep 3
+done
+
 # ---- the older SOURCE request ------------------------------------------------------------
 ffmpeg -nostdin -loglevel error -re -f lavfi -i "sine=frequency=440:sample_rate=44100" \
 	-af "volume=0.5,aformat=channel_layouts=stereo" -c:a libvorbis -b:a 96k \
@@ -262,8 +276,8 @@ sqlite3 "$DB" "SELECT id, kind, title, frames / 44100.0 FROM media ORDER BY id" 
 n2=$(sqlite3 "$DB" "SELECT count(*) FROM media WHERE kind = 'programme' AND title GLOB 'Dialog Warga [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]'")
 check "the live show's session is in the library under the show's name and date (got $n2)" [ "$n2" = 1 ]
 n=$(sqlite3 "$DB" "SELECT count(*) FROM media WHERE kind = 'programme' AND title GLOB 'Siaran langsung [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]'")
-check "each live session is in the library as a programme titled with the show and date (got $n, want 3)" \
-	[ "$n" = 3 ]
+check "each live session is in the library as a programme titled with the show and date (got $n, want 5)" \
+	[ "$n" = 5 ]
 first=$(sqlite3 "$DB" "SELECT frames / 44100.0 FROM media WHERE kind = 'programme' ORDER BY id LIMIT 1")
 check "the first recording lasts as long as the encoder streamed (${first:-none} s of ${OGG_SECONDS} s)" \
 	awk -v a="${first:-0}" -v b="$OGG_SECONDS" 'BEGIN{d=a-b; exit !(d > -1.5 && d < 1.0)}'
