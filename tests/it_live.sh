@@ -29,9 +29,11 @@ tone "$D/fb.ogg" 4 880 "Cadangan" "Uji" -c:a libvorbis
 tone "$D/urgent.ogg" 2 660 "Pengumuman" "" -c:a libvorbis
 tone "$D/isi.flac" 40 550 "Isi Siaran Langsung" "Uji"
 printf '%s\n' "$D/fb.ogg" >"$D/fb.m3u"
-write_conf "$D" "$PORT" "$PASS" fb.m3u
+# silence for the station is below -40 dBFS: the presenter's "silence" below
+# is a quiet tone the listener's check still hears (no hole is dead air)
+write_conf "$D" "$PORT" "$PASS" fb.m3u "silence_threshold = -40"
 # [web] is the last section: [live] goes after it
-printf '\n[live]\nlisten = 127.0.0.1:%s\nmount = /live\nbuffer = 1.5\nsilence_limit = 15\n' \
+printf '\n[live]\nlisten = 127.0.0.1:%s\nmount = /live\nbuffer = 1.5\nsilence_limit = 3\n' \
 	"$LIVE_PORT" >>"$D/siaran.conf"
 CONF=$D/siaran.conf
 DB=$D/siaran.db
@@ -52,7 +54,7 @@ if ! wait_port "$WEB_PORT" 15 || ! wait_port "$LIVE_PORT" 5 ||
 	exit 1
 fi
 ok "siaran listens for presenters on $LIVE_PORT"
-ffmpeg -nostdin -loglevel error -i "http://127.0.0.1:$PORT/radio.ogg" -t 115 \
+ffmpeg -nostdin -loglevel error -i "http://127.0.0.1:$PORT/radio.ogg" -t 150 \
 	-ac 1 -ar 8000 -f s16le "$D/heard.raw" 2>"$D/listener.log" &
 LISTENER=$!
 TEST_PIDS+=("$LISTENER")
@@ -73,8 +75,8 @@ put() { # put USER:PASS [MOUNT] [METHOD]: a short source request; sets CODE, bod
 		"$L${2:-/live}")
 }
 ENC_PID=
-start_encoder() { # start_encoder FORMAT [USER:PASS]: a 440 Hz tone
-	local fmt=$1 login=${2:-opi:sandi-opi-123} args
+start_encoder() { # start_encoder FORMAT [USER:PASS [FILTER]]: a 440 Hz tone
+	local fmt=$1 login=${2:-opi:sandi-opi-123} filter=${3:-volume=0.5} args
 	case $fmt in
 	ogg) args=(-c:a libvorbis -b:a 96k -content_type application/ogg -f ogg) ;;
 	opus) args=(-c:a libopus -b:a 64k -content_type audio/ogg -f ogg) ;;
@@ -82,7 +84,7 @@ start_encoder() { # start_encoder FORMAT [USER:PASS]: a 440 Hz tone
 	*) args=(-c:a libmp3lame -b:a 128k -content_type audio/mpeg -f mp3) ;;
 	esac
 	ffmpeg -nostdin -loglevel error -re -f lavfi -i "sine=frequency=440:sample_rate=44100" \
-		-af "volume=0.5,aformat=channel_layouts=stereo" "${args[@]}" \
+		-af "$filter,aformat=channel_layouts=stereo" "${args[@]}" \
 		"icecast://$login@127.0.0.1:$LIVE_PORT/live" >>"$D/encoder.log" 2>&1 &
 	ENC_PID=$!
 	TEST_PIDS+=("$ENC_PID")
@@ -222,6 +224,31 @@ for fmt in opus aac; do
 	sleep 3
 done
 
+# ---- a stall longer than the buffer, then silence longer than silence_limit -------------
+start_encoder ogg opi:sandi-opi-123 "volume=0.5:enable='lt(t,16)',volume=0.05:enable='gte(t,16)'"
+wait_kind live 8 >/dev/null
+sleep 3
+kill -STOP "$ENC_PID"
+took=$(wait_kind '!live' 5)
+check "the encoder stalls: the schedule is back within buffer + 1 s (took $took s)" \
+	awk -v t="$took" 'BEGIN{exit !(t >= 0 && t <= 2.8)}'
+kill -CONT "$ENC_PID"
+took=$(wait_kind live 5)
+check "the encoder goes on: the presenter is back (took $took s)" [ "$took" != -1 ]
+# the tone drops to -44 dBFS 16 s into the stream (about 12 s from now, with
+# the stall): silence for the station
+took=$(wait_kind '!live' 25)
+k=$(field /api/v1/nowplaying now.kind)
+check "the presenter falls silent: the schedule resumes (after $took s, now.kind '$k')" \
+	[ "$took" != -1 ]
+sleep 2
+c=$(curl -s -b "$D/cookies" "$B/api/v1/live" | python3 -c 'import json,sys; print(json.load(sys.stdin)["connected"])')
+k=$(field /api/v1/nowplaying now.kind)
+check "a silent presenter stays connected but off air (connected $c, now.kind '$k')" \
+	[ "$c" = True ] && [ "$k" != live ]
+kill "$ENC_PID"
+sleep 3
+
 # ---- the older SOURCE request ------------------------------------------------------------
 ffmpeg -nostdin -loglevel error -re -f lavfi -i "sine=frequency=440:sample_rate=44100" \
 	-af "volume=0.5,aformat=channel_layouts=stereo" -c:a libvorbis -b:a 96k \
@@ -276,8 +303,8 @@ sqlite3 "$DB" "SELECT id, kind, title, frames / 44100.0 FROM media ORDER BY id" 
 n2=$(sqlite3 "$DB" "SELECT count(*) FROM media WHERE kind = 'programme' AND title GLOB 'Dialog Warga [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]'")
 check "the live show's session is in the library under the show's name and date (got $n2)" [ "$n2" = 1 ]
 n=$(sqlite3 "$DB" "SELECT count(*) FROM media WHERE kind = 'programme' AND title GLOB 'Siaran langsung [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]'")
-check "each live session is in the library as a programme titled with the show and date (got $n, want 5)" \
-	[ "$n" = 5 ]
+check "each live session is in the library as a programme titled with the show and date (got $n, want 6)" \
+	[ "$n" = 6 ]
 first=$(sqlite3 "$DB" "SELECT frames / 44100.0 FROM media WHERE kind = 'programme' ORDER BY id LIMIT 1")
 check "the first recording lasts as long as the encoder streamed (${first:-none} s of ${OGG_SECONDS} s)" \
 	awk -v a="${first:-0}" -v b="$OGG_SECONDS" 'BEGIN{d=a-b; exit !(d > -1.5 && d < 1.0)}'
