@@ -228,7 +228,7 @@ static bool query_value(const char *target, const char *key, char *out, size_t s
                                 char ch = q[i];
                                 if (ch == '+') {
                                         ch = ' ';
-                                } else if (ch == '%' && i + 2 < field + 1 &&
+                                } else if (ch == '%' && i + 2 < field &&
                                            hex_value(q[i + 1]) >= 0 &&
                                            hex_value(q[i + 2]) >= 0) {
                                         ch = (char)(hex_value(q[i + 1]) * 16 +
@@ -460,6 +460,10 @@ static void stream_body(struct connection *c, const char *content_type)
         }
         format->pb = io;
         format->flags |= AVFMT_FLAG_CUSTOM_IO;
+        /* Only the containers presenters send: a probe must never pick a
+         * demuxer that opens other files or urls (hls, concat) */
+        av_dict_set(&options, "format_whitelist", "ogg,mp3,aac", 0);
+        av_dict_set(&options, "protocol_whitelist", "none", 0);
         av_dict_set(&options, "probesize", PROBE_BYTES, 0);
         av_dict_set(&options, "analyzeduration", "500000", 0);
         c->last_data_ms = time_now_ms();

@@ -54,7 +54,7 @@ if ! wait_port "$WEB_PORT" 15 || ! wait_port "$LIVE_PORT" 5 ||
 	exit 1
 fi
 ok "siaran listens for presenters on $LIVE_PORT"
-ffmpeg -nostdin -loglevel error -i "http://127.0.0.1:$PORT/radio.ogg" -t 150 \
+ffmpeg -nostdin -loglevel error -i "http://127.0.0.1:$PORT/radio.ogg" -t 165 \
 	-ac 1 -ar 8000 -f s16le "$D/heard.raw" 2>"$D/listener.log" &
 LISTENER=$!
 TEST_PIDS+=("$LISTENER")
@@ -81,6 +81,7 @@ start_encoder() { # start_encoder FORMAT [USER:PASS [FILTER]]: a 440 Hz tone
 	ogg) args=(-c:a libvorbis -b:a 96k -content_type application/ogg -f ogg) ;;
 	opus) args=(-c:a libopus -b:a 64k -content_type audio/ogg -f ogg) ;;
 	aac) args=(-c:a aac -b:a 96k -content_type audio/aac -f adts) ;;
+	probe) args=(-c:a libmp3lame -b:a 128k -content_type application/octet-stream -f mp3) ;;
 	*) args=(-c:a libmp3lame -b:a 128k -content_type audio/mpeg -f mp3) ;;
 	esac
 	ffmpeg -nostdin -loglevel error -re -f lavfi -i "sine=frequency=440:sample_rate=44100" \
@@ -211,13 +212,13 @@ check "MP3 encoder killed: the schedule is back within 3 s (took $took s)" \
 	awk -v t="$took" 'BEGIN{exit !(t >= 0 && t <= 3.0)}'
 sleep 4
 
-# ---- Ogg Opus and AAC ---------------------------------------------------------------------
-for fmt in opus aac; do
+# ---- Ogg Opus, AAC, and MP3 under a content type that does not say (probed) ------------
+for fmt in opus aac probe; do
 	start_encoder "$fmt"
 	took=$(wait_kind live 8)
 	f=$(curl -s -b "$D/cookies" "$B/api/v1/live" | python3 -c 'import json,sys; print(json.load(sys.stdin)["format"])')
 	check "$fmt: the presenter airs (took $took s, format '$f')" \
-		eval '[ "$took" != -1 ] && [ "$f" = "$([ $fmt = opus ] && echo ogg/opus || echo aac/aac)" ]'
+		eval '[ "$took" != -1 ] && [ "$f" = "$(case $fmt in opus) echo ogg/opus ;; aac) echo aac/aac ;; *) echo mp3/mp3 ;; esac)" ]'
 	sleep 3
 	kill "$ENC_PID"
 	wait_kind '!live' 5 >/dev/null
@@ -303,8 +304,8 @@ sqlite3 "$DB" "SELECT id, kind, title, frames / 44100.0 FROM media ORDER BY id" 
 n2=$(sqlite3 "$DB" "SELECT count(*) FROM media WHERE kind = 'programme' AND title GLOB 'Dialog Warga [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]'")
 check "the live show's session is in the library under the show's name and date (got $n2)" [ "$n2" = 1 ]
 n=$(sqlite3 "$DB" "SELECT count(*) FROM media WHERE kind = 'programme' AND title GLOB 'Siaran langsung [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]'")
-check "each live session is in the library as a programme titled with the show and date (got $n, want 6)" \
-	[ "$n" = 6 ]
+check "each live session is in the library as a programme titled with the show and date (got $n, want 7)" \
+	[ "$n" = 7 ]
 first=$(sqlite3 "$DB" "SELECT frames / 44100.0 FROM media WHERE kind = 'programme' ORDER BY id LIMIT 1")
 check "the first recording lasts as long as the encoder streamed (${first:-none} s of ${OGG_SECONDS} s)" \
 	awk -v a="${first:-0}" -v b="$OGG_SECONDS" 'BEGIN{d=a-b; exit !(d > -1.5 && d < 1.0)}'

@@ -508,10 +508,15 @@ try {
     const live = await browser.newPage();
     watch(live, 'live');
     await live.goto(BASE + '/panel/');
-    await live.fill('#login-form input[name=username]', env.ADMIN_USER);
-    await live.fill('#login-form input[name=password]', env.ADMIN_PASS);
-    await live.click('#login-form button[type=submit]');
-    await live.waitForSelector('#dashboard', { state: 'visible' });
+    // the profile may still hold a session from an earlier step
+    await live.waitForFunction(() => !document.getElementById('dashboard').hidden ||
+      document.querySelector('#login-form')?.offsetParent !== null);
+    if (await live.isHidden('#dashboard')) {
+      await live.fill('#login-form input[name=username]', env.ADMIN_USER);
+      await live.fill('#login-form input[name=password]', env.ADMIN_PASS);
+      await live.click('#login-form button[type=submit]');
+      await live.waitForSelector('#dashboard', { state: 'visible' });
+    }
     const encoder = spawn('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i',
       'sine=frequency=440:sample_rate=44100', '-af', 'volume=0.5,aformat=channel_layouts=stereo',
       '-c:a', 'libvorbis', '-content_type', 'application/ogg', '-f', 'ogg',
