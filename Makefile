@@ -85,7 +85,7 @@ DEB_PKGS = build-essential pkg-config libshout3-dev libvorbis-dev libogg-dev \
   libopusenc-dev libmp3lame-dev icecast2 ffmpeg sox vorbis-tools espeak-ng curl \
   python3 chromium nodejs wrk valgrind clang libclang-rt-14-dev \
   opus-tools lame bc libavformat-dev libavcodec-dev libswresample-dev libavutil-dev \
-  libcurl4-openssl-dev libopencore-amrnb0
+  libcurl4-openssl-dev libopencore-amrnb0 python3-feedparser
 deps:
 	@tools/deps.sh $(DEB_PKGS)
 	@tests/browser/install.sh

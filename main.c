@@ -53,7 +53,8 @@ static const struct {
      "id, kind, duration, loudness, path, or an error.  KIND: music (default),\n"
      "programme, psa, jingle, complaint, announcement."},
     {"rundown", "siaran rundown -c FILE [--date YYYY-MM-DD]",
-     "Prints the planned timeline of that day (default today), one item per line."},
+     "Prints the timeline of that day (default today), one item per line: what\n"
+     "aired up to now, then the plan on from where the station stands."},
     {"asrun", "siaran asrun -c FILE --from \"...\" --to \"...\" [--csv] [--campaign ID]",
      "Prints what actually aired in the window; with --campaign, the PSA campaign\n"
      "report: how many times each of its items aired, and when."},
@@ -423,6 +424,7 @@ static int command_run(const struct options *o)
         struct web *web = NULL;
         struct alerts *alerts = NULL;
         struct archive *archive = NULL;
+        struct podcast *podcast = NULL;
         struct input_relay *relay = NULL;
         struct relay_watch relay_watch = {0};
         struct input_live *live = NULL;
@@ -475,6 +477,11 @@ static int command_run(const struct options *o)
                         goto out;
                 }
                 playout_set_monitor(playout, archive_monitor, archive);
+                podcast = podcast_new(config, &aerr);
+                if (!podcast) {
+                        fprintf(stderr, "siaran: [archive]: %s\n", aerr);
+                        goto out;
+                }
         }
         relay_watch = (struct relay_watch){.playout = playout, .scheduler = scheduler};
         relay = input_relay_new(config->samplerate, config->live_buffer,
@@ -508,7 +515,8 @@ static int command_run(const struct options *o)
                                           .n_sinks = out.n_sinks,
                                           .alerts = alerts,
                                           .archive = archive,
-                                          .live = live};
+                                          .live = live,
+                                          .scheduler = scheduler};
                 web = web_start(&ctx, err, sizeof err);
                 if (!web) {
                         fprintf(stderr, "siaran: web: %s\n", err);
@@ -536,6 +544,7 @@ out:
         input_live_free(live);
         web_stop(web);
         alerts_free(alerts);
+        podcast_free(podcast);
         outputs_free(&out);
         archive_free(archive);
         playout_free(playout);
@@ -813,8 +822,9 @@ static int command_rundown(const struct options *o)
         time_local_fields(day + 36LL * 3600 * 1000, &y, &m, &d, NULL, NULL, NULL, NULL);
         int64_t next_day = time_from_local(y, m, d, 0, 0, 0);
         char err[512];
-        int rc = scheduler_plan(config, day, next_day, print_rundown_item, NULL, err,
-                                sizeof err);
+        /* today: what aired, then the plan on from where the station stands */
+        int rc = scheduler_timeline(config, NULL, day, next_day, time_now_ms(), 0,
+                                    print_rundown_item, NULL, err, sizeof err);
         if (rc < 0)
                 fprintf(stderr, "siaran: %s\n", err);
         config_free(config);

@@ -20,7 +20,6 @@
 #include "media/media.h"
 #include "scheduler/scheduler.h"
 
-#define TTS_VOICE "id"
 /* An event older than this when first seen is history, not news: a station
  * started (or a feed back) after hours must not announce yesterday's quake. */
 #define MAX_AGE_MS (60 * 60 * 1000LL)
@@ -137,12 +136,11 @@ static int make_bulletin(struct alerts *a, sqlite3 *db, const char *text,
                          struct sched_media *media, char *err, size_t err_size)
 {
         int rc = -1;
-        char *speech = temp_wav(err, err_size);
+        char *speech = sched_speak(text, err, err_size);
         char *bulletin = speech ? temp_wav(err, err_size) : NULL;
         if (!bulletin)
                 goto out;
-        if (media_tts_to_wav(text, TTS_VOICE, speech, err, err_size) < 0 ||
-            alerts_write_chime_and_speech(speech, bulletin, err, err_size) < 0)
+        if (alerts_write_chime_and_speech(speech, bulletin, err, err_size) < 0)
                 goto out;
         if (sched_media_import(db, a->config, bulletin, ITEM_ANNOUNCEMENT, NULL, NULL,
                                NULL, media, err, err_size) < 0)

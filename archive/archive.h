@@ -87,4 +87,46 @@ int archive_parse_time(const char *text, int64_t *ms);
 int archive_clip_write(const char *folder, int rate, int64_t from_ms, int64_t to_ms,
                        const char *out_path, char *err, size_t err_size);
 
+/* How archive_cut_write encodes. */
+struct archive_cut {
+        const char *format; /* an encoder format: "opus", "vorbis", "mp3" */
+        int bitrate;        /* kbit/s */
+        const char *title;  /* the stream's tags (Ogg formats); NULL: "clip from ..." */
+        const char *artist;
+        int max_seconds;   /* longest window accepted */
+        bool private_file; /* out_path must not exist; created 0640 */
+        /* bytes written before the audio (an MP3's ID3 tag), or NULL */
+        const unsigned char *prefix;
+        size_t prefix_len;
+};
+
+/* archive_clip_write with the format, tags and limit of cut. */
+int archive_cut_write(const char *folder, int rate, int64_t from_ms, int64_t to_ms,
+                      const struct archive_cut *cut, const char *out_path, char *err,
+                      size_t err_size);
+
+/* ---- podcasts (archive/podcast.c) ------------------------------------------
+ *
+ * Each airing of a show with podcast = 1 becomes an episode: once the slot
+ * the grid gives it (sched_show_airings) has ended and show_grace has passed,
+ * the episode is cut from the archive from the start of the first item that
+ * began in the slot to the end of the last one (the as-run's times), as
+ * 128 kbit/s CBR MP3, into FOLDER/podcast/SHOW_ID/YYYY-MM-DD-HHMM.mp3
+ * (folders 0750, files 0640), and a podcast_episodes row is written with its
+ * title ("<show> YYYY-MM-DD"), description (the titles that aired), bytes and
+ * seconds.  An airing the archive does not wholly hold 10 minutes after its
+ * end is recorded without a file and never tried again.  Episodes are kept as
+ * long as the archive's retention_days. */
+
+struct podcast;
+
+/* Starts the podcast thread for config (archive_dir must be set): it opens
+ * its own database connection and looks for finished airings every few
+ * seconds.  NULL with *errstr. */
+struct podcast *podcast_new(const struct config *config, const char **errstr);
+
+/* Stops the thread (an episode being cut is finished first) and frees.
+ * podcast_free(NULL) is a no-op. */
+void podcast_free(struct podcast *podcast);
+
 #endif

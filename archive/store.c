@@ -501,15 +501,25 @@ static struct listed_file *clip_files(const char *folder, int64_t from_ms, int64
 int archive_clip_write(const char *folder, int rate, int64_t from_ms, int64_t to_ms,
                        const char *out_path, char *err, size_t err_size)
 {
+        struct archive_cut cut = {
+            .format = "opus", .bitrate = 48, .max_seconds = ARCHIVE_CLIP_MAX_SECONDS};
+        return archive_cut_write(folder, rate, from_ms, to_ms, &cut, out_path, err,
+                                 err_size);
+}
+
+int archive_cut_write(const char *folder, int rate, int64_t from_ms, int64_t to_ms,
+                      const struct archive_cut *cut, const char *out_path, char *err,
+                      size_t err_size)
+{
         int rc = -1;
         size_t n = 0;
         struct listed_file *files = NULL;
         struct encoder *encoder = NULL;
         struct sink *sink = NULL;
         struct clip_job job = {.rate = rate, .from_ms = from_ms};
-        if (to_ms <= from_ms || to_ms - from_ms > ARCHIVE_CLIP_MAX_SECONDS * 1000LL) {
+        if (to_ms <= from_ms || to_ms - from_ms > cut->max_seconds * 1000LL) {
                 snprintf(err, err_size, "the window must be 0-%d seconds long",
-                         ARCHIVE_CLIP_MAX_SECONDS);
+                         cut->max_seconds);
                 goto out;
         }
         job.wanted = (to_ms - from_ms) * rate / 1000;
@@ -530,21 +540,30 @@ int archive_clip_write(const char *folder, int rate, int64_t from_ms, int64_t to
                 rc = -2;
                 goto out;
         }
-        struct output_config oc = {
-            .name = "clip", .format = "opus", .bitrate = 48, .channels = 2};
+        struct output_config oc = {.name = "clip",
+                                   .format = (char *)cut->format,
+                                   .bitrate = cut->bitrate,
+                                   .channels = 2};
         const char *eerr = "unknown error";
         encoder = encoder_new(&oc, rate, &eerr);
-        sink = encoder ? sink_file_new(out_path, &eerr) : NULL;
+        if (encoder && cut->private_file)
+                sink = sink_file_new_unbuffered(out_path, &eerr);
+        else if (encoder)
+                sink = sink_file_new(out_path, &eerr);
         if (!sink) {
                 snprintf(err, err_size, "%s", eerr);
                 goto out;
         }
         encoder_add_sink(encoder, sink);
         encoder_set_chained(encoder, false);
+        if (cut->prefix && sink_write(sink, cut->prefix, cut->prefix_len) < 0) {
+                snprintf(err, err_size, "cannot write the clip");
+                goto out;
+        }
         char title[80], at[40];
         snprintf(title, sizeof title, "clip from %s",
                  time_format_iso(from_ms, at, sizeof at));
-        encoder_begin_item(encoder, title, NULL);
+        encoder_begin_item(encoder, cut->title ? cut->title : title, cut->artist);
         job.encoder = encoder;
         job.buf = xmalloc(CLIP_BLOCK * 2 * sizeof *job.buf);
         for (size_t i = 0; i < n && job.produced < job.wanted; i++) {

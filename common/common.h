@@ -173,6 +173,7 @@ struct config {
         int session_hours;
         char *public_stream_url; /* what the listener page plays; default derived */
         char *trusted_proxies;   /* addresses whose X-Forwarded-For is believed */
+        char *public_url;        /* the panel's address from outside, for podcast feeds */
         bool secure_cookies;     /* the session cookie carries Secure */
 
         double station_latitude; /* degrees; NAN when not set */

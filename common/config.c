@@ -49,6 +49,7 @@ static const struct key_spec keys[] = {
     {"web", "session_hours", KEY_INT, C(session_hours), 1, 24 * 30, NULL},
     {"web", "stream_url", KEY_STRING, C(public_stream_url), 0, 0, NULL},
     {"web", "trusted_proxies", KEY_STRING, C(trusted_proxies), 0, 0, NULL},
+    {"web", "public_url", KEY_STRING, C(public_url), 0, 0, NULL},
     {"web", "secure_cookies", KEY_BOOL, C(secure_cookies), 0, 0, NULL},
     {"station", "latitude", KEY_DOUBLE, C(station_latitude), -90, 90, NULL},
     {"station", "longitude", KEY_DOUBLE, C(station_longitude), -180, 180, NULL},
@@ -174,6 +175,16 @@ static int store_value(struct parse_state *st, const struct key_spec *k, void *b
                 if (k->offset == C(trusted_proxies) && base == st->config &&
                     !address_list_valid(value, st->reason, sizeof st->reason))
                         return -1;
+                if (k->offset == C(public_url) && base == st->config && *value &&
+                    ((strncmp(value, "http://", 7) != 0 &&
+                      strncmp(value, "https://", 8) != 0) ||
+                     strpbrk(value, " \t\"'<>&") != NULL)) {
+                        snprintf(st->reason, sizeof st->reason,
+                                 "public_url must be an http:// or https:// address "
+                                 "without spaces or quotes, not '%.80s'",
+                                 value);
+                        return -1;
+                }
                 if (k->offset == C(alerts_feed) && base == st->config && *value &&
                     strncmp(value, "http://", 7) != 0 &&
                     strncmp(value, "https://", 8) != 0) {
@@ -541,6 +552,7 @@ void config_free(struct config *c)
         free(c->web_listen);
         free(c->public_stream_url);
         free(c->trusted_proxies);
+        free(c->public_url);
         free(c->alerts_feed);
         free(c->archive_dir);
         free(c->archive_format);

@@ -34,6 +34,8 @@ uint64_t db_writer_add_complaint_aired(struct db_writer *writer, int64_t id,
 uint64_t db_writer_add_complaint_answer_aired(struct db_writer *writer, int64_t id,
                                               int64_t at_ms);
 uint64_t db_writer_add_announcement_aired(struct db_writer *writer, int64_t id);
+/* The planner's checkpoint (anchor_encode's bytes, owned from here on). */
+uint64_t db_writer_add_checkpoint(struct db_writer *writer, void *data, size_t size);
 
 /* Any thread: every write with a sequence number up to this one is done
  * (committed, or given up because its row no longer applies). */

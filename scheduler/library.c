@@ -73,23 +73,6 @@ out:
         return rc;
 }
 
-int sched_media_set_title(sqlite3 *db, int64_t id, const char *title)
-{
-        sqlite3_stmt *stmt = NULL;
-        int rc = -1;
-        if (sqlite3_prepare_v2(db, "UPDATE media SET title = ?2 WHERE id = ?1", -1, &stmt,
-                               NULL) == SQLITE_OK) {
-                sqlite3_bind_int64(stmt, 1, id);
-                sqlite3_bind_text(stmt, 2, title, -1, SQLITE_STATIC);
-                rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : -1;
-        }
-        if (rc < 0)
-                log_error("media %lld: cannot set the title: %s", (long long)id,
-                          sqlite3_errmsg(db));
-        sqlite3_finalize(stmt);
-        return rc;
-}
-
 int64_t sched_media_import_titled(const struct config *config, const char *src,
                                   enum item_kind kind, const char *title, char *err,
                                   size_t err_size)
@@ -346,20 +329,50 @@ out:
         sqlite3_finalize(stmt);
 }
 
-int sched_media_import(sqlite3 *db, const struct config *config, const char *src,
-                       enum item_kind kind, const char *original_name,
-                       const char *categories, bool *existed, struct sched_media *out,
-                       char *err, size_t err_size)
+void sched_media_file_clear(sqlite3 *db, struct sched_media_file *file)
 {
-        struct media_info info = {0};
+        if (file->stored)
+                remove_if_unreferenced(db, file->stored);
+        media_info_clear(&file->info);
+        free(file->stored);
+        free(file->src);
+        memset(file, 0, sizeof *file);
+}
+
+int sched_media_prepare(const struct config *config, const char *src,
+                        struct sched_media_file *file, char *err, size_t err_size)
+{
+        memset(file, 0, sizeof *file);
+        if (sodium_init() < 0) {
+                snprintf(err, err_size, "libsodium failed to initialise");
+                return -1;
+        }
+        if (media_analyze(src, config->samplerate, &file->info, err, err_size) < 0)
+                return -1;
+        if (file->info.duration < MIN_DURATION_SECONDS) {
+                /* It would air as nothing: most likely a broken recording. */
+                snprintf(err, err_size, "too short to air (%.0f ms, at least %.0f ms)",
+                         file->info.duration * 1000, MIN_DURATION_SECONDS * 1000);
+                return -1;
+        }
+        file->src = xstrdup(src);
+        /* the audio is fine: what fails from here is storage */
+        file->stored = media_store_add(config->media_dir, src, err, err_size);
+        if (!file->stored || hash_file(file->stored, file->sha256, err, err_size) < 0)
+                return -2;
+        return 0;
+}
+
+int sched_media_insert(sqlite3 *db, struct sched_media_file *file, enum item_kind kind,
+                       const char *original_name, const char *categories, bool *existed,
+                       struct sched_media *out, char *err, size_t err_size)
+{
         struct sched_media row = {0};
-        char sha256[crypto_hash_sha256_BYTES * 2 + 1];
-        char *stored = NULL;
         char *title = NULL;
-        bool in_transaction = false;
+        bool own_transaction = sqlite3_get_autocommit(db) != 0;
         bool found_existing = false;
         bool deleted = false;
-        int rc = -1;
+        int rc = -2;
 
         if (existed)
                 *existed = false;
@@ -367,44 +380,24 @@ int sched_media_import(sqlite3 *db, const struct config *config, const char *src
             kind == ITEM_RELAY) {
                 snprintf(err, err_size, "kind '%s' cannot be imported",
                          item_kind_name(kind));
-                goto out;
+                return -1;
         }
-        if (sodium_init() < 0) {
-                snprintf(err, err_size, "libsodium failed to initialise");
-                goto out;
-        }
-        if (media_analyze(src, config->samplerate, &info, err, err_size) < 0)
-                goto out;
-        if (info.duration < MIN_DURATION_SECONDS) {
-                /* It would air as nothing: most likely a broken recording. */
-                snprintf(err, err_size, "too short to air (%.0f ms, at least %.0f ms)",
-                         info.duration * 1000, MIN_DURATION_SECONDS * 1000);
-                goto out;
-        }
-        rc = -2; /* the audio is fine: what fails from here is storage */
-        stored = media_store_add(config->media_dir, src, err, err_size);
-        if (!stored)
-                goto out;
-        if (hash_file(stored, sha256, err, err_size) < 0)
-                goto out;
-
         /* IMMEDIATE takes the write lock now, so two imports of the same content
          * cannot both miss the lookup and collide on the UNIQUE sha256. */
-        if (exec_simple(db, "BEGIN IMMEDIATE", err, err_size) < 0)
+        if (own_transaction && exec_simple(db, "BEGIN IMMEDIATE", err, err_size) < 0)
                 goto out;
-        in_transaction = true;
-        int found = find_by_sha256(db, sha256, &row, &deleted, err, err_size);
+        int found = find_by_sha256(db, file->sha256, &row, &deleted, err, err_size);
         if (found < 0)
                 goto out;
         if (found) {
                 found_existing = true;
-                if (revive_row(db, &row, deleted, stored, err, err_size) < 0)
+                if (revive_row(db, &row, deleted, file->stored, err, err_size) < 0)
                         goto out;
         } else {
                 int64_t id = 0;
-                title = choose_title(&info, src, original_name);
-                if (insert_row(db, sha256, stored, original_name, kind, &info, title, &id,
-                               err, err_size) < 0)
+                title = choose_title(&file->info, file->src, original_name);
+                if (insert_row(db, file->sha256, file->stored, original_name, kind,
+                               &file->info, title, &id, err, err_size) < 0)
                         goto out;
                 if (sched_media_get(db, id, &row) < 0) {
                         snprintf(err, err_size, "database: %s", sqlite3_errmsg(db));
@@ -418,12 +411,10 @@ int sched_media_import(sqlite3 *db, const struct config *config, const char *src
         bool same_item = !found_existing || (row.kind == kind && kind != ITEM_COMPLAINT);
         if (same_item && add_categories(db, row.id, categories, err, err_size) < 0)
                 goto out;
-        if (exec_simple(db, "COMMIT", err, err_size) < 0)
+        if (own_transaction && exec_simple(db, "COMMIT", err, err_size) < 0)
                 goto out;
-        in_transaction = false;
-
         log_info("media %lld: %s %s (%s, %.3f s, %.1f LUFS)", (long long)row.id,
-                 found_existing ? "already had" : "imported", src,
+                 found_existing ? "already had" : "imported", file->src,
                  item_kind_name(row.kind), row.duration, row.loudness);
         if (existed)
                 *existed = found_existing;
@@ -433,13 +424,31 @@ int sched_media_import(sqlite3 *db, const struct config *config, const char *src
         }
         rc = 0;
 out:
-        if (in_transaction)
+        if (rc < 0 && own_transaction)
                 sched_db_rollback(db);
-        if (stored)
-                remove_if_unreferenced(db, stored);
         sched_media_clear(&row);
-        media_info_clear(&info);
-        free(stored);
         free(title);
+        return rc;
+}
+
+int sched_media_import(sqlite3 *db, const struct config *config, const char *src,
+                       enum item_kind kind, const char *original_name,
+                       const char *categories, bool *existed, struct sched_media *out,
+                       char *err, size_t err_size)
+{
+        if (existed)
+                *existed = false;
+        if (kind == ITEM_FALLBACK || kind == ITEM_LIVE || kind == ITEM_ALERT ||
+            kind == ITEM_RELAY) {
+                snprintf(err, err_size, "kind '%s' cannot be imported",
+                         item_kind_name(kind));
+                return -1;
+        }
+        struct sched_media_file file;
+        int rc = sched_media_prepare(config, src, &file, err, err_size);
+        if (rc == 0)
+                rc = sched_media_insert(db, &file, kind, original_name, categories,
+                                        existed, out, err, err_size);
+        sched_media_file_clear(db, &file);
         return rc;
 }

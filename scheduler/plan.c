@@ -104,6 +104,12 @@ static void prune_state(struct plan_state *st, int64_t now)
 static void remember(struct plan_state *st, int64_t start, int64_t media_id,
                      uint64_t artist)
 {
+        /* An item outside the library without an artist (a fallback file, a
+         * relay) matches no separation rule: keeping it would only grow the
+         * state the station saves with every pick (a day of 3 s fallback
+         * items is 30 000 entries). */
+        if (media_id == 0 && artist == 0)
+                return;
         if (st->n_history == st->cap_history) {
                 st->cap_history = st->cap_history ? 2 * st->cap_history : 256;
                 st->history =
@@ -821,44 +827,74 @@ int64_t planner_anchor(int64_t ms)
         return day_before(time_local_midnight(ms));
 }
 
-/* Mirrors the engine's arithmetic (playout/engine.c): stream frames counted
- * from origin, handover at the natural end less the crossfade, or at the
- * earliest stop (end_by, hard event). */
-void planner_simulate(struct planner *p, int64_t origin, int64_t to_ms, plan_emit_fn emit,
-                      void *user)
+/* Where an item picked at frame (counted from origin) hands over to the next:
+ * mirrors the engine's arithmetic (playout/engine.c), the natural end less
+ * the crossfade, or the earliest stop (end_by, hard event).  The state must be
+ * the one right after the pick, as the engine's next_hard call sees it. */
+static int64_t handover_frame(struct planner *p, int64_t origin, int64_t frame,
+                              const struct plan_pick *pick)
 {
         int rate = p->rate;
         int64_t xfade = (int64_t)(p->config->crossfade * rate + 0.5);
+        int64_t t = origin + frame * 1000 / rate;
+        int64_t end = frame + (pick->frames > 0 ? pick->frames : 1);
+        int64_t stop = -1;
+        if (pick->end_by_ms > 0) {
+                int64_t at = (pick->end_by_ms - origin) * rate / 1000;
+                if (at > frame)
+                        stop = at;
+        }
+        int64_t hard;
+        if (planner_next_hard(p, t, origin + end * 1000 / rate, &hard)) {
+                int64_t at = (hard - origin) * rate / 1000;
+                if (at > frame && at < end && (stop < 0 || at < stop))
+                        stop = at;
+        }
+        int64_t handover = end;
+        if (stop < 0 && xfade > 0 && end - xfade > frame)
+                handover = end - xfade;
+        if (stop >= 0 && stop < handover)
+                handover = stop;
+        return handover;
+}
+
+/* The simulation loop; first (may be NULL) is an item already picked at
+ * origin, the planner's state being the one right after it. */
+static void simulate_from(struct planner *p, int64_t origin,
+                          const struct plan_pick *first, int64_t to_ms, plan_emit_fn emit,
+                          void *user)
+{
+        int rate = p->rate;
         int64_t frame = 0;
         for (;;) {
                 int64_t t = origin + frame * 1000 / rate;
-                if (t >= to_ms)
-                        break;
                 struct plan_pick pick;
-                if (planner_next(p, t, &pick) < 0) {
-                        frame += rate; /* the engine airs a second of silence */
-                        continue;
+                if (first) {
+                        pick = *first;
+                        first = NULL;
+                } else {
+                        if (t >= to_ms)
+                                break;
+                        if (planner_next(p, t, &pick) < 0) {
+                                frame += rate; /* the engine airs a second of silence */
+                                continue;
+                        }
                 }
-                int64_t end = frame + (pick.frames > 0 ? pick.frames : 1);
-                int64_t stop = -1;
-                if (pick.end_by_ms > 0) {
-                        int64_t at = (pick.end_by_ms - origin) * rate / 1000;
-                        if (at > frame)
-                                stop = at;
-                }
-                int64_t hard;
-                if (planner_next_hard(p, t, origin + end * 1000 / rate, &hard)) {
-                        int64_t at = (hard - origin) * rate / 1000;
-                        if (at > frame && at < end && (stop < 0 || at < stop))
-                                stop = at;
-                }
-                int64_t handover = end;
-                if (stop < 0 && xfade > 0 && end - xfade > frame)
-                        handover = end - xfade;
-                if (stop >= 0 && stop < handover)
-                        handover = stop;
+                int64_t handover = handover_frame(p, origin, frame, &pick);
                 if (emit && !emit(user, t, origin + handover * 1000 / rate, &pick))
                         break;
                 frame = handover;
         }
+}
+
+void planner_simulate(struct planner *p, int64_t origin, int64_t to_ms, plan_emit_fn emit,
+                      void *user)
+{
+        simulate_from(p, origin, NULL, to_ms, emit, user);
+}
+
+void planner_continue(struct planner *p, int64_t start_ms, const struct plan_pick *pick,
+                      int64_t to_ms, plan_emit_fn emit, void *user)
+{
+        simulate_from(p, start_ms, pick, to_ms, emit, user);
 }

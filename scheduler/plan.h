@@ -350,8 +350,60 @@ typedef bool (*plan_emit_fn)(void *user, int64_t start_ms, int64_t end_ms,
 void planner_simulate(struct planner *p, int64_t origin_ms, int64_t to_ms,
                       plan_emit_fn emit, void *user);
 
+/* The same from an item already picked at start_ms (emitted first, whatever
+ * to_ms), the planner's state being the one right after that pick: how the
+ * timeline goes on from the engine's real state. */
+void planner_continue(struct planner *p, int64_t start_ms, const struct plan_pick *pick,
+                      int64_t to_ms, plan_emit_fn emit, void *user);
+
 /* Where a simulation must start so that the state at ms is the same every
  * time it is computed: local midnight of the day before. */
 int64_t planner_anchor(int64_t ms);
+
+/* ---- the station's real state (timeline.c) ------------------------------------------
+ */
+
+/* The planner's state as bytes (the checkpoint the station saves), and back:
+ * plan_state_decode returns 0, or -1 (st left empty) when data is not one. */
+void *plan_state_encode(const struct plan_state *st, size_t *size);
+int plan_state_decode(struct plan_state *st, const void *data, size_t size);
+
+/* An item the engine took from the planner, with the planner's state right
+ * after that pick. */
+struct anchor_item {
+        int64_t start;         /* UTC ms: when it starts (or started) */
+        struct plan_pick pick; /* its strings owned */
+        struct plan_state st;
+};
+
+/* The engine's latest picks: the item last started (or about to start) and
+ * the one it pre-opened to follow it.  Plain data with ids, no pointers into
+ * a catalogue, so another thread or process can go on planning from it with
+ * catalogue and grid of its own. */
+struct anchor {
+        struct anchor_item items[2];
+        size_t n;
+};
+
+void anchor_clear(struct anchor *a);
+void anchor_copy(struct anchor *dst, const struct anchor *src);
+/* A new pick: it follows the latest one, which becomes the first. */
+void anchor_push(struct anchor *a, int64_t start_ms, const struct plan_pick *pick,
+                 const struct plan_state *st);
+/* The engine cancelled the latest pick. */
+void anchor_pop(struct anchor *a);
+void *anchor_encode(const struct anchor *a, size_t *size);
+int anchor_decode(struct anchor *a, const void *data, size_t size);
+/* The checkpoint row: anchor_load returns 1 (read), 0 (none saved or not
+ * readable) or -1 (database error); anchor_save replaces it (inside the
+ * caller's transaction), 0 or -1. */
+int anchor_load(sqlite3 *db, struct anchor *a);
+int anchor_save(sqlite3 *db, const void *data, size_t size);
+/* Runs the timeline from the anchor: the latest of its items starting at or
+ * before at_ms (or its first), the one pre-opened after it, then the planner
+ * on from there until to_ms.  p's state is replaced.  false when the anchor
+ * is empty. */
+bool anchor_run(struct planner *p, const struct anchor *a, int64_t at_ms, int64_t to_ms,
+                plan_emit_fn emit, void *user);
 
 #endif

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "common/common.h"
+#include "media/media.h"
 #include "playout/playout.h"
 
 /* ---- database ---------------------------------------------------------------- */
@@ -81,6 +82,27 @@ int sched_media_import(sqlite3 *db, const struct config *config, const char *src
                        const char *categories, bool *existed, struct sched_media *out,
                        char *err, size_t err_size);
 
+/* sched_media_import in two halves, so a caller can add the row inside a
+ * transaction of its own (a complaint and its recordings: all or nothing)
+ * without holding the write lock while the audio is decoded.
+ * sched_media_prepare analyses src and copies it into the media store (no
+ * database): 0, or -1 (not usable audio) / -2 (storing failed) with a reason.
+ * sched_media_insert records it as sched_media_import does, inside the
+ * caller's open transaction if there is one (then the caller commits or rolls
+ * back), else in its own: 0, -1 or -2.  sched_media_file_clear, after the
+ * commit or rollback, removes the stored copy if no row refers to it. */
+struct sched_media_file {
+        struct media_info info;
+        char *src, *stored;
+        char sha256[65];
+};
+int sched_media_prepare(const struct config *config, const char *src,
+                        struct sched_media_file *file, char *err, size_t err_size);
+int sched_media_insert(sqlite3 *db, struct sched_media_file *file, enum item_kind kind,
+                       const char *original_name, const char *categories, bool *existed,
+                       struct sched_media *out, char *err, size_t err_size);
+void sched_media_file_clear(sqlite3 *db, struct sched_media_file *file);
+
 /* Imports src as sched_media_import does, with its own connection to
  * config's database, and gives the row title.  For a recording made while
  * the station runs (any thread).  Returns the row's id, or -1 with a
@@ -88,9 +110,6 @@ int sched_media_import(sqlite3 *db, const struct config *config, const char *src
 int64_t sched_media_import_titled(const struct config *config, const char *src,
                                   enum item_kind kind, const char *title, char *err,
                                   size_t err_size);
-
-/* Sets the title of media row id.  Returns 0 or -1 (logged). */
-int sched_media_set_title(sqlite3 *db, int64_t id, const char *title);
 
 /* Reads one media row by id.  Returns 0, or -1 if there is none. */
 int sched_media_get(sqlite3 *db, int64_t id, struct sched_media *out);
@@ -121,6 +140,104 @@ void sched_asrun_write_csv(FILE *out, const struct playout_asrun *record, bool h
  * plays, or -1 (no such campaign, or a database error). */
 int sched_campaign_report(sqlite3 *db, int64_t campaign_id, int64_t from_ms,
                           int64_t to_ms, bool csv, FILE *out);
+
+/* ---- the complaint workflow (scheduler/complaints.c) ------------------------------ */
+
+enum sched_complaint_step {
+        SCHED_COMPLAINT_VERIFY,   /* received -> verified */
+        SCHED_COMPLAINT_REJECT,   /* received, verified, queued -> rejected */
+        SCHED_COMPLAINT_QUEUE,    /* verified -> queued, last in the queue */
+        SCHED_COMPLAINT_AIR_NEXT, /* verified, queued -> queued, right after the item on
+                                     air */
+        SCHED_COMPLAINT_FORWARD,  /* verified, aired -> forwarded, with a LAPOR! tracking
+                                     id */
+        SCHED_COMPLAINT_CLOSE,    /* aired, forwarded, answered -> closed */
+};
+
+/* Takes one step of complaint id's workflow in one transaction, with its
+ * complaint_events row (by user_id; 0: none): queue and air-next only for a
+ * complaint whose caller consented and that is not confidential.
+ * tracking_id is for forward (may be NULL otherwise).  Returns 0; -2 when
+ * there is no such complaint; -3 when the step is not allowed from its
+ * status (err says why: the web answers 409); -1 on a database error (err
+ * has SQLite's message); nothing changes unless 0. */
+int sched_complaint_step(sqlite3 *db, int64_t id, enum sched_complaint_step step,
+                         int64_t user_id, const char *tracking_id, char *err,
+                         size_t err_size);
+
+/* Appends a complaint_events row (from may be NULL; user_id 0: none), inside
+ * the caller's transaction.  0 or -1. */
+int sched_complaint_event(sqlite3 *db, int64_t complaint_id, const char *from,
+                          const char *to, int64_t user_id, const char *note);
+
+/* ---- announcements and inserts (scheduler/announcements.c) ---------------- */
+
+/* Speaks text (Indonesian voice) into a new temp WAV.  Returns its path (the
+ * caller unlinks and frees it) or NULL with a reason in err. */
+char *sched_speak(const char *text, char *err, size_t err_size);
+
+/* Titles a library row (and clears its artist), inside the caller's
+ * transaction if one is open.  0 or -1. */
+int sched_media_set_title(sqlite3 *db, int64_t media_id, const char *title);
+
+struct sched_announcement_new {
+        const char *text;  /* spoken when audio is NULL; else may be NULL */
+        const char *audio; /* a recording to air, or NULL */
+        const char *mode;  /* "now", "next" or "at" (checked by the caller) */
+        int64_t air_at_ms; /* for "at"; 0 otherwise */
+        int64_t user_id;   /* who made it; 0: none */
+};
+
+struct sched_announcement_created {
+        int64_t id, media_id;
+        double duration; /* seconds */
+};
+
+enum {
+        SCHED_ANNOUNCEMENT_TTS_FAILED = -4,
+        SCHED_ANNOUNCEMENT_DB_ERROR = -5,
+};
+
+/* Creates an announcement: the text spoken (or the recording decoded) and
+ * stored in the media store without the write lock, then its library row
+ * (kind announcement, titled "Pengumuman: <first words>" unless the same
+ * announcement was stored before) and its announcement row in one
+ * transaction.  Returns 0; -1 when the recording is not usable audio; -2 when
+ * storing failed (also for spoken text that fails to import); -3 when the
+ * recording is already another kind of library item; -4 when text-to-speech
+ * failed; -5 on a database error; each with a reason in err.  On failure
+ * nothing is left: no row, no stored file without a row. */
+int sched_announcement_create(sqlite3 *db, const struct config *config,
+                              const struct sched_announcement_new *in,
+                              struct sched_announcement_created *out, char *err,
+                              size_t err_size);
+
+/* Queues library item media_id as an insert (mode "now" or "next") by
+ * user_id.  Returns 0 with its id; -2 when there is no such item (or it is
+ * deleted); -3 when it is a complaint's recording (those air only from the
+ * complaint queue); -1 on a database error. */
+int sched_insert_create(sqlite3 *db, int64_t media_id, const char *mode, int64_t user_id,
+                        int64_t *id);
+
+/* Cancels pending announcement or insert id (not an alert's bulletin).
+ * Returns 0; -2 when there is no such pending one; -1 on a database error. */
+int sched_announcement_cancel(sqlite3 *db, int64_t id);
+
+/* One row of the list; the strings are borrowed for the call and may be
+ * NULL (the column is NULL). */
+struct sched_announcement {
+        int64_t id, media_id;
+        const char *text, *mode, *status, *created_by, *title;
+        bool has_air_at, has_created_at;
+        int64_t air_at_ms, created_at_ms;
+        double duration;
+};
+
+/* Calls each for the newest limit announcements and inserts, newest first.
+ * Returns the count or -1. */
+int sched_announcement_list(sqlite3 *db, int limit,
+                            void (*each)(void *user, const struct sched_announcement *a),
+                            void *user);
 
 /* ---- a show's airings (scheduler/grid.c) ------------------------------------ */
 
@@ -192,6 +309,31 @@ int scheduler_plan_upcoming(const struct config *config, int64_t from_ms, size_t
                             void (*emit)(void *user, int64_t start_ms,
                                          const struct playout_item *item),
                             void *user, char *err, size_t err_size);
+
+/* The station's one timeline of [from_ms, to_ms) as of now_ms (the clock;
+ * time_now_ms() but in tests): the as-run rows that started from from_ms up
+ * to the item on air at now_ms, then that item at its real start and the plan
+ * continued from the engine's real state (the item it pre-opened, the rotation
+ * history, playlist positions and aired PSA slots and announcements as they
+ * are, the live queue as it is now).  That state is station's latest picks
+ * when station (this process's running scheduler) is not NULL and has picked,
+ * else the checkpoint the station saved in the database; with neither (never
+ * on air) or one older than a day and a half the day is replayed, as a
+ * restart would.  A window starting after now_ms is planned as
+ * scheduler_plan does (deterministic).  Emits at most limit items (0: all),
+ * each borrowed for the call.  Any thread; opens its own database
+ * connection; never touches the engine's live state.  Returns the number of
+ * items emitted, or -1 with a reason in err.  Rules: docs/scheduling.md. */
+int scheduler_timeline(const struct config *config, struct scheduler *station,
+                       int64_t from_ms, int64_t to_ms, int64_t now_ms, size_t limit,
+                       void (*emit)(void *user, int64_t start_ms,
+                                    const struct playout_item *item),
+                       void *user, char *err, size_t err_size);
+
+/* Any thread: a counter that changes whenever the engine took or cancelled an
+ * item (a new pick, a skip, a schedule change): when it moved, a cached
+ * timeline is out of date.  0 for NULL. */
+uint64_t scheduler_timeline_version(struct scheduler *scheduler);
 
 /* Thread-safe (SIGHUP): the fallback playlist at fallback_playlist (the
  * reloaded config's path, copied; NULL or "": none) and the schedule are

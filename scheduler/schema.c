@@ -330,7 +330,36 @@ static const char *const migrations[] = {
     " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;"
     "CREATE TRIGGER complaints_delete_bumps_queue AFTER DELETE ON complaints"
     " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'queue'; END;",
-    /* 6 -> 7: shows that wait for a presenter (content 'live'); the CHECK is
+    /* 6 -> 7: the planner's checkpoint, saved by the station with every pick
+     * (scheduler/timeline.c): the engine's latest items and the planner's
+     * state after each, so a restart and `siaran rundown` go on from what
+     * really aired.  One row; no trigger (it is not the schedule). */
+    "CREATE TABLE plan_checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " saved_at INTEGER NOT NULL, data BLOB NOT NULL);",
+    /* 7 -> 8: podcasts.  A show may publish each airing as an episode cut
+     * from the archive (archive/podcast.c); its feed's channel text, image
+     * and category.  An episode row is written once its MP3 is in place
+     * (file relative to the archive folder), or with file NULL when the
+     * archive does not hold the airing (it is then never tried again). */
+    "ALTER TABLE shows ADD COLUMN podcast INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE shows ADD COLUMN podcast_description TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE shows ADD COLUMN podcast_image TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE shows ADD COLUMN podcast_category TEXT NOT NULL DEFAULT 'News';"
+    "CREATE TABLE podcast_episodes ("
+    " id INTEGER PRIMARY KEY,"
+    " show_id INTEGER NOT NULL REFERENCES shows(id) ON DELETE CASCADE,"
+    " scheduled_at INTEGER NOT NULL," /* UTC ms: the airing's slot start */
+    " started_at INTEGER NOT NULL,"   /* UTC ms: the first item of the show aired */
+    " ended_at INTEGER NOT NULL,"     /* UTC ms: its last item ended */
+    " title TEXT NOT NULL,"
+    " description TEXT NOT NULL,"
+    " file TEXT," /* "podcast/SHOW/YYYY-MM-DD-HHMM.mp3"; NULL: not archived */
+    " bytes INTEGER NOT NULL DEFAULT 0,"
+    " seconds REAL NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL," /* UTC ms */
+    " UNIQUE (show_id, scheduled_at));"
+    "CREATE INDEX podcast_episodes_by_show ON podcast_episodes(show_id, started_at);",
+    /* 8 -> 9: shows that wait for a presenter (content 'live'); the CHECK is
      * widened in place as in 4 -> 5. */
     "PRAGMA writable_schema = ON;"
     "UPDATE sqlite_schema SET sql = replace(sql,"

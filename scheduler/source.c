@@ -21,6 +21,12 @@
 #define MAX_AIRED_UNWRITTEN 64
 /* How long a command from the panel waits for the loader (scheduler_sync). */
 #define SYNC_TIMEOUT_MS 2000
+/* A checkpoint older than this is not where the station stands any more (it
+ * was off for long): a restart then replays the day from the anchor as a
+ * render does. */
+#define CHECKPOINT_SPAN_MS (36LL * 3600 * 1000)
+/* More than the engine's lead over the wall clock (PACING_LEAD_MS). */
+#define ENGINE_LEAD_MS 5000
 
 struct handout {
         int64_t scheduled_ms;
@@ -60,6 +66,15 @@ struct scheduler {
         int64_t latest_ms, latest_media;
         struct aired_unwritten aired[MAX_AIRED_UNWRITTEN];
         size_t n_aired;
+        /* The engine's latest picks with the planner's state after each (engine
+         * thread), the copy other threads read (under published_lock), and
+         * how often it changed; the checkpoint the station saved last time,
+         * read at creation for the first pick. */
+        struct anchor anchor;
+        pthread_mutex_t published_lock;
+        struct anchor published;
+        _Atomic uint64_t timeline_version;
+        struct anchor saved;
         /* The station's relay input (may be NULL) and the relay show it
          * follows (UTC ms; written on the engine thread, read on the input's). */
         struct input_relay *relay;
@@ -339,6 +354,7 @@ static struct scheduler *scheduler_create(const struct config *config, bool stat
 {
         struct scheduler *s = xcalloc(1, sizeof *s);
         s->config = config;
+        pthread_mutex_init(&s->published_lock, NULL);
         s->db = sched_db_open(config->database, err, err_size);
         if (!s->db)
                 goto fail;
@@ -360,6 +376,11 @@ static struct scheduler *scheduler_create(const struct config *config, bool stat
         if (live_queue_load(s->db, &s->live) < 0) {
                 snprintf(err, err_size,
                          "cannot read the complaint and announcement queue");
+                goto fail;
+        }
+        if (anchor_load(s->db, &s->saved) < 0) {
+                snprintf(err, err_size, "cannot read the planner checkpoint: %s",
+                         sqlite3_errmsg(s->db));
                 goto fail;
         }
         s->writer = db_writer_new(config->database, s->db, station, err, err_size);
@@ -412,6 +433,10 @@ void scheduler_free(struct scheduler *s)
         db_writer_free(s->writer);
         plan_state_clear(&s->planner.st);
         plan_state_clear(&s->before_latest);
+        anchor_clear(&s->anchor);
+        anchor_clear(&s->published);
+        anchor_clear(&s->saved);
+        pthread_mutex_destroy(&s->published_lock);
         live_queue_clear(&s->live);
         grid_free(s->grid);
         catalog_free(s->cat);
@@ -485,24 +510,69 @@ static bool find_covering(void *user, int64_t start, int64_t end,
         return true;
 }
 
-/* The first call: replay the plan from the anchor so the state (rotation
- * history, playlist positions, aired PSA slots) is the rundown's, and return
- * what should be airing at start_ms, cued to the right position: a restart
- * in the middle of a show resumes where the show is. */
+/* Whether an anchor is where the station stands at at_ms.  Its first item
+ * may start a little after at_ms: the paced engine runs some 300 ms ahead of
+ * the wall clock, so it has taken the item due next (and pre-opened the one
+ * after) just before the clock gets there. */
+static bool anchor_fresh(const struct anchor *a, int64_t at_ms)
+{
+        return a->n > 0 && a->items[0].start <= at_ms + ENGINE_LEAD_MS &&
+               at_ms - a->items[0].start < CHECKPOINT_SPAN_MS;
+}
+
+/* The engine's picks changed: other threads get a copy of the anchor (made
+ * here, swapped in under the lock), and the station saves it as its
+ * checkpoint through the writer.  A render (no as-run) publishes nothing. */
+static void publish(struct scheduler *s)
+{
+        if (!s->record_asrun)
+                return; /* a render: nobody reads it */
+        struct anchor fresh = {0};
+        anchor_copy(&fresh, &s->anchor);
+        pthread_mutex_lock(&s->published_lock);
+        struct anchor old = s->published;
+        s->published = fresh;
+        pthread_mutex_unlock(&s->published_lock);
+        anchor_clear(&old);
+        atomic_fetch_add(&s->timeline_version, 1);
+        size_t size;
+        void *data = anchor_encode(&s->anchor, &size);
+        db_writer_add_checkpoint(s->writer, data, size);
+}
+
+/* The first call: what should be airing at start_ms, cued to the right
+ * position, with the planner's state (rotation history, playlist positions,
+ * aired PSA slots and announcements) as it stands then.  The station goes on
+ * from its checkpoint: the item on air when it stopped, at its position, or
+ * what followed it.  Without one (the first start, a render) the plan is
+ * replayed from the anchor so the state is the rundown's.  A restart in the
+ * middle of a show resumes where the show is. */
 static bool resume(struct scheduler *s, int64_t start_ms, struct playout_item *item)
 {
         s->planner.live_from = start_ms; /* queued complaints did not air in the past */
         struct resume_search r = {.at = start_ms};
-        planner_simulate(&s->planner, planner_anchor(start_ms), start_ms, find_covering,
-                         &r);
-        if (!r.found)
+        bool checkpoint = s->record_asrun && anchor_fresh(&s->saved, start_ms);
+        if (checkpoint)
+                anchor_run(&s->planner, &s->saved, start_ms, start_ms, find_covering, &r);
+        else
+                planner_simulate(&s->planner, planner_anchor(start_ms), start_ms,
+                                 find_covering, &r);
+        if (!r.found) {
+                anchor_clear(&s->saved);
                 return false;
+        }
         planner_make_item(&s->planner, &r.pick, r.start, item);
         item->cue_in += (start_ms - r.start) * s->config->samplerate / 1000;
         item->resumed_ms = start_ms - r.start;
         add_handout(s, r.start, &r.pick);
+        anchor_push(&s->anchor, r.start, &r.pick, &s->planner.st);
+        anchor_clear(&s->saved); /* r.pick's strings may be its: used until here */
+        s->latest_ms = r.start;
+        s->latest_media = r.pick.media_id;
+        publish(s);
         char when[40];
-        log_info("resuming '%s' (planned at %s) %.1f s in", item->title,
+        log_info("resuming '%s' (%s %s) %.1f s in", item->title,
+                 checkpoint ? "on air since" : "planned at",
                  time_format_local(r.start, when, sizeof when),
                  (start_ms - r.start) / 1000.0);
         return true;
@@ -535,8 +605,10 @@ static int source_next(void *ctx, int64_t start_ms, struct playout_item *item)
         follow_live_show(s);
         planner_make_item(&s->planner, &pick, start_ms, item);
         add_handout(s, start_ms, &pick);
+        anchor_push(&s->anchor, start_ms, &pick, &s->planner.st);
         s->latest_ms = start_ms;
         s->latest_media = pick.media_id;
+        publish(s);
         log_debug("next at %lld: '%s' (%s)", (long long)start_ms, item->title,
                   item_kind_name(item->kind));
         return 0;
@@ -560,6 +632,8 @@ static void source_cancel(void *ctx, const struct playout_item *item)
             item->media_id == s->latest_media) {
                 plan_state_copy(&s->planner.st, &s->before_latest);
                 s->has_before_latest = false;
+                anchor_pop(&s->anchor);
+                publish(s);
         } else {
                 log_warn("cancel of '%s' that is not the latest item; keeping the state",
                          item->title ? item->title : "");
@@ -704,4 +778,134 @@ int scheduler_plan_upcoming(const struct config *config, int64_t from_ms, size_t
         /* two days ahead is plenty to find count items after from */
         return plan_window(config, from_ms, from_ms + 48LL * 3600 * 1000, count + 1, emit,
                            user, err, err_size);
+}
+
+/* ---- the timeline: what aired, then the plan from the real state ------------------- */
+
+uint64_t scheduler_timeline_version(struct scheduler *s)
+{
+        return s ? atomic_load(&s->timeline_version) : 0;
+}
+
+/* The planned items from the one on air at now on, kept (up to a limit) to
+ * be emitted after the as-run rows before them. */
+struct forecast {
+        const struct planner *planner;
+        int64_t now, to;
+        size_t limit; /* 0 = none */
+        struct playout_item *items;
+        int64_t *starts;
+        size_t n, cap;
+};
+
+static bool keep_forecast(void *user, int64_t start, int64_t end,
+                          const struct plan_pick *pick)
+{
+        struct forecast *f = user;
+        if (start >= f->to || (f->limit && f->n >= f->limit))
+                return false;
+        if (end <= f->now && start < f->now)
+                return true; /* over already: the as-run has it */
+        if (f->n == f->cap) {
+                f->cap = f->cap ? 2 * f->cap : 64;
+                f->items = xrealloc(f->items, f->cap * sizeof *f->items);
+                f->starts = xrealloc(f->starts, f->cap * sizeof *f->starts);
+        }
+        planner_make_item(f->planner, pick, start, &f->items[f->n]);
+        f->starts[f->n++] = start;
+        return true;
+}
+
+static void forecast_clear(struct forecast *f)
+{
+        for (size_t i = 0; i < f->n; i++)
+                playout_item_clear(&f->items[i]);
+        free(f->items);
+        free(f->starts);
+}
+
+/* The as-run rows that started in [from_ms, to_ms), as items; the count
+ * emitted (at most limit, 0 = no limit) or -1. */
+static int emit_asrun(sqlite3 *db, int64_t from_ms, int64_t to_ms, size_t limit,
+                      void (*emit)(void *user, int64_t start_ms,
+                                   const struct playout_item *item),
+                      void *user)
+{
+        sqlite3_stmt *stmt = NULL;
+        if (sqlite3_prepare_v2(db,
+                               "SELECT started_at, title, artist, kind, media_id, ref_id,"
+                               " scheduled_at FROM asrun WHERE started_at >= ?"
+                               " AND started_at < ? AND reason <> 'unreadable'"
+                               " ORDER BY started_at, id",
+                               -1, &stmt, NULL) != SQLITE_OK)
+                return -1;
+        sqlite3_bind_int64(stmt, 1, from_ms);
+        sqlite3_bind_int64(stmt, 2, to_ms);
+        int n = 0, step;
+        while ((limit == 0 || (size_t)n < limit) &&
+               (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+                struct playout_item item = {0};
+                const char *title = (const char *)sqlite3_column_text(stmt, 1);
+                const char *artist = (const char *)sqlite3_column_text(stmt, 2);
+                const char *kind = (const char *)sqlite3_column_text(stmt, 3);
+                item.title = (char *)(title ? title : "");
+                item.artist = (char *)(artist ? artist : "");
+                if (!kind || item_kind_parse(kind, &item.kind) < 0)
+                        item.kind = ITEM_MUSIC;
+                item.media_id = sqlite3_column_int64(stmt, 4);
+                item.ref_id = sqlite3_column_int64(stmt, 5);
+                item.scheduled_ms = sqlite3_column_int64(stmt, 6);
+                emit(user, sqlite3_column_int64(stmt, 0), &item);
+                n++;
+        }
+        sqlite3_finalize(stmt);
+        return n;
+}
+
+int scheduler_timeline(const struct config *config, struct scheduler *station,
+                       int64_t from_ms, int64_t to_ms, int64_t now_ms, size_t limit,
+                       void (*emit)(void *user, int64_t start_ms,
+                                    const struct playout_item *item),
+                       void *user, char *err, size_t err_size)
+{
+        if (from_ms > now_ms) /* a day to come: deterministic, as a render */
+                return plan_window(config, from_ms, to_ms, limit, emit, user, err,
+                                   err_size);
+        struct scheduler *s = scheduler_create(config, false, false, err, err_size);
+        if (!s)
+                return -1;
+        struct anchor a = {0};
+        if (station) {
+                pthread_mutex_lock(&station->published_lock);
+                anchor_copy(&a, &station->published);
+                pthread_mutex_unlock(&station->published_lock);
+        }
+        if (a.n == 0) /* another process, or before the first pick: the saved one */
+                anchor_copy(&a, &s->saved);
+        s->planner.live_from = now_ms;
+        s->planner.relay_ready = NULL; /* a plan shows a relay show's stream */
+        struct forecast f = {
+            .planner = &s->planner, .now = now_ms, .to = to_ms, .limit = limit};
+        if (to_ms > now_ms) {
+                if (anchor_fresh(&a, now_ms))
+                        anchor_run(&s->planner, &a, now_ms, to_ms, keep_forecast, &f);
+                else /* never on air, or off for long: as a restart now would */
+                        planner_simulate(&s->planner, planner_anchor(now_ms), to_ms,
+                                         keep_forecast, &f);
+        }
+        anchor_clear(&a);
+        int64_t cut = f.n > 0 ? f.starts[0] : now_ms;
+        int n = emit_asrun(s->db, from_ms, cut < to_ms ? cut : to_ms, limit, emit, user);
+        if (n < 0) {
+                snprintf(err, err_size, "cannot read the as-run log: %s",
+                         sqlite3_errmsg(s->db));
+        } else {
+                for (size_t i = 0; i < f.n && (limit == 0 || (size_t)n < limit); i++) {
+                        emit(user, f.starts[i], &f.items[i]);
+                        n++;
+                }
+        }
+        forecast_clear(&f);
+        scheduler_free(s);
+        return n;
 }

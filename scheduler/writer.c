@@ -22,7 +22,8 @@ enum write_kind {
         WRITE_ASRUN,
         WRITE_COMPLAINT_AIRED,
         WRITE_COMPLAINT_ANSWER_AIRED,
-        WRITE_ANNOUNCEMENT_AIRED
+        WRITE_ANNOUNCEMENT_AIRED,
+        WRITE_CHECKPOINT
 };
 
 struct write_job {
@@ -31,6 +32,8 @@ struct write_job {
         struct playout_item item; /* as-run: a copy of the record's item */
         struct playout_asrun record;
         int64_t id, at_ms; /* complaint or announcement */
+        void *data;        /* checkpoint: the encoded anchor (owned) */
+        size_t size;
 };
 
 struct db_writer {
@@ -170,6 +173,8 @@ static int write_job(sqlite3 *db, struct write_job *job)
                 return write_complaint_answer_aired(db, job->id, job->at_ms);
         case WRITE_ANNOUNCEMENT_AIRED:
                 return write_announcement_aired(db, job->id);
+        case WRITE_CHECKPOINT:
+                return anchor_save(db, job->data, job->size);
         }
         return -1;
 }
@@ -199,6 +204,7 @@ static struct write_job *job_at(struct db_writer *w, size_t i)
 static void job_clear(struct write_job *job)
 {
         playout_item_clear(&job->item);
+        free(job->data);
         memset(job, 0, sizeof *job);
 }
 
@@ -292,6 +298,12 @@ uint64_t db_writer_add_complaint_answer_aired(struct db_writer *w, int64_t id,
 uint64_t db_writer_add_announcement_aired(struct db_writer *w, int64_t id)
 {
         struct write_job job = {.kind = WRITE_ANNOUNCEMENT_AIRED, .id = id};
+        return queue_add(w, &job);
+}
+
+uint64_t db_writer_add_checkpoint(struct db_writer *w, void *data, size_t size)
+{
+        struct write_job job = {.kind = WRITE_CHECKPOINT, .data = data, .size = size};
         return queue_add(w, &job);
 }
 

@@ -40,14 +40,18 @@ PHONE="0857$RANDOM$RANDOM"
 
 # ---- an older database migrates, its complaints and their events kept ------------------
 # the version before Suara Warga as an older siaran left it: made from this one's
-# by undoing the last two migrations (live shows' CHECK, then Suara Warga's;
-# keep them last when renumbering)
+# by undoing the migrations from Suara Warga's (5 -> 6) on: the podcasts' (7 -> 8),
+# the planner checkpoint's (6 -> 7) and Suara Warga's
 mkdir -p "$D/old"
 printf '[storage]\ndatabase = siaran.db\nmedia = media\n[web]\nlisten =\n' >"$D/old/siaran.conf"
 echo "sandi-lama-1234" | "$SIARAN" user add -c "$D/old/siaran.conf" lama --role staff >/dev/null 2>&1
 OLD=$D/old/siaran.db
 NEW_VERSION=$(sqlite3 "$OLD" 'PRAGMA user_version')
-sqlite3 "$OLD" "PRAGMA foreign_keys=OFF; DROP TABLE public_submissions;
+SW_VERSION=6
+sqlite3 "$OLD" "PRAGMA foreign_keys=OFF; DROP TABLE podcast_episodes;
+ALTER TABLE shows DROP COLUMN podcast; ALTER TABLE shows DROP COLUMN podcast_description;
+ALTER TABLE shows DROP COLUMN podcast_image; ALTER TABLE shows DROP COLUMN podcast_category;
+DROP TABLE plan_checkpoint; DROP TABLE public_submissions;
 DROP INDEX complaint_events_by_complaint; DROP TABLE complaints;
 CREATE TABLE complaints (id INTEGER PRIMARY KEY, media_id INTEGER REFERENCES media(id),
  intro_media_id INTEGER REFERENCES media(id), title TEXT NOT NULL, summary TEXT NOT NULL DEFAULT '',
@@ -62,13 +66,9 @@ INSERT INTO complaints (title, status, caller_name, lapor_tracking_id, created_a
  VALUES ('Aduan lama', 'forwarded', 'Pak Lama', 'LAP-OLD-1', 100, 200);
 INSERT INTO complaint_events (complaint_id, from_status, to_status, at, note)
  VALUES (1, NULL, 'received', 100, ''), (1, 'aired', 'forwarded', 200, 'LAP-OLD-1');
-PRAGMA writable_schema = ON;
-UPDATE sqlite_schema SET sql = replace(sql, ',''relay'',''live'')', ',''relay'')')
- WHERE type = 'table' AND name = 'shows';
-PRAGMA writable_schema = RESET;
-PRAGMA user_version = $((NEW_VERSION - 2));"
+PRAGMA user_version = $((SW_VERSION - 1));"
 "$SIARAN" user disable -c "$D/old/siaran.conf" lama >/dev/null 2>"$D/old/migrate.log" # opens it
-check "a version $((NEW_VERSION - 2)) database migrates to $NEW_VERSION" \
+check "a version $((SW_VERSION - 1)) database migrates to $NEW_VERSION" \
 	test "$(sqlite3 "$OLD" 'PRAGMA user_version')" = "$NEW_VERSION"
 check "its complaint is kept, as staff's, with its events" \
 	test "$(sqlite3 "$OLD" "SELECT c.title||'|'||c.status||'|'||c.source||'|'||c.caller_name||'|'||(SELECT count(*) FROM complaint_events e WHERE e.complaint_id = c.id) FROM complaints c")" = "Aduan lama|forwarded|staff|Pak Lama|2"
@@ -251,6 +251,20 @@ expect_error "answer without text or recording: 400" 400
 as ani POST "/api/v1/complaints/$C1/answer" -F "agency=Dinas PU" -F "audio=@$D/noise.wav"
 expect_error "an answer recording that is no audio: 422" 422
 check "refused answers leave it forwarded" test "$(sql "SELECT status FROM complaints WHERE id=$C1")" = forwarded
+# the answer's last step (its event row) fails: its recording and intro go too
+media_before=$(sql "SELECT count(*) FROM media")
+files_before=$(find "$D/media" -type f | wc -l)
+sql "CREATE TRIGGER test_refuse_answer BEFORE INSERT ON complaint_events
+	WHEN NEW.to_status = 'answered' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+as ani POST "/api/v1/complaints/$C1/answer" -H 'Content-Type: application/json' \
+	-d '{"agency":"Dinas PU","text":"Jawaban yang tidak tersimpan."}'
+expect_error "an answer whose event cannot be written is refused: 500" 500
+sql "DROP TRIGGER test_refuse_answer"
+check "and it left no media row (media $media_before -> $(sql "SELECT count(*) FROM media"))" \
+	test "$(sql "SELECT count(*) FROM media")" = "$media_before"
+check "and no stored file without a row (files $files_before -> $(find "$D/media" -type f | wc -l))" \
+	test "$(find "$D/media" -type f | wc -l)" = "$files_before"
+check "and the complaint is still forwarded" test "$(sql "SELECT status FROM complaints WHERE id=$C1")" = forwarded
 as ani POST "/api/v1/complaints/$C1/answer" -H 'Content-Type: application/json' \
 	-d '{"agency":"Dinas PU","text":"Jalan di Desa Mekar diperbaiki minggu depan."}'
 expect "the agency's answer (text, spoken): 200" 200
@@ -350,3 +364,26 @@ public_get "/suara-warga?ref=$REF"
 leaks=$(grep -l -e "$NAME" -e "$PHONE" "$D"/public.* 2>/dev/null | tr '\n' ' ')
 check "no public page or JSON holds the caller's name or phone ($PUBLIC_N bodies)" test -z "$leaks"
 check "no Icecast metadata holds them" bash -c "! curl -s http://127.0.0.1:$ICE_PORT/status-json.xsl | grep -qe '$PHONE'"
+
+# ---- creating a complaint is one transaction ----------------------------------------------
+# The complaint's row cannot be written (a trigger refuses it): the recording and its
+# intro, decoded and stored before, leave no media row and no stored file behind.
+ffmpeg -nostdin -loglevel error -y -f lavfi -i "sine=frequency=370:sample_rate=8000:duration=3" \
+	-af "volume=0.5" "$D/call-refused.wav"
+media_before=$(sql "SELECT count(*) FROM media")
+files_before=$(find "$D/media" -type f | wc -l)
+sql "CREATE TRIGGER test_refuse_complaint BEFORE INSERT ON complaints
+	BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+as ani POST /api/v1/complaints -F "audio=@$D/call-refused.wav" -F "title=Tidak tersimpan" \
+	-F "location=Desa Jauh" -F consent=1
+expect_error "a complaint whose row cannot be written is refused: 500" 500
+sql "DROP TRIGGER test_refuse_complaint"
+check "and it left no media row, recording or intro (media $media_before -> $(sql "SELECT count(*) FROM media"))" \
+	test "$(sql "SELECT count(*) FROM media")" = "$media_before"
+check "and no stored file without a row (files $files_before -> $(find "$D/media" -type f | wc -l))" \
+	test "$(find "$D/media" -type f | wc -l)" = "$files_before"
+as ani POST /api/v1/complaints -F "audio=@$D/call-refused.wav" -F "title=Tersimpan" \
+	-F "location=Desa Jauh" -F consent=1
+expect "the same upload once the row can be written: 201" 201
+check "with its recording and its intro (media $media_before -> $(sql "SELECT count(*) FROM media"))" \
+	test "$(sql "SELECT count(*) FROM media")" = "$((media_before + 2))"

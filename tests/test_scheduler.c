@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "common/common.h"
+#include "scheduler/plan.h"
 #include "scheduler/scheduler.h"
 
 #define RATE 44100
@@ -1168,6 +1169,560 @@ static void test_db_failure_survives_a_later_success(void **state)
         station_free(st);
 }
 
+/* ---- one timeline: the plan from the engine's real state ------------------------ */
+
+/* An item's end as the engine computes it without a crossfade: its start plus
+ * its frames from cue-in (less what a resumed item had aired already). */
+static int64_t item_end(const struct playout_item *item)
+{
+        return item->scheduled_ms + (item->cue_out - item->cue_in) * 1000 / RATE +
+               item->resumed_ms;
+}
+
+static void aired(struct playout_source *src, const struct playout_item *item,
+                  int64_t start, int64_t end)
+{
+        struct playout_asrun rec = {.item = item,
+                                    .start_ms = start,
+                                    .end_ms = end,
+                                    .frames = (end - start) * RATE / 1000,
+                                    .reason = PLAYOUT_END_COMPLETED};
+        src->aired(src->ctx, &rec);
+}
+
+/* A station airing an all-day rotation of 40 tracks of 61 to 150 s. */
+static struct station *rotation_station(void)
+{
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        exec(st, "BEGIN");
+        for (int i = 0; i < 40; i++) {
+                char title[32], artist[32];
+                snprintf(title, sizeof title, "Lagu %d", i);
+                snprintf(artist, sizeof artist, "Artis %d", i % 7);
+                add_media(st, "music", title, artist, 61 + (i * 37) % 90, "rot");
+        }
+        exec(st, "COMMIT");
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, categories,"
+             " track_separation_hours, artist_separation_minutes, seed, created_at)"
+             " VALUES ('Sepanjang Hari', 127, 0, 86400, 'rotation', 'rot', 1, 10, 7,"
+             " 0)");
+        return st;
+}
+
+static struct collected *timeline(struct station *st, struct scheduler *s, int64_t from,
+                                  int64_t to, int64_t now, size_t limit)
+{
+        struct collected *c = xcalloc(1, sizeof *c);
+        char err[512];
+        if (scheduler_timeline(st->config, s, from, to, now, limit, collect, c, err,
+                               sizeof err) < 0)
+                fail_msg("timeline: %s", err);
+        return c;
+}
+
+/* The prediction is the station's planner state cloned and run forward: it
+ * names the item on air, the pre-opened one and the picks that follow,
+ * including an announcement for "next" added meanwhile, to the millisecond. */
+static void test_timeline_is_what_the_engine_picks(void **state)
+{
+        (void)state;
+        struct station *st = rotation_station();
+        int64_t t0 = time_from_local(2026, 5, 6, 10, 0, 0);
+        char err[512];
+        struct scheduler *s = scheduler_new(st->config, err, sizeof err);
+        assert_non_null(s);
+        struct playout_source src;
+        scheduler_get_source(s, true, &src);
+        struct playout_item cur, next;
+        assert_int_equal(src.next(src.ctx, t0, &cur), 0);
+        int64_t h0 = item_end(&cur);
+        assert_int_equal(src.next(src.ctx, h0, &next), 0);
+        int64_t announce = add_media(st, "announcement", "Pengumuman", "", 20, NULL);
+        execf(st,
+              "INSERT INTO announcements (media_id, mode, created_at)"
+              " VALUES (%lld, 'next', 0)",
+              (long long)announce);
+        int64_t now = t0 + 5000;
+        struct collected *c = timeline(st, s, now, now + 3600000, now, 6);
+        assert_int_equal(c->n, 6);
+        assert_int_equal(c->media_id[0], cur.media_id);
+        assert_int_equal(c->start[0], cur.scheduled_ms);
+        assert_int_equal(c->media_id[1], next.media_id);
+        assert_int_equal(c->start[1], h0);
+        assert_int_equal(c->media_id[2], announce); /* after the pre-opened item */
+        /* what the engine then picks is what was predicted */
+        int64_t start = h0;
+        struct playout_item item = next;
+        for (int i = 2; i < 6; i++) {
+                int64_t end = item_end(&item);
+                struct playout_item following;
+                assert_int_equal(src.next(src.ctx, end, &following), 0);
+                assert_int_equal(following.media_id, c->media_id[i]);
+                assert_true(llabs(end - c->start[i]) <= 2);
+                aired(&src, &item, start, end);
+                playout_item_clear(&item);
+                item = following;
+                start = end;
+        }
+        playout_item_clear(&item);
+        playout_item_clear(&cur);
+        free(c);
+        scheduler_free(s);
+        station_free(st);
+}
+
+/* A restart resumes what was on air when the station stopped, at its
+ * position, from the checkpoint: here an announcement that a replay of the
+ * day would not know had aired; the timeline of another process (`siaran
+ * rundown`) shows the as-run, then the same item. */
+static void test_restart_resumes_the_item_on_air(void **state)
+{
+        (void)state;
+        struct station *st = rotation_station();
+        int64_t t0 = time_from_local(2026, 5, 6, 10, 0, 0);
+        char err[512];
+        struct scheduler *s = scheduler_new(st->config, err, sizeof err);
+        assert_non_null(s);
+        struct playout_source src;
+        scheduler_get_source(s, true, &src);
+        struct playout_item first, second;
+        assert_int_equal(src.next(src.ctx, t0, &first), 0);
+        int64_t h0 = item_end(&first);
+        int64_t announce = add_media(st, "announcement", "Pengumuman", "", 40, NULL);
+        execf(st,
+              "INSERT INTO announcements (media_id, mode, created_at)"
+              " VALUES (%lld, 'next', 0)",
+              (long long)announce);
+        assert_int_equal(src.next(src.ctx, h0, &second), 0);
+        assert_int_equal(second.media_id, announce);
+        aired(&src, &first, first.scheduled_ms + first.resumed_ms, h0);
+        scheduler_free(s); /* the crash: the announcement on air, never reported */
+
+        int64_t crash = h0 + 12500;
+        struct collected *c = timeline(st, NULL, time_from_local(2026, 5, 6, 0, 0, 0),
+                                       crash + 600000, crash, 0);
+        int i = find_title(c, "Pengumuman", 0);
+        assert_true(i >= 1);
+        assert_int_equal(c->media_id[i - 1], first.media_id); /* from the as-run */
+        assert_int_equal(c->start[i], h0);
+        s = scheduler_new(st->config, err, sizeof err);
+        assert_non_null(s);
+        scheduler_get_source(s, true, &src);
+        struct playout_item resumed, after;
+        assert_int_equal(src.next(src.ctx, crash, &resumed), 0);
+        assert_int_equal(resumed.media_id, announce);
+        assert_int_equal(resumed.scheduled_ms, h0);
+        assert_int_equal(resumed.cue_in, 12500LL * RATE / 1000);
+        assert_int_equal(src.next(src.ctx, h0 + 40000, &after), 0);
+        assert_int_equal(after.media_id, c->media_id[i + 1]);
+        assert_int_equal(h0 + 40000, c->start[i + 1]);
+        playout_item_clear(&first);
+        playout_item_clear(&second);
+        playout_item_clear(&resumed);
+        playout_item_clear(&after);
+        free(c);
+        scheduler_free(s);
+        station_free(st);
+}
+
+/* The planner's state and the anchor survive their bytes; bytes that are
+ * not one are refused, leaving nothing half read. */
+static void test_planner_state_roundtrip(void **state)
+{
+        (void)state;
+        struct plan_state a = {0}, b = {0};
+        a.fallback_cursor = 3;
+        a.fallback_day = 1234567;
+        a.followup_complaint = 9;
+        a.followup_answer = true;
+        struct history_entry h[2] = {{.start = 10, .media_id = 4, .artist_key = ~0ULL},
+                                     {.start = 20, .media_id = 5, .artist_key = 7}};
+        a.history = h;
+        a.n_history = 2;
+        struct done_event d = {.type = EVENT_SLOT, .id = 2, .at = 99};
+        a.done = &d;
+        a.n_done = 1;
+        struct show_progress pr = {.show_id = 1, .start = 5, .pos = 2, .picks = 8};
+        a.progress = &pr;
+        a.n_progress = 1;
+        size_t size;
+        unsigned char *bytes = plan_state_encode(&a, &size);
+        assert_int_equal(plan_state_decode(&b, bytes, size), 0);
+        assert_int_equal(b.fallback_cursor, 3);
+        assert_int_equal(b.fallback_day, 1234567);
+        assert_int_equal(b.followup_complaint, 9);
+        assert_true(b.followup_answer);
+        assert_int_equal(b.n_history, 2);
+        assert_true(b.history[0].artist_key == ~0ULL);
+        assert_int_equal(b.history[1].media_id, 5);
+        assert_int_equal(b.done[0].at, 99);
+        assert_int_equal(b.progress[0].picks, 8);
+        assert_int_equal(plan_state_decode(&b, bytes, size - 8), -1);
+        assert_int_equal(b.n_history, 0);
+        free(bytes);
+
+        struct anchor an = {0}, back = {0};
+        struct plan_pick pick = {.path = "/x.wav",
+                                 .title = "Judul",
+                                 .artist = "",
+                                 .kind = ITEM_PSA,
+                                 .media_id = 12,
+                                 .frames = 441,
+                                 .gain_db = -3.25,
+                                 .source = PICK_HARD_PSA,
+                                 .end_by_ms = 77};
+        anchor_push(&an, 1000, &pick, &a);
+        pick.title = "Kedua, a title longer than eight bytes";
+        anchor_push(&an, 2000, &pick, &b);
+        anchor_push(&an, 3000, &pick, &a); /* the first one goes */
+        bytes = anchor_encode(&an, &size);
+        assert_int_equal(anchor_decode(&back, bytes, size), 0);
+        assert_int_equal(back.n, 2);
+        assert_int_equal(back.items[0].start, 2000);
+        assert_string_equal(back.items[0].pick.title, pick.title);
+        assert_true(back.items[1].pick.gain_db == -3.25);
+        assert_int_equal(back.items[1].pick.end_by_ms, 77);
+        assert_int_equal(back.items[1].st.n_history, 2);
+        bytes[size / 2] ^= 0xff;
+        bytes[0] ^= 0xff;
+        assert_int_equal(anchor_decode(&back, bytes, size), -1);
+        assert_int_equal(back.n, 0);
+        free(bytes);
+        anchor_clear(&an);
+        plan_state_clear(&b);
+}
+
+/* ---- the complaint workflow (scheduler/complaints.c) ----------------------------- */
+
+static const char *complaint_status(struct station *st, int64_t id, int *queue_position,
+                                    int *air_next)
+{
+        static char status[16];
+        sqlite3_stmt *stmt = NULL;
+        assert_int_equal(sqlite3_prepare_v2(st->db,
+                                            "SELECT status, ifnull(queue_position, 0),"
+                                            " air_next FROM complaints WHERE id = ?",
+                                            -1, &stmt, NULL),
+                         SQLITE_OK);
+        sqlite3_bind_int64(stmt, 1, id);
+        assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+        snprintf(status, sizeof status, "%s", (const char *)sqlite3_column_text(stmt, 0));
+        if (queue_position)
+                *queue_position = sqlite3_column_int(stmt, 1);
+        if (air_next)
+                *air_next = sqlite3_column_int(stmt, 2);
+        sqlite3_finalize(stmt);
+        return status;
+}
+
+static int count_rows(struct station *st, const char *sql)
+{
+        sqlite3_stmt *stmt = NULL;
+        assert_int_equal(sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+        int n = sqlite3_column_int(stmt, 0);
+        sqlite3_finalize(stmt);
+        return n;
+}
+
+/* Each step goes only from the statuses it names, queue and air-next only for
+ * an airable complaint, each with its event row; a refused step changes
+ * nothing. */
+static void test_complaint_steps(void **state)
+{
+        (void)state;
+        struct station *st = station_new("Asia/Jakarta", "");
+        exec(st, "INSERT INTO complaints (title, consent, confidential, created_at,"
+                 " updated_at) VALUES ('Jalan rusak', 1, 0, 0, 0),"
+                 " ('Rahasia', 1, 1, 0, 0), ('Tanpa izin', 0, 0, 0, 0)");
+        char err[256];
+        int pos, next;
+        assert_int_equal(sched_complaint_step(st->db, 1, SCHED_COMPLAINT_QUEUE, 0, NULL,
+                                              err, sizeof err),
+                         -3);
+        assert_string_equal(err, "cannot queue a complaint that is received");
+        assert_int_equal(sched_complaint_step(st->db, 9, SCHED_COMPLAINT_VERIFY, 0, NULL,
+                                              err, sizeof err),
+                         -2);
+        for (int64_t id = 1; id <= 3; id++)
+                assert_int_equal(sched_complaint_step(st->db, id, SCHED_COMPLAINT_VERIFY,
+                                                      0, NULL, err, sizeof err),
+                                 0);
+        assert_int_equal(sched_complaint_step(st->db, 2, SCHED_COMPLAINT_AIR_NEXT, 0,
+                                              NULL, err, sizeof err),
+                         -3);
+        assert_string_equal(err, "a confidential complaint is never aired");
+        assert_int_equal(sched_complaint_step(st->db, 3, SCHED_COMPLAINT_QUEUE, 0, NULL,
+                                              err, sizeof err),
+                         -3);
+        assert_string_equal(err, "the caller did not consent to airing");
+        assert_string_equal(complaint_status(st, 3, NULL, NULL), "verified");
+        assert_int_equal(sched_complaint_step(st->db, 1, SCHED_COMPLAINT_QUEUE, 0, NULL,
+                                              err, sizeof err),
+                         0);
+        assert_string_equal(complaint_status(st, 1, &pos, &next), "queued");
+        assert_int_equal(pos, 1);
+        assert_int_equal(next, 0);
+        /* air-next keeps its place in the queue */
+        assert_int_equal(sched_complaint_step(st->db, 1, SCHED_COMPLAINT_AIR_NEXT, 0,
+                                              NULL, err, sizeof err),
+                         0);
+        assert_string_equal(complaint_status(st, 1, &pos, &next), "queued");
+        assert_int_equal(pos, 1);
+        assert_int_equal(next, 1);
+        assert_int_equal(sched_complaint_step(st->db, 1, SCHED_COMPLAINT_FORWARD, 0,
+                                              "LAP-1", err, sizeof err),
+                         -3);
+        assert_int_equal(sched_complaint_step(st->db, 1, SCHED_COMPLAINT_REJECT, 0, NULL,
+                                              err, sizeof err),
+                         0);
+        assert_string_equal(complaint_status(st, 1, &pos, &next), "rejected");
+        assert_int_equal(pos, 0);
+        assert_int_equal(next, 0);
+        assert_int_equal(sched_complaint_step(st->db, 3, SCHED_COMPLAINT_FORWARD, 0,
+                                              "LAP-3", err, sizeof err),
+                         0);
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM complaints WHERE id = 3"
+                                        " AND lapor_tracking_id = 'LAP-3'"),
+                         1);
+        /* one event per step taken: 3 verify, queue, air-next, reject, forward */
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM complaint_events"), 7);
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM complaint_events WHERE"
+                                        " complaint_id = 1 AND note = 'air-next'"),
+                         1);
+        station_free(st);
+}
+
+/* ---- announcements and inserts ---------------------------------------------- */
+
+/* The files in the station's media store. */
+static int stored_files(struct station *st)
+{
+        char *cmd = xasprintf("find '%s/media' -type f 2>/dev/null | wc -l", st->dir);
+        FILE *p = popen(cmd, "r");
+        free(cmd);
+        assert_non_null(p);
+        int n = -1;
+        assert_int_equal(fscanf(p, "%d", &n), 1);
+        pclose(p);
+        return n;
+}
+
+struct listed {
+        int count;
+        int64_t ids[8];
+        char titles[8][96], statuses[8][16], modes[8][8];
+        bool air_at[8];
+};
+
+static void list_into(void *user, const struct sched_announcement *a)
+{
+        struct listed *l = user;
+        if (l->count >= 8)
+                return;
+        int i = l->count++;
+        l->ids[i] = a->id;
+        snprintf(l->titles[i], sizeof l->titles[i], "%s", a->title ? a->title : "(null)");
+        snprintf(l->statuses[i], sizeof l->statuses[i], "%s", a->status);
+        snprintf(l->modes[i], sizeof l->modes[i], "%s", a->mode);
+        l->air_at[i] = a->has_air_at;
+}
+
+static int create_announcement(struct station *st, const char *text, const char *audio,
+                               const char *mode, int64_t air_at_ms,
+                               struct sched_announcement_created *made)
+{
+        char err[256] = "";
+        struct sched_announcement_new in = {
+            .text = text, .audio = audio, .mode = mode, .air_at_ms = air_at_ms};
+        memset(made, 0, sizeof *made);
+        return sched_announcement_create(st->db, st->config, &in, made, err, sizeof err);
+}
+
+/* Text is spoken into a library row titled by its first words and an
+ * announcement row; a recording is titled "Pengumuman" and, uploaded again,
+ * shares its row; the list shows them newest first; cancelling takes a
+ * pending one out once. */
+static void test_announcement_create_list_cancel(void **state)
+{
+        (void)state;
+        struct station *st = station_new("Asia/Jakarta", "");
+        struct sched_announcement_created spoken, rec, again;
+        assert_int_equal(create_announcement(st, "Rapat warga\tmalam ini di balai desa",
+                                             NULL, "next", 0, &spoken),
+                         0);
+        assert_true(spoken.id > 0 && spoken.media_id > 0);
+        assert_true(spoken.duration > 0.5);
+        int64_t at = time_now_ms() + 3600 * 1000;
+        assert_int_equal(create_announcement(st, NULL, st->wav, "at", at, &rec), 0);
+        assert_int_equal(create_announcement(st, "", st->wav, "now", 0, &again), 0);
+        assert_int_equal(again.media_id, rec.media_id);
+        assert_int_not_equal(again.id, rec.id);
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM media WHERE kind ="
+                                        " 'announcement'"),
+                         2);
+        assert_int_equal(stored_files(st), 2);
+
+        struct listed l = {0};
+        assert_int_equal(sched_announcement_list(st->db, 100, list_into, &l), 3);
+        assert_int_equal(l.ids[0], again.id);
+        assert_int_equal(l.ids[2], spoken.id);
+        assert_string_equal(l.titles[2],
+                            "Pengumuman: Rapat warga malam ini di balai desa");
+        assert_string_equal(l.titles[1], "Pengumuman");
+        assert_string_equal(l.modes[1], "at");
+        assert_true(l.air_at[1]);
+        assert_false(l.air_at[2]);
+        assert_string_equal(l.statuses[0], "pending");
+        memset(&l, 0, sizeof l);
+        assert_int_equal(sched_announcement_list(st->db, 1, list_into, &l), 1);
+
+        assert_int_equal(sched_announcement_cancel(st->db, rec.id), 0);
+        assert_int_equal(sched_announcement_cancel(st->db, rec.id), -2);
+        assert_int_equal(sched_announcement_cancel(st->db, 999), -2);
+        memset(&l, 0, sizeof l);
+        sched_announcement_list(st->db, 100, list_into, &l);
+        assert_string_equal(l.statuses[1], "cancelled");
+        assert_string_equal(l.statuses[0], "pending");
+        station_free(st);
+}
+
+/* A refused announcement leaves nothing behind: not usable audio, another
+ * library item's recording, and a failure at the last step (the announcement
+ * row, refused by a trigger) leave no new library row and no stored file. */
+static void test_announcement_failure_leaves_nothing(void **state)
+{
+        (void)state;
+        struct station *st = station_new("Asia/Jakarta", "");
+        char err[256];
+        struct sched_media song = {0};
+        char *tune = station_path(st, "lagu.wav");
+        write_wav(tune, 1.5, 660);
+        assert_int_equal(sched_media_import(st->db, st->config, tune, ITEM_MUSIC, NULL,
+                                            NULL, NULL, &song, err, sizeof err),
+                         0);
+        write_text(st, "not-audio.wav", "this is not audio\n");
+        char *junk = station_path(st, "not-audio.wav");
+        struct sched_announcement_created made;
+        assert_int_equal(create_announcement(st, NULL, junk, "next", 0, &made), -1);
+        assert_int_equal(create_announcement(st, NULL, tune, "next", 0, &made), -3);
+        /* the song keeps its kind and title */
+        execf(st,
+              "CREATE TEMP VIEW song AS SELECT kind, title FROM media WHERE id = %lld",
+              (long long)song.id);
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM song WHERE kind = 'music'"
+                                        " AND title NOT LIKE 'Pengumuman%'"),
+                         1);
+
+        exec(st, "CREATE TRIGGER refuse BEFORE INSERT ON announcements"
+                 " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+        assert_int_equal(create_announcement(st, NULL, st->wav, "next", 0, &made),
+                         SCHED_ANNOUNCEMENT_DB_ERROR);
+        assert_int_equal(
+            create_announcement(st, "Pengumuman yang gagal", NULL, "now", 0, &made),
+            SCHED_ANNOUNCEMENT_DB_ERROR);
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM media"), 1);
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM announcements"), 0);
+        assert_int_equal(stored_files(st), 1);
+
+        exec(st, "DROP TRIGGER refuse");
+        assert_int_equal(create_announcement(st, NULL, st->wav, "next", 0, &made), 0);
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM media"), 2);
+        assert_int_equal(stored_files(st), 2);
+        sched_media_clear(&song);
+        free(tune);
+        free(junk);
+        station_free(st);
+}
+
+/* A library item is queued as an insert unless it is missing, deleted or a
+ * complaint's recording; an alert's bulletin is not cancelled as an insert. */
+static void test_insert_create(void **state)
+{
+        (void)state;
+        struct station *st = station_new("Asia/Jakarta", "");
+        int64_t jingle = add_media(st, "jingle", "Jingle", "", 5, NULL);
+        int64_t call = add_media(st, "complaint", "Keluhan", "", 20, NULL);
+        int64_t gone = add_media(st, "music", "Dihapus", "", 60, NULL);
+        execf(st, "UPDATE media SET deleted = 1 WHERE id = %lld", (long long)gone);
+        int64_t id = 0;
+        assert_int_equal(sched_insert_create(st->db, jingle, "now", 0, &id), 0);
+        assert_true(id > 0);
+        assert_int_equal(sched_insert_create(st->db, call, "next", 0, &id), -3);
+        assert_int_equal(sched_insert_create(st->db, gone, "next", 0, &id), -2);
+        assert_int_equal(sched_insert_create(st->db, 999, "next", 0, &id), -2);
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM announcements"), 1);
+        struct listed l = {0};
+        assert_int_equal(sched_announcement_list(st->db, 100, list_into, &l), 1);
+        assert_string_equal(l.titles[0], "Jingle");
+        assert_string_equal(l.modes[0], "now");
+        station_free(st);
+}
+
+/* What the timeline costs the station: with a 10 000-item rotation and two
+ * days of history, each pick also copies and encodes the anchor and writes
+ * the checkpoint (here inline; the station's writer thread does that), and
+ * the web's timeline from the published state takes a catalogue load and a
+ * few hours of planning.  The figures are printed; the bounds are generous. */
+static void test_timeline_cost_with_a_large_library(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        exec(st, "BEGIN");
+        for (int i = 0; i < 10000; i++) {
+                char title[32], artist[32];
+                snprintf(title, sizeof title, "T%d", i);
+                snprintf(artist, sizeof artist, "A%d", i % 700);
+                add_media(st, "music", title, artist, 120 + i % 120, "rot");
+        }
+        exec(st, "COMMIT");
+        exec(st,
+             "INSERT INTO shows (name, days, start_time, duration, content, categories,"
+             " track_separation_hours, artist_separation_minutes, seed, created_at)"
+             " VALUES ('Sepanjang Hari', 127, 0, 86400, 'rotation', 'rot', 6, 60, 3,"
+             " 0)");
+        char err[512];
+        struct scheduler *s = scheduler_new(st->config, err, sizeof err);
+        assert_non_null(s);
+        struct playout_source src;
+        scheduler_get_source(s, true, &src);
+        int64_t t = time_from_local(2026, 7, 6, 0, 0, 0);
+        struct playout_item item;
+        assert_int_equal(src.next(src.ctx, t, &item), 0);
+        int picks = 0;
+        int64_t t0 = time_monotonic_ns(), worst = 0;
+        while (t < time_from_local(2026, 7, 8, 0, 0, 0)) {
+                int64_t end = item_end(&item);
+                aired(&src, &item, t, end);
+                playout_item_clear(&item);
+                int64_t p0 = time_monotonic_ns();
+                assert_int_equal(src.next(src.ctx, end, &item), 0);
+                if (time_monotonic_ns() - p0 > worst)
+                        worst = time_monotonic_ns() - p0;
+                t = end;
+                picks++;
+        }
+        double per_pick = (time_monotonic_ns() - t0) / 1e6 / picks;
+        int blob = count_rows(st, "SELECT length(data) FROM plan_checkpoint");
+        int64_t w0 = time_monotonic_ns();
+        struct collected *c = timeline(st, s, t, t + 3 * 3600000LL, t, 6);
+        double web_ms = (time_monotonic_ns() - w0) / 1e6;
+        fprintf(stderr,
+                "# 10000-item rotation, 2 days: %d picks, %.2f ms a pick with the"
+                " checkpoint written inline (worst %.2f ms), checkpoint %d bytes;"
+                " the web's next 6 in %.1f ms\n",
+                picks, per_pick, worst / 1e6, blob, web_ms);
+        assert_int_equal(c->n, 6);
+        assert_int_equal(c->media_id[0], item.media_id);
+        assert_true(per_pick < 50);
+        assert_true(blob < 200000);
+        playout_item_clear(&item);
+        free(c);
+        scheduler_free(s);
+        station_free(st);
+}
+
 int main(void)
 {
         log_threshold = LOG_ERROR;
@@ -1196,6 +1751,14 @@ int main(void)
             cmocka_unit_test(test_resume_mid_show),
             cmocka_unit_test(test_week_plan_of_a_large_library),
             cmocka_unit_test(test_db_failure_survives_a_later_success),
+            cmocka_unit_test(test_timeline_is_what_the_engine_picks),
+            cmocka_unit_test(test_restart_resumes_the_item_on_air),
+            cmocka_unit_test(test_planner_state_roundtrip),
+            cmocka_unit_test(test_timeline_cost_with_a_large_library),
+            cmocka_unit_test(test_complaint_steps),
+            cmocka_unit_test(test_announcement_create_list_cancel),
+            cmocka_unit_test(test_announcement_failure_leaves_nothing),
+            cmocka_unit_test(test_insert_create),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

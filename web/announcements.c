@@ -3,7 +3,6 @@
  * button. */
 #define _GNU_SOURCE /* timegm */
 #define LOG_MODULE "web"
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +14,6 @@
 #include "web/web_private.h"
 
 #define TEXT_MAX 2000
-#define TTS_VOICE "id"
 
 /* Parses "YYYY-MM-DDTHH:MM[:SS]" in the station zone, or with "Z" or an
  * offset "+HH:MM" as that instant.  Returns 0 or -1. */
@@ -71,27 +69,6 @@ static bool valid_text(const char *text)
         return true;
 }
 
-/* Speaks text into a new temp WAV.  Returns its path (the caller unlinks and
- * frees it) or NULL with a reason. */
-static char *speak(const char *text, char *err, size_t err_size)
-{
-        const char *dir = getenv("TMPDIR");
-        char *path = xasprintf("%s/siaran-tts-XXXXXX.wav", dir && *dir ? dir : "/tmp");
-        int fd = mkstemps(path, 4);
-        if (fd < 0) {
-                snprintf(err, err_size, "cannot create a temp file: %s", strerror(errno));
-                free(path);
-                return NULL;
-        }
-        close(fd);
-        if (media_tts_to_wav(text, TTS_VOICE, path, err, err_size) < 0) {
-                unlink(path);
-                free(path);
-                return NULL;
-        }
-        return path;
-}
-
 void web_handle_announcement_preview(struct web_request *r)
 {
         char err[256];
@@ -101,7 +78,7 @@ void web_handle_announcement_preview(struct web_request *r)
                                   TEXT_MAX);
                 return;
         }
-        char *path = speak(text, err, sizeof err);
+        char *path = sched_speak(text, err, sizeof err);
         if (!path) {
                 web_respond_error(r, 500, "text-to-speech failed: %s", err);
                 return;
@@ -113,14 +90,22 @@ void web_handle_announcement_preview(struct web_request *r)
         free(path);
 }
 
+/* The answer to a failed sched_announcement_create. */
+static void respond_create_error(struct web_request *r, int rc, const char *err)
+{
+        if (rc == -3)
+                web_respond_error(r, 409, "%s", err);
+        else if (rc == SCHED_ANNOUNCEMENT_TTS_FAILED)
+                web_respond_error(r, 500, "text-to-speech failed: %s", err);
+        else if (rc == SCHED_ANNOUNCEMENT_DB_ERROR)
+                web_respond_db_error(r);
+        else
+                web_respond_import_error(r, rc, err);
+}
+
 void web_handle_announcement_create(struct web_request *r)
 {
         char err[256];
-        char *tts_path = NULL;
-        char *title = NULL;
-        struct sched_media media = {0};
-        bool existed = false;
-        sqlite3_stmt *stmt = NULL;
         const char *text, *mode, *at;
         int64_t air_at = 0;
 
@@ -131,7 +116,7 @@ void web_handle_announcement_create(struct web_request *r)
                 if (!valid_text(text)) {
                         web_respond_error(r, 400, "text must be 1-%d characters of text",
                                           TEXT_MAX);
-                        goto out;
+                        return;
                 }
         } else {
                 text = web_field(r, "text");
@@ -140,12 +125,12 @@ void web_handle_announcement_create(struct web_request *r)
                 if (!r->upload_path || r->upload_size == 0) {
                         web_respond_error(
                             r, 400, "the form needs an audio file in the field 'audio'");
-                        goto out;
+                        return;
                 }
                 if (text && *text && !valid_text(text)) {
                         web_respond_error(r, 400, "text must be at most %d characters",
                                           TEXT_MAX);
-                        goto out;
+                        return;
                 }
         }
         if (!mode || !*mode)
@@ -153,84 +138,35 @@ void web_handle_announcement_create(struct web_request *r)
         if (strcmp(mode, "now") != 0 && strcmp(mode, "next") != 0 &&
             strcmp(mode, "at") != 0) {
                 web_respond_error(r, 400, "mode must be now, next or at");
-                goto out;
+                return;
         }
         if (strcmp(mode, "at") == 0) {
                 if (!at || parse_time(at, &air_at) < 0) {
                         web_respond_error(
                             r, 400,
                             "mode at needs at: a time YYYY-MM-DDTHH:MM[:SS][+HH:MM]");
-                        goto out;
+                        return;
                 }
                 if (air_at < time_now_ms() - 60 * 1000) {
                         web_respond_error(r, 400, "the time %s has passed", at);
-                        goto out;
+                        return;
                 }
         }
 
-        const char *source = r->upload_path;
-        if (r->body_json) {
-                tts_path = speak(text, err, sizeof err);
-                if (!tts_path) {
-                        web_respond_error(r, 500, "text-to-speech failed: %s", err);
-                        goto out;
-                }
-                source = tts_path;
-        }
-        int rc = sched_media_import(r->db, r->web->ctx.config, source, ITEM_ANNOUNCEMENT,
-                                    NULL, NULL, &existed, &media, err, sizeof err);
+        struct sched_announcement_new in = {.text = text,
+                                            .audio = r->body_json ? NULL : r->upload_path,
+                                            .mode = mode,
+                                            .air_at_ms = air_at,
+                                            .user_id = r->session.user_id};
+        struct sched_announcement_created made = {0};
+        int rc = sched_announcement_create(r->db, r->web->ctx.config, &in, &made, err,
+                                           sizeof err);
         if (rc < 0) {
-                /* speech we made ourselves that fails to import is our fault */
-                web_respond_import_error(r, r->body_json ? -2 : rc, err);
-                goto out;
+                respond_create_error(r, rc, err);
+                return;
         }
-        if (existed && media.kind != ITEM_ANNOUNCEMENT) {
-                /* an upload never changes another item's title or kind */
-                web_respond_error(r, 409,
-                                  "this recording is already stored as another "
-                                  "item; upload a recording of its own");
-                goto out;
-        }
-        if (existed) {
-                title = NULL; /* the same announcement again: it keeps its title */
-        } else if (text && *text) {
-                /* the first words are its title in the rundown and on the stream */
-                title = xasprintf("Pengumuman: %.60s", text);
-                for (char *p = title; *p; p++)
-                        if (*p == '\n' || *p == '\r' || *p == '\t')
-                                *p = ' ';
-        } else {
-                title = xstrdup("Pengumuman");
-        }
-        if (title && sqlite3_prepare_v2(r->db,
-                                        "UPDATE media SET title = ?1, artist = '' "
-                                        "WHERE id = ?2",
-                                        -1, &stmt, NULL) == SQLITE_OK) {
-                sqlite3_bind_text(stmt, 1, title, -1, SQLITE_STATIC);
-                sqlite3_bind_int64(stmt, 2, media.id);
-                sqlite3_step(stmt);
-        }
-        sqlite3_finalize(stmt);
-        stmt = NULL;
-
-        if (sqlite3_prepare_v2(r->db,
-                               "INSERT INTO announcements (media_id, text, mode, air_at, "
-                               "created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                               -1, &stmt, NULL) != SQLITE_OK)
-                goto db_error;
-        sqlite3_bind_int64(stmt, 1, media.id);
-        sqlite3_bind_text(stmt, 2, text ? text : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 3, mode, -1, SQLITE_STATIC);
-        if (air_at)
-                sqlite3_bind_int64(stmt, 4, air_at);
-        sqlite3_bind_int64(stmt, 5, r->session.user_id);
-        sqlite3_bind_int64(stmt, 6, time_now_ms() / 1000);
-        if (sqlite3_step(stmt) != SQLITE_DONE)
-                goto db_error;
-        int64_t id = sqlite3_last_insert_rowid(r->db);
-        log_info("announcement %lld (%s, media %lld, %.1f s) by %s", (long long)id, mode,
-                 (long long)media.id, media.duration, r->session.user);
-
+        log_info("announcement %lld (%s) by %s", (long long)made.id, mode,
+                 r->session.user);
         if (r->web->ctx.playout) {
                 if (strcmp(mode, "now") == 0)
                         playout_interrupt(r->web->ctx.playout);
@@ -240,70 +176,52 @@ void web_handle_announcement_create(struct web_request *r)
         web_status_schedule_changed(r->web->status);
 
         char when[64] = "";
-        json_t *answer = json_pack("{sI sI ss ss sf}", "id", (json_int_t)id, "media_id",
-                                   (json_int_t)media.id, "mode", mode, "status",
-                                   "pending", "duration", media.duration);
+        json_t *answer = json_pack("{sI sI ss ss sf}", "id", (json_int_t)made.id,
+                                   "media_id", (json_int_t)made.media_id, "mode", mode,
+                                   "status", "pending", "duration", made.duration);
         json_object_set_new(answer, "air_at",
                             air_at
                                 ? json_string(time_format_iso(air_at, when, sizeof when))
                                 : json_null());
         web_respond_json(r, 201, answer);
-        goto out;
-db_error:
-        web_respond_db_error(r);
-out:
-        sqlite3_finalize(stmt);
-        if (tts_path) {
-                unlink(tts_path);
-                free(tts_path);
-        }
-        free(title);
-        sched_media_clear(&media);
+}
+
+static json_t *nullable_string(const char *s)
+{
+        return s ? json_string(s) : json_null();
+}
+
+static void list_one(void *user, const struct sched_announcement *a)
+{
+        char air[64], created[64];
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_integer(a->id));
+        json_object_set_new(o, "text", nullable_string(a->text));
+        json_object_set_new(o, "mode", nullable_string(a->mode));
+        json_object_set_new(
+            o, "air_at",
+            a->has_air_at ? json_string(time_format_iso(a->air_at_ms, air, sizeof air))
+                          : json_null());
+        json_object_set_new(o, "status", nullable_string(a->status));
+        json_object_set_new(
+            o, "created_at",
+            a->has_created_at
+                ? json_string(time_format_iso(a->created_at_ms, created, sizeof created))
+                : json_null());
+        json_object_set_new(o, "created_by", nullable_string(a->created_by));
+        json_object_set_new(o, "title", nullable_string(a->title));
+        json_object_set_new(o, "duration", json_real(a->duration));
+        json_array_append_new(user, o);
 }
 
 void web_handle_announcement_list(struct web_request *r)
 {
-        sqlite3_stmt *stmt = NULL;
-        if (sqlite3_prepare_v2(
-                r->db,
-                "SELECT a.id, a.text, a.mode, a.air_at, a.status, a.created_at, "
-                "u.name, m.title, m.duration FROM announcements a "
-                "LEFT JOIN users u ON u.id = a.created_by "
-                "LEFT JOIN media m ON m.id = a.media_id "
-                "ORDER BY a.id DESC LIMIT 100",
-                -1, &stmt, NULL) != SQLITE_OK) {
+        json_t *list = json_array();
+        if (sched_announcement_list(r->db, 100, list_one, list) < 0) {
+                json_decref(list);
                 web_respond_db_error(r);
                 return;
         }
-        json_t *list = json_array();
-        while (sqlite3_step(stmt) == SQLITE_ROW) {
-                char air[64], created[64];
-                json_t *o = json_object();
-                json_object_set_new(o, "id", json_integer(sqlite3_column_int64(stmt, 0)));
-                for (int i = 1; i <= 7; i++) {
-                        static const char *const names[] = {
-                            "",       "text",       "mode",       "air_at",
-                            "status", "created_at", "created_by", "title"};
-                        json_t *v = json_null();
-                        if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
-                                v = json_null();
-                        else if (i == 3)
-                                v = json_string(time_format_iso(
-                                    sqlite3_column_int64(stmt, i), air, sizeof air));
-                        else if (i == 5)
-                                v = json_string(
-                                    time_format_iso(sqlite3_column_int64(stmt, i) * 1000,
-                                                    created, sizeof created));
-                        else
-                                v = json_string(
-                                    (const char *)sqlite3_column_text(stmt, i));
-                        json_object_set_new(o, names[i], v ? v : json_null());
-                }
-                json_object_set_new(o, "duration",
-                                    json_real(sqlite3_column_double(stmt, 8)));
-                json_array_append_new(list, o);
-        }
-        sqlite3_finalize(stmt);
         web_respond_json(r, 200, json_pack("{so}", "announcements", list));
 }
 

@@ -3,7 +3,6 @@
  * order and the LAPOR!-shaped export.  Caller identity appears only in these
  * authenticated staff views, never in anything that airs or is public. */
 #define LOG_MODULE "web"
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,79 +134,65 @@ static bool valid_date(const char *s)
         return yy == y && mm == m && dd == d;
 }
 
-static void set_media_title(sqlite3 *db, int64_t media_id, const char *title);
-
-/* Speaks text and imports it, titled item_title.  It is stored as a
- * complaint item, so it is the complaint's: no library listing, download,
- * edit, playlist or rotation reaches it.  Returns the media id or 0. */
-static int64_t speak_and_import(struct web_request *r, const char *text,
-                                const char *item_title)
+/* Speaks text into the media store (file, not yet a row; see
+ * sched_media_prepare).  Returns 0, or -1 (logged: the complaint goes
+ * without it). */
+static int speak_and_prepare(struct web_request *r, const char *text,
+                             struct sched_media_file *file)
 {
-        bool existed = false;
         char err[256];
-        const char *dir = getenv("TMPDIR");
-        char *path = xasprintf("%s/siaran-intro-XXXXXX.wav", dir && *dir ? dir : "/tmp");
-        struct sched_media media = {0};
-        int64_t id = 0;
-        int fd = mkstemps(path, 4);
-        if (fd < 0) {
-                log_warn("complaint intro: cannot create a temp file: %s",
-                         strerror(errno));
-                goto out;
+        char *path = sched_speak(text, err, sizeof err);
+        if (!path) {
+                log_warn("complaint speech: text-to-speech failed: %s", err);
+                return -1;
         }
-        close(fd);
-        if (media_tts_to_wav(text, "id", path, err, sizeof err) < 0) {
-                log_warn("complaint intro: text-to-speech failed: %s", err);
-                goto out;
-        }
-        if (sched_media_import(r->db, r->web->ctx.config, path, ITEM_COMPLAINT, NULL,
-                               NULL, &existed, &media, err, sizeof err) < 0) {
-                log_warn("complaint intro: %s", err);
-                goto out;
-        }
-        if (existed && media.kind != ITEM_COMPLAINT) {
-                /* the same speech is some library item: never take it over */
-                log_warn("complaint intro: the speech is already media %lld",
-                         (long long)media.id);
-                goto out;
-        }
-        id = media.id;
-        if (!existed)
-                set_media_title(r->db, id, item_title);
-out:
-        if (fd >= 0)
-                unlink(path);
-        sched_media_clear(&media);
+        int rc = sched_media_prepare(r->web->ctx.config, path, file, err, sizeof err);
+        if (rc < 0)
+                log_warn("complaint speech: %s", err);
+        unlink(path);
         free(path);
-        return id;
+        return rc < 0 ? -1 : 0;
 }
 
-/* The complaint's spoken intro, titled "Suara Warga: <title>". */
-static int64_t make_intro(struct web_request *r, const char *title, const char *location)
+/* The complaint's spoken intro ("Suara Warga dari <location>, tentang
+ * <title>."), prepared; 0 or -1. */
+static int make_intro(struct web_request *r, const char *title, const char *location,
+                      struct sched_media_file *file)
 {
         char *text = *location
                          ? xasprintf("Suara Warga dari %s, tentang %s.", location, title)
                          : xasprintf("Suara Warga, tentang %s.", title);
-        char *item_title = xasprintf("Suara Warga: %s", title);
-        int64_t id = speak_and_import(r, text, item_title);
-        free(item_title);
+        int rc = speak_and_prepare(r, text, file);
         free(text);
-        return id;
+        return rc;
 }
 
-/* The library row of an uploaded recording carries the complaint's title,
- * never a name from the file's tags or its uploaded file name. */
-static void set_media_title(sqlite3 *db, int64_t media_id, const char *title)
+/* The row of spoken text, stored as a complaint item titled item_title, so
+ * it is the complaint's (no library listing, download, edit, playlist or
+ * rotation reaches it); inside the caller's transaction if one is open.  The
+ * media id, 0 when the same speech is some library item (never taken over),
+ * or -1 on a database error. */
+static int64_t insert_spoken(struct web_request *r, struct sched_media_file *file,
+                             const char *item_title)
 {
-        sqlite3_stmt *stmt = NULL;
-        if (sqlite3_prepare_v2(db,
-                               "UPDATE media SET title = ?1, artist = '' WHERE id = ?2",
-                               -1, &stmt, NULL) == SQLITE_OK) {
-                sqlite3_bind_text(stmt, 1, title, -1, SQLITE_STATIC);
-                sqlite3_bind_int64(stmt, 2, media_id);
-                sqlite3_step(stmt);
+        char err[256];
+        bool existed = false;
+        struct sched_media media = {0};
+        if (sched_media_insert(r->db, file, ITEM_COMPLAINT, NULL, NULL, &existed, &media,
+                               err, sizeof err) < 0) {
+                log_warn("complaint speech: %s", err);
+                return -1;
         }
-        sqlite3_finalize(stmt);
+        int64_t id = media.id;
+        if (existed && media.kind != ITEM_COMPLAINT) {
+                log_warn("complaint speech: the speech is already media %lld",
+                         (long long)media.id);
+                id = 0;
+        } else if (!existed) {
+                sched_media_set_title(r->db, id, item_title);
+        }
+        sched_media_clear(&media);
+        return id;
 }
 
 int web_complaint_intros_protect(sqlite3 *db)
@@ -229,31 +214,6 @@ int web_complaint_intros_protect(sqlite3 *db)
                 return -1;
         }
         return 0;
-}
-
-static int insert_event(sqlite3 *db, int64_t complaint_id, const char *from,
-                        const char *to, int64_t user_id, const char *note)
-{
-        sqlite3_stmt *stmt = NULL;
-        int rc = -1;
-        if (sqlite3_prepare_v2(
-                db,
-                "INSERT INTO complaint_events (complaint_id, from_status, "
-                "to_status, user_id, at, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                -1, &stmt, NULL) != SQLITE_OK)
-                goto out;
-        sqlite3_bind_int64(stmt, 1, complaint_id);
-        if (from)
-                sqlite3_bind_text(stmt, 2, from, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 3, to, -1, SQLITE_STATIC);
-        if (user_id > 0)
-                sqlite3_bind_int64(stmt, 4, user_id);
-        sqlite3_bind_int64(stmt, 5, time_now_ms() / 1000);
-        sqlite3_bind_text(stmt, 6, note ? note : "", -1, SQLITE_STATIC);
-        rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : -1;
-out:
-        sqlite3_finalize(stmt);
-        return rc;
 }
 
 /* The citizen's code: 8 characters without look-alikes (no 0/O, 1/I/L),
@@ -301,6 +261,7 @@ static void create_complaint(struct web_request *r, bool from_public)
         };
         char err[256];
         struct sched_media media = {0};
+        struct sched_media_file recording = {0}, intro = {0};
         sqlite3_stmt *stmt = NULL;
         bool in_transaction = false;
 
@@ -353,14 +314,33 @@ static void create_complaint(struct web_request *r, bool from_public)
         if (from_public && web_public_submission_admit(r) < 0)
                 goto out;
 
-        bool existed = false;
-        int rc =
-            sched_media_import(r->db, r->web->ctx.config, r->upload_path, ITEM_COMPLAINT,
-                               NULL, NULL, &existed, &media, err, sizeof err);
+        /* Decoded and stored first, without the write lock; then the rows of
+         * the recording, its intro, the complaint and its first event in one
+         * transaction: a failure leaves no row, and no stored file without one. */
+        int rc = sched_media_prepare(r->web->ctx.config, r->upload_path, &recording, err,
+                                     sizeof err);
         if (rc < 0) {
                 web_respond_import_error(r, rc, err);
                 goto out;
         }
+        if (from_public &&
+            recording.info.duration > r->web->ctx.config->public_max_seconds) {
+                web_respond_error(r, 413, "the recording is longer than %d minutes",
+                                  r->web->ctx.config->public_max_seconds / 60);
+                goto out;
+        }
+        /* a confidential complaint never airs, so it gets no intro to leak */
+        bool has_intro =
+            !confidential && make_intro(r, title, location ? location : "", &intro) == 0;
+
+        if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+                goto db_error;
+        in_transaction = true;
+        bool existed = false;
+        rc = sched_media_insert(r->db, &recording, ITEM_COMPLAINT, NULL, NULL, &existed,
+                                &media, err, sizeof err);
+        if (rc < 0)
+                goto db_error;
         if (existed && media.kind != ITEM_COMPLAINT) {
                 /* the bytes of a library item: it stays as it is, and a
                  * complaint never airs a song under its own name */
@@ -369,24 +349,15 @@ static void create_complaint(struct web_request *r, bool from_public)
                                   "complaint needs a recording of its own");
                 goto out;
         }
-        if (from_public && media.duration > r->web->ctx.config->public_max_seconds) {
-                web_respond_error(r, 413, "the recording is longer than %d minutes",
-                                  r->web->ctx.config->public_max_seconds / 60);
-                if (!existed)
-                        web_media_forget(r->db, media.id);
-                goto out;
-        }
         /* the same call uploaded again shares the stored recording; an upload
          * never retitles another complaint's item */
         if (!existed)
-                set_media_title(r->db, media.id, title);
-        /* a confidential complaint never airs, so it gets no intro to leak */
-        int64_t intro_id =
-            confidential ? 0 : make_intro(r, title, location ? location : "");
-
-        if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+                sched_media_set_title(r->db, media.id, title);
+        char *intro_title = xasprintf("Suara Warga: %s", title);
+        int64_t intro_id = has_intro ? insert_spoken(r, &intro, intro_title) : 0;
+        free(intro_title);
+        if (intro_id < 0)
                 goto db_error;
-        in_transaction = true;
         if (sqlite3_prepare_v2(
                 r->db,
                 "INSERT INTO complaints (media_id, intro_media_id, title, summary, "
@@ -429,7 +400,8 @@ static void create_complaint(struct web_request *r, bool from_public)
         if (sqlite3_step(stmt) != SQLITE_DONE)
                 goto db_error;
         int64_t id = sqlite3_last_insert_rowid(r->db);
-        if (insert_event(r->db, id, NULL, "received", r->session.user_id, "") < 0)
+        if (sched_complaint_event(r->db, id, NULL, "received", r->session.user_id, "") <
+            0)
                 goto db_error;
         if (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
                 goto db_error;
@@ -453,6 +425,8 @@ out:
         if (in_transaction)
                 sched_db_rollback(r->db);
         sched_media_clear(&media);
+        sched_media_file_clear(r->db, &recording);
+        sched_media_file_clear(r->db, &intro);
 }
 
 void web_handle_complaint_create(struct web_request *r)
@@ -692,119 +666,24 @@ void web_handle_complaint_lapor(struct web_request *r)
 /* ---- the workflow -------------------------------------------------------------------
  */
 
-enum transition_flags {
-        NEEDS_AIRABLE = 1 << 0, /* consent given, not confidential */
-        SET_QUEUE_END = 1 << 1, /* last place in the queue */
-        SET_AIR_NEXT = 1 << 2,
-        SET_TRACKING = 1 << 3,
-        CLEAR_QUEUE = 1 << 4,
-};
-
-struct transition {
-        const char *action;
-        const char *from[4];
-        const char *to;
-        int flags;
-};
-
-static const struct transition verify_step = {"verify", {"received"}, "verified", 0};
-static const struct transition reject_step = {
-    "reject", {"received", "verified", "queued"}, "rejected", CLEAR_QUEUE};
-static const struct transition queue_step = {
-    "queue", {"verified"}, "queued", NEEDS_AIRABLE | SET_QUEUE_END};
-static const struct transition air_next_step = {
-    "air-next", {"verified", "queued"}, "queued", NEEDS_AIRABLE | SET_AIR_NEXT};
-static const struct transition forward_step = {
-    "forward", {"verified", "aired"}, "forwarded", SET_TRACKING | CLEAR_QUEUE};
-static const struct transition close_step = {
-    "close", {"aired", "forwarded", "answered"}, "closed", CLEAR_QUEUE};
-
-/* Applies one step in one transaction.  Returns true when it changed. */
-static bool apply_transition(struct web_request *r, const struct transition *t,
+/* Takes one step of the workflow (scheduler/complaints.c); on a refusal the
+ * answer is sent.  Returns true when it changed. */
+static bool apply_transition(struct web_request *r, enum sched_complaint_step step,
                              const char *tracking_id)
 {
-        sqlite3_stmt *stmt = NULL;
-        char from[16] = "";
-        bool changed = false;
-        int64_t id = r->ids[0];
-        if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-                goto db_error;
-        if (sqlite3_prepare_v2(
-                r->db,
-                "SELECT status, consent, confidential FROM complaints WHERE id = ?1", -1,
-                &stmt, NULL) != SQLITE_OK)
-                goto db_error;
-        sqlite3_bind_int64(stmt, 1, id);
-        if (sqlite3_step(stmt) != SQLITE_ROW) {
-                web_respond_error(r, 404, "no complaint %lld", (long long)id);
-                goto out;
-        }
-        snprintf(from, sizeof from, "%s", (const char *)sqlite3_column_text(stmt, 0));
-        bool consent = sqlite3_column_int(stmt, 1);
-        bool confidential = sqlite3_column_int(stmt, 2);
-        sqlite3_finalize(stmt);
-        stmt = NULL;
-        bool allowed = false;
-        for (int i = 0; i < 4 && t->from[i]; i++)
-                if (strcmp(from, t->from[i]) == 0)
-                        allowed = true;
-        if (!allowed) {
-                web_respond_error(r, 409, "cannot %s a complaint that is %s", t->action,
-                                  from);
-                goto out;
-        }
-        if ((t->flags & NEEDS_AIRABLE) && confidential) {
-                web_respond_error(r, 409, "a confidential complaint is never aired");
-                goto out;
-        }
-        if ((t->flags & NEEDS_AIRABLE) && !consent) {
-                web_respond_error(r, 409, "the caller did not consent to airing");
-                goto out;
-        }
-        /* the queue position is kept when air-next is applied to a queued one */
-        if (sqlite3_prepare_v2(
-                r->db,
-                "UPDATE complaints SET status = ?2, updated_at = ?3, "
-                "queue_position = CASE WHEN ?4 THEN NULL WHEN ?5 THEN "
-                " (SELECT coalesce(max(queue_position), 0) + 1 FROM complaints "
-                "  WHERE status = 'queued') "
-                " WHEN ?6 AND queue_position IS NULL THEN "
-                " (SELECT coalesce(max(queue_position), 0) + 1 FROM complaints "
-                "  WHERE status = 'queued') ELSE queue_position END, "
-                "air_next = CASE WHEN ?6 THEN 1 ELSE 0 END, "
-                "lapor_tracking_id = coalesce(?7, lapor_tracking_id) WHERE id = ?1",
-                -1, &stmt, NULL) != SQLITE_OK)
-                goto db_error;
-        sqlite3_bind_int64(stmt, 1, id);
-        sqlite3_bind_text(stmt, 2, t->to, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(stmt, 3, time_now_ms() / 1000);
-        sqlite3_bind_int(stmt, 4, (t->flags & CLEAR_QUEUE) != 0);
-        sqlite3_bind_int(stmt, 5, (t->flags & SET_QUEUE_END) != 0);
-        sqlite3_bind_int(stmt, 6, (t->flags & SET_AIR_NEXT) != 0);
-        if (tracking_id)
-                sqlite3_bind_text(stmt, 7, tracking_id, -1, SQLITE_STATIC);
-        if (sqlite3_step(stmt) != SQLITE_DONE)
-                goto db_error;
-        sqlite3_finalize(stmt);
-        stmt = NULL;
-        if (insert_event(r->db, id, from, t->to, r->session.user_id,
-                         strcmp(t->action, "air-next") == 0 ? "air-next"
-                         : tracking_id                      ? tracking_id
-                                                            : "") < 0)
-                goto db_error;
-        if (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-                goto db_error;
-        changed = true;
-        log_info("complaint %lld: %s -> %s (%s) by %s", (long long)id, from, t->to,
-                 t->action, r->session.user);
-        goto out;
-db_error:
-        web_respond_db_error(r);
-out:
-        sqlite3_finalize(stmt);
-        if (!changed)
-                sched_db_rollback(r->db);
-        return changed;
+        char err[256];
+        int rc = sched_complaint_step(r->db, r->ids[0], step, r->session.user_id,
+                                      tracking_id, err, sizeof err);
+        if (rc == -2)
+                web_respond_error(r, 404, "%s", err);
+        else if (rc == -3)
+                web_respond_error(r, 409, "%s", err);
+        else if (rc < 0)
+                web_respond_db_error(r);
+        else
+                log_info("complaint %lld: step by %s", (long long)r->ids[0],
+                         r->session.user);
+        return rc == 0;
 }
 
 static void schedule_changed(struct web_request *r)
@@ -823,10 +702,10 @@ static void respond_complaint(struct web_request *r)
                 web_respond_json(r, 200, o);
 }
 
-static void simple_step(struct web_request *r, const struct transition *t,
+static void simple_step(struct web_request *r, enum sched_complaint_step step,
                         bool reschedule)
 {
-        if (!apply_transition(r, t, NULL))
+        if (!apply_transition(r, step, NULL))
                 return;
         if (reschedule)
                 schedule_changed(r);
@@ -835,27 +714,27 @@ static void simple_step(struct web_request *r, const struct transition *t,
 
 void web_handle_complaint_verify(struct web_request *r)
 {
-        simple_step(r, &verify_step, false);
+        simple_step(r, SCHED_COMPLAINT_VERIFY, false);
 }
 
 void web_handle_complaint_reject(struct web_request *r)
 {
-        simple_step(r, &reject_step, true);
+        simple_step(r, SCHED_COMPLAINT_REJECT, true);
 }
 
 void web_handle_complaint_queue(struct web_request *r)
 {
-        simple_step(r, &queue_step, true);
+        simple_step(r, SCHED_COMPLAINT_QUEUE, true);
 }
 
 void web_handle_complaint_air_next(struct web_request *r)
 {
-        simple_step(r, &air_next_step, true);
+        simple_step(r, SCHED_COMPLAINT_AIR_NEXT, true);
 }
 
 void web_handle_complaint_close(struct web_request *r)
 {
-        simple_step(r, &close_step, false);
+        simple_step(r, SCHED_COMPLAINT_CLOSE, false);
 }
 
 void web_handle_complaint_forward(struct web_request *r)
@@ -873,7 +752,7 @@ void web_handle_complaint_forward(struct web_request *r)
                         return;
                 }
         }
-        if (!apply_transition(r, &forward_step, tracking))
+        if (!apply_transition(r, SCHED_COMPLAINT_FORWARD, tracking))
                 return;
         schedule_changed(r);
         respond_lapor(r, 200);
@@ -1048,47 +927,66 @@ out:
         return rc;
 }
 
-/* The answer's recording: the uploaded one, or the text spoken.  Returns
- * the media id, or 0 when it answered with an error. */
-static int64_t answer_recording(struct web_request *r, const struct answer_input *in,
-                                const char *item_title)
+/* The answer's recording, decoded and stored without the write lock: the
+ * uploaded one, or the text spoken.  0, or -1 when it answered with an error. */
+static int prepare_answer(struct web_request *r, const struct answer_input *in,
+                          struct sched_media_file *file)
+{
+        char err[256];
+        if (!(in->from_form && r->upload_path && r->upload_size > 0)) {
+                if (speak_and_prepare(r, in->text, file) == 0)
+                        return 0;
+                web_respond_error(r, 500, "text-to-speech of the answer failed");
+                return -1;
+        }
+        int rc = sched_media_prepare(r->web->ctx.config, r->upload_path, file, err,
+                                     sizeof err);
+        if (rc < 0)
+                web_respond_import_error(r, rc, err);
+        return rc < 0 ? -1 : 0;
+}
+
+/* The answer recording's row, inside the answer's transaction.  Returns the
+ * media id, or 0 when it answered with an error. */
+static int64_t insert_answer(struct web_request *r, const struct answer_input *in,
+                             struct sched_media_file *file, const char *item_title)
 {
         char err[256];
         struct sched_media media = {0};
         bool existed = false;
         int64_t id = 0;
         if (!(in->from_form && r->upload_path && r->upload_size > 0)) {
-                id = speak_and_import(r, in->text, item_title);
-                if (!id)
+                id = insert_spoken(r, file, item_title);
+                if (id < 0)
+                        web_respond_db_error(r);
+                else if (id == 0)
                         web_respond_error(r, 500, "text-to-speech of the answer failed");
-                return id;
+                return id > 0 ? id : 0;
         }
-        int rc =
-            sched_media_import(r->db, r->web->ctx.config, r->upload_path, ITEM_COMPLAINT,
-                               NULL, NULL, &existed, &media, err, sizeof err);
+        int rc = sched_media_insert(r->db, file, ITEM_COMPLAINT, NULL, NULL, &existed,
+                                    &media, err, sizeof err);
         if (rc < 0) {
                 web_respond_import_error(r, rc, err);
         } else if (existed && media.kind != ITEM_COMPLAINT) {
                 web_respond_error(r, 409,
                                   "this recording is already in the library; an "
                                   "answer needs a recording of its own");
+        } else if (!existed && sched_media_set_title(r->db, media.id, item_title) < 0) {
+                web_respond_db_error(r);
         } else {
                 id = media.id;
-                if (!existed)
-                        set_media_title(r->db, id, item_title);
         }
         sched_media_clear(&media);
         return id;
 }
 
+/* The answer on the complaint, inside the answer's transaction: 0, -2 when
+ * it is no longer forwarded, -1 on a database error. */
 static int store_answer(struct web_request *r, const struct answer_input *in,
                         int64_t media_id, int64_t intro_id)
 {
         sqlite3_stmt *stmt = NULL;
         int rc = -1;
-        int64_t now_s = time_now_ms() / 1000;
-        if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-                goto out;
         /* the status is checked again: another answer may have come first */
         if (sqlite3_prepare_v2(
                 r->db,
@@ -1099,7 +997,7 @@ static int store_answer(struct web_request *r, const struct answer_input *in,
                 -1, &stmt, NULL) != SQLITE_OK)
                 goto out;
         sqlite3_bind_int64(stmt, 1, r->ids[0]);
-        sqlite3_bind_int64(stmt, 2, now_s);
+        sqlite3_bind_int64(stmt, 2, time_now_ms() / 1000);
         sqlite3_bind_text(stmt, 3, in->agency, -1, SQLITE_STATIC);
         sqlite3_bind_text(stmt, 4, in->text ? in->text : "", -1, SQLITE_STATIC);
         sqlite3_bind_int64(stmt, 5, media_id);
@@ -1111,32 +1009,41 @@ static int store_answer(struct web_request *r, const struct answer_input *in,
                 rc = -2;
                 goto out;
         }
-        if (insert_event(r->db, r->ids[0], "forwarded", "answered", r->session.user_id,
-                         in->agency) < 0)
-                goto out;
-        if (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-                goto out;
-        rc = 0;
+        rc = sched_complaint_event(r->db, r->ids[0], "forwarded", "answered",
+                                   r->session.user_id, in->agency);
 out:
         sqlite3_finalize(stmt);
-        if (rc < 0)
-                sched_db_rollback(r->db);
         return rc;
 }
 
+/* The recording and its intro are decoded and stored first, without the
+ * write lock; then their rows and the answer in one transaction: a failure
+ * leaves no row, and no stored file without one. */
 void web_handle_complaint_answer(struct web_request *r)
 {
         struct answer_input in;
+        struct sched_media_file recording = {0}, intro = {0};
         char *title = NULL, *intro_text = NULL, *item_title = NULL;
+        bool in_transaction = false;
         if (read_answer_input(r, &in) < 0 || forwarded_title(r, &title) < 0)
                 goto out;
         item_title = xasprintf("Tanggapan %s: %s", in.agency, title);
-        int64_t media_id = answer_recording(r, &in, item_title);
-        if (!media_id)
+        if (prepare_answer(r, &in, &recording) < 0)
                 goto out;
         intro_text = xasprintf("Tanggapan %s atas laporan tentang %s.", in.agency, title);
-        int64_t intro_id = speak_and_import(r, intro_text, item_title);
-        int rc = store_answer(r, &in, media_id, intro_id);
+        bool has_intro = speak_and_prepare(r, intro_text, &intro) == 0;
+        if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+                web_respond_db_error(r);
+                goto out;
+        }
+        in_transaction = true;
+        int64_t media_id = insert_answer(r, &in, &recording, item_title);
+        if (!media_id)
+                goto out;
+        int64_t intro_id = has_intro ? insert_spoken(r, &intro, item_title) : 0;
+        int rc = intro_id < 0 ? -1 : store_answer(r, &in, media_id, intro_id);
+        if (rc == 0 && sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+                rc = -1;
         if (rc == -2) {
                 web_respond_error(r, 409, "the complaint is no longer forwarded");
                 goto out;
@@ -1145,11 +1052,16 @@ void web_handle_complaint_answer(struct web_request *r)
                 web_respond_db_error(r);
                 goto out;
         }
+        in_transaction = false;
         log_info("complaint %lld: answer of %s recorded by %s", (long long)r->ids[0],
                  in.agency, r->session.user);
         schedule_changed(r);
         respond_complaint(r);
 out:
+        if (in_transaction)
+                sched_db_rollback(r->db);
+        sched_media_file_clear(r->db, &recording);
+        sched_media_file_clear(r->db, &intro);
         free(title);
         free(intro_text);
         free(item_title);

@@ -72,6 +72,10 @@ void manage_asrun_list(struct web_request *r)
                                     json_string(time_format_iso(end, when, sizeof when)));
                 json_object_set_new(o, "duration",
                                     json_real((double)(end - start) / 1000));
+                /* to the ms, for clips: the ISO times are to the second, and
+                 * an item that began the archive would miss it */
+                json_object_set_new(o, "started_ms", json_integer(start));
+                json_object_set_new(o, "ended_ms", json_integer(end));
                 json_object_set_new(o, "kind", manage_column_text(stmt, 5));
                 json_object_set_new(o, "title", manage_column_text(stmt, 6));
                 json_object_set_new(o, "artist", manage_column_text(stmt, 7));

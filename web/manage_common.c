@@ -30,6 +30,7 @@ const struct web_route web_manage_routes[] = {
     {"PUT", "/api/v1/shows/{id}", ROLES_OPERATOR, BODY_JSON, manage_show_replace, false},
     {"DELETE", "/api/v1/shows/{id}", ROLES_OPERATOR, BODY_NONE, manage_show_delete,
      false},
+    {"GET", "/api/v1/public/programmes", 0, BODY_NONE, manage_public_programmes, false},
     {"GET", "/api/v1/campaigns", ROLES_ANY, BODY_NONE, manage_campaign_list, false},
     {"POST", "/api/v1/campaigns", ROLES_OPERATOR, BODY_JSON, manage_campaign_create,
      false},

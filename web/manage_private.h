@@ -102,6 +102,7 @@ void manage_show_get(struct web_request *r);
 void manage_show_create(struct web_request *r);
 void manage_show_replace(struct web_request *r);
 void manage_show_delete(struct web_request *r);
+void manage_public_programmes(struct web_request *r);
 
 void manage_campaign_list(struct web_request *r);
 void manage_campaign_get(struct web_request *r);

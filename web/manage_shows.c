@@ -140,7 +140,53 @@ struct show_input {
         char *categories;
         double track_hours, artist_minutes;
         bool hard_start, hard_end;
+        /* the feed of a podcast show (archive/podcast.c, web/podcast.c) */
+        bool podcast;
+        const char *podcast_description, *podcast_image, *podcast_category;
 };
+
+/* Apple Podcasts' top-level categories: what itunes:category may say. */
+static const char *const podcast_categories[] = {"Arts",
+                                                 "Business",
+                                                 "Comedy",
+                                                 "Education",
+                                                 "Fiction",
+                                                 "Government",
+                                                 "History",
+                                                 "Health & Fitness",
+                                                 "Kids & Family",
+                                                 "Leisure",
+                                                 "Music",
+                                                 "News",
+                                                 "Religion & Spirituality",
+                                                 "Science",
+                                                 "Society & Culture",
+                                                 "Sports",
+                                                 "Technology",
+                                                 "True Crime",
+                                                 "TV & Film",
+                                                 NULL};
+
+/* Checks the podcast fields.  0, or 400 with err. */
+static int check_podcast(const struct show_input *in, char *err, size_t err_size)
+{
+        bool known = false;
+        for (size_t i = 0; podcast_categories[i] && !known; i++)
+                known = strcmp(in->podcast_category, podcast_categories[i]) == 0;
+        if (!known) {
+                snprintf(err, err_size,
+                         "podcast_category must be one of Apple Podcasts' categories "
+                         "(for example \"News\", \"Government\", \"Music\")");
+                return 400;
+        }
+        if (*in->podcast_image && (!input_url_valid(in->podcast_image) ||
+                                   strncmp(in->podcast_image, "https://", 8) != 0)) {
+                snprintf(err, err_size,
+                         "podcast_image must be an https:// address of a JPEG or PNG");
+                return 400;
+        }
+        return 0;
+}
 
 /* Does any library item (not deleted) carry one of the comma-separated
  * categories?  1 or 0, -1 on a database error. */
@@ -180,7 +226,8 @@ static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err
         static const char *const allowed[] = {
             "name", "host", "days", "start", "duration", "valid_from", "valid_to",
             "dates", "content", "items", "categories", "track_separation_hours",
-            "artist_separation_minutes", "hard_start", "hard_end", "url",
+            "artist_separation_minutes", "hard_start", "hard_end", "url", "podcast",
+            "podcast_description", "podcast_image", "podcast_category", "feed",
             /* read-only fields of a GET answer, ignored so it can be sent back */
             "id", "end", "playlist", "airings", NULL};
         const char *start = NULL;
@@ -213,7 +260,16 @@ static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err
                               30, &in->artist_minutes, err, err_size) < 0 ||
             manage_get_bool(body, "hard_start", false, &in->hard_start, err, err_size) <
                 0 ||
-            manage_get_bool(body, "hard_end", false, &in->hard_end, err, err_size) < 0)
+            manage_get_bool(body, "hard_end", false, &in->hard_end, err, err_size) < 0 ||
+            manage_get_bool(body, "podcast", false, &in->podcast, err, err_size) < 0 ||
+            manage_get_text(body, "podcast_description", false, 4000, "",
+                            &in->podcast_description, err, err_size) < 0 ||
+            manage_get_text(body, "podcast_image", false, 1000, "", &in->podcast_image,
+                            err, err_size) < 0 ||
+            manage_get_text(body, "podcast_category", false, 40, "News",
+                            &in->podcast_category, err, err_size) < 0)
+                return 400;
+        if (check_podcast(in, err, err_size))
                 return 400;
         if (manage_parse_clock(start, &in->start) < 0) {
                 snprintf(err, err_size, "start must be a time HH:MM");
@@ -309,12 +365,14 @@ static int64_t write_show(sqlite3 *db, int64_t id, const struct show_input *in)
                  "duration = ?5, valid_from = ?6, valid_to = ?7, content = ?8, "
                  "categories = ?9, track_separation_hours = ?10, "
                  "artist_separation_minutes = ?11, hard_start = ?12, hard_end = ?13, "
-                 "url = ?17 WHERE id = ?14"
+                 "url = ?17, podcast = ?18, podcast_description = ?19, "
+                 "podcast_image = ?20, podcast_category = ?21 WHERE id = ?14"
                : "INSERT INTO shows (name, host, days, start_time, duration, valid_from, "
                  "valid_to, content, categories, track_separation_hours, "
                  "artist_separation_minutes, hard_start, hard_end, seed, created_at, "
-                 "url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                 "?15, ?16, ?17)";
+                 "url, podcast, podcast_description, podcast_image, podcast_category) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                 "?15, ?16, ?17, ?18, ?19, ?20, ?21)";
         if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
                 goto out;
         sqlite3_bind_text(stmt, 1, in->name, -1, SQLITE_STATIC);
@@ -332,6 +390,10 @@ static int64_t write_show(sqlite3 *db, int64_t id, const struct show_input *in)
         sqlite3_bind_int(stmt, 12, in->hard_start);
         sqlite3_bind_int(stmt, 13, in->hard_end);
         sqlite3_bind_text(stmt, 17, in->url ? in->url : "", -1, SQLITE_STATIC);
+        sqlite3_bind_int(stmt, 18, in->podcast);
+        sqlite3_bind_text(stmt, 19, in->podcast_description, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 20, in->podcast_image, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 21, in->podcast_category, -1, SQLITE_STATIC);
         if (id) {
                 sqlite3_bind_int64(stmt, 14, id);
         } else {
@@ -381,7 +443,8 @@ out:
 #define SHOW_COLUMNS                                                                     \
         "SELECT id, name, host, days, start_time, duration, valid_from, valid_to, "      \
         "content, categories, track_separation_hours, artist_separation_minutes, "       \
-        "hard_start, hard_end, url FROM shows "
+        "hard_start, hard_end, url, podcast, podcast_description, podcast_image, "       \
+        "podcast_category FROM shows "
 
 /* The local days whose airings a show answer lists. */
 struct airing_range {
@@ -488,6 +551,14 @@ static json_t *show_json(sqlite3 *db, sqlite3_stmt *stmt,
         json_object_set_new(o, "hard_end", json_boolean(sqlite3_column_int(stmt, 13)));
         json_object_set_new(o, "airings", airings_json(db, id, range));
         json_object_set_new(o, "url", manage_column_text(stmt, 14));
+        bool podcast = sqlite3_column_int(stmt, 15) != 0;
+        json_object_set_new(o, "podcast", json_boolean(podcast));
+        json_object_set_new(o, "podcast_description", manage_column_text(stmt, 16));
+        json_object_set_new(o, "podcast_image", manage_column_text(stmt, 17));
+        json_object_set_new(o, "podcast_category", manage_column_text(stmt, 18));
+        char feed[64];
+        snprintf(feed, sizeof feed, "/podcast/%" PRId64 ".xml", id);
+        json_object_set_new(o, "feed", podcast ? json_string(feed) : json_null());
         return o;
 }
 
@@ -540,6 +611,75 @@ void manage_show_get(struct web_request *r)
                 return;
         }
         web_respond_json(r, 200, o);
+}
+
+/* One airing for the public page: the show's public fields only. */
+static json_t *programme_json(sqlite3_stmt *stmt, const struct sched_airing *a)
+{
+        char start[64], end[64], clock_start[8], clock_end[8];
+        int y, mo, d, h, mi, s, wd, start_day;
+        time_local_fields(a->start_ms, &y, &mo, &d, &h, &mi, &s, &wd);
+        snprintf(clock_start, sizeof clock_start, "%02d:%02d", h, mi);
+        start_day = d;
+        time_local_fields(a->end_ms, &y, &mo, &d, &h, &mi, &s, &wd);
+        /* a show ending at the next midnight ends at 24:00, not 00:00 */
+        if (d != start_day && h == 0 && mi == 0)
+                h = 24;
+        snprintf(clock_end, sizeof clock_end, "%02d:%02d", h, mi);
+        return json_pack("{so so ss ss ss ss}", "name", manage_column_text(stmt, 1),
+                         "host", manage_column_text(stmt, 2), "start", clock_start, "end",
+                         clock_end, "starts_at",
+                         time_format_iso(a->start_ms, start, sizeof start), "ends_at",
+                         time_format_iso(a->end_ms, end, sizeof end));
+}
+
+static int programme_order(const void *a, const void *b)
+{
+        const char *x =
+            json_string_value(json_object_get(*(json_t *const *)a, "starts_at"));
+        const char *y =
+            json_string_value(json_object_get(*(json_t *const *)b, "starts_at"));
+        return strcmp(x ? x : "", y ? y : "");
+}
+
+/* GET /api/v1/public/programmes: today's (station time) shows with their
+ * host and real start and end, for the listener page.  Public: names the
+ * show and its presenter, nothing of its content, nobody else. */
+void manage_public_programmes(struct web_request *r)
+{
+        sqlite3_stmt *stmt = NULL;
+        int64_t now = time_now_ms();
+        char date[16];
+        int y, mo, d, h, mi, s, wd;
+        time_local_fields(now, &y, &mo, &d, &h, &mi, &s, &wd);
+        snprintf(date, sizeof date, "%04d-%02d-%02d", y, mo, d);
+        if (sqlite3_prepare_v2(r->db, "SELECT id, name, host FROM shows ORDER BY id", -1,
+                               &stmt, NULL) != SQLITE_OK) {
+                web_respond_db_error(r);
+                return;
+        }
+        size_t n = 0, cap = 16;
+        json_t **rows = xmalloc(cap * sizeof *rows);
+        while (sqlite3_step(stmt) == SQLITE_ROW) {
+                struct sched_airing a;
+                char err[256];
+                int found = sched_show_airings(r->db, sqlite3_column_int64(stmt, 0), now,
+                                               1, &a, 1, err, sizeof err);
+                if (found < 0)
+                        log_warn("programmes: %s", err);
+                if (found <= 0)
+                        continue;
+                if (n == cap)
+                        rows = xrealloc(rows, (cap *= 2) * sizeof *rows);
+                rows[n++] = programme_json(stmt, &a);
+        }
+        sqlite3_finalize(stmt);
+        qsort(rows, n, sizeof *rows, programme_order);
+        json_t *list = json_array();
+        for (size_t i = 0; i < n; i++)
+                json_array_append_new(list, rows[i]);
+        free(rows);
+        web_respond_json(r, 200, json_pack("{ss so}", "date", date, "programmes", list));
 }
 
 /* POST (id 0) and PUT. */

@@ -32,6 +32,10 @@ static const struct web_route routes[] = {
     {"GET", "/api/v1/live", ROLES_ANY, BODY_NONE, web_handle_live, false},
     {"GET", "/metrics", 0, BODY_NONE, web_handle_metrics, true},
     {"GET", "/api/v1/rundown", 0, BODY_NONE, web_handle_rundown, false},
+    {"GET", "/api/v1/events", ROLES_ANY, BODY_NONE, web_handle_events, true},
+    {"POST", "/api/v1/inserts", ROLES_ANY, BODY_JSON, web_handle_insert_create, false},
+    {"DELETE", "/api/v1/inserts/{id}", ROLES_ANY, BODY_NONE, web_handle_insert_cancel,
+     false},
     {"GET", "/api/v1/listeners", ROLES_ANY, BODY_NONE, web_handle_listeners, false},
     {"POST", "/api/v1/session", 0, BODY_JSON, web_handle_login, false},
     {"DELETE", "/api/v1/session", ROLES_ANY, BODY_NONE, web_handle_logout, false},
@@ -88,6 +92,9 @@ static const struct web_route routes[] = {
      false},
     {"GET", "/api/v1/archive", ROLES_ANY, BODY_NONE, web_handle_archive_list, true},
     {"GET", "/api/v1/archive/clip", ROLES_ANY, BODY_NONE, web_handle_archive_clip, true},
+    {"GET", "/podcast/{id}.xml", 0, BODY_NONE, web_handle_podcast_feed, false},
+    {"GET", "/api/v1/public/podcasts", 0, BODY_NONE, web_handle_podcast_list, false},
+    {"GET", "/podcast/{id}/{id}.mp3", 0, BODY_NONE, web_handle_podcast_episode, false},
 };
 
 int web_role_parse(const char *name)
@@ -261,6 +268,11 @@ void web_respond_db_error(struct web_request *r)
                 web_respond_error(r, 500, "database: %s", message);
 }
 
+void web_respond_stream(struct web_request *r, struct MHD_Response *response)
+{
+        set_response(r, 200, response, true);
+}
+
 int web_respond_file(struct web_request *r, const char *path, const char *type)
 {
         int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -279,6 +291,91 @@ int web_respond_file(struct web_request *r, const char *path, const char *type)
         }
         MHD_add_response_header(response, "Content-Type", type);
         set_response(r, 200, response, true);
+        return 0;
+}
+
+/* Parses a single byte range of an entity of size bytes ("bytes=A-B",
+ * "bytes=A-", "bytes=-N").  1 with [*first, *last], 0 when the header is
+ * to be ignored (absent, another unit, several ranges, bad syntax: RFC 9110
+ * lets a server send the whole entity), -1 when it is unsatisfiable. */
+static int parse_range(const char *h, int64_t size, int64_t *first, int64_t *last)
+{
+        if (!h || strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
+                return 0;
+        const char *p = h + 6;
+        char *end = NULL;
+        if (*p == '-') {
+                if (p[1] < '0' || p[1] > '9')
+                        return 0;
+                errno = 0;
+                long long n = strtoll(p + 1, &end, 10);
+                if (errno || *end)
+                        return 0;
+                if (n == 0 || size == 0)
+                        return -1;
+                *first = n >= size ? 0 : size - n;
+                *last = size - 1;
+                return 1;
+        }
+        if (*p < '0' || *p > '9')
+                return 0;
+        errno = 0;
+        long long a = strtoll(p, &end, 10);
+        if (errno || *end != '-')
+                return 0;
+        long long b = size - 1;
+        if (end[1]) {
+                if (end[1] < '0' || end[1] > '9')
+                        return 0;
+                char *end2 = NULL;
+                b = strtoll(end + 1, &end2, 10);
+                if (errno || *end2 || b < a)
+                        return 0;
+        }
+        if (a >= size)
+                return -1;
+        *first = a;
+        *last = b < size ? b : size - 1;
+        return 1;
+}
+
+int web_respond_file_range(struct web_request *r, const char *path, const char *type)
+{
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0)
+                return -1;
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+                close(fd);
+                return -1;
+        }
+        int64_t size = st.st_size, first = 0, last = size - 1;
+        const char *h =
+            MHD_lookup_connection_value(r->connection, MHD_HEADER_KIND, "Range");
+        int ranged = parse_range(h, size, &first, &last);
+        char value[96];
+        if (ranged < 0) {
+                close(fd);
+                web_respond_error(r, 416, "the range is outside the file's %lld bytes",
+                                  (long long)size);
+                snprintf(value, sizeof value, "bytes */%lld", (long long)size);
+                MHD_add_response_header(r->response, "Content-Range", value);
+                return 0;
+        }
+        struct MHD_Response *response = MHD_create_response_from_fd_at_offset64(
+            (uint64_t)(last - first + 1), fd, (uint64_t)first);
+        if (!response) {
+                close(fd);
+                return -1;
+        }
+        MHD_add_response_header(response, "Content-Type", type);
+        MHD_add_response_header(response, "Accept-Ranges", "bytes");
+        if (ranged) {
+                snprintf(value, sizeof value, "bytes %lld-%lld/%lld", (long long)first,
+                         (long long)last, (long long)size);
+                MHD_add_response_header(response, "Content-Range", value);
+        }
+        set_response(r, ranged ? 206 : 200, response, false);
         return 0;
 }
 
@@ -377,7 +474,10 @@ static bool match_path(const char *pattern, const char *path, int64_t ids[2])
                                 return false;
                         errno = 0;
                         long long v = strtoll(path, &end, 10);
-                        if (errno || (*end != '/' && *end != '\0') || n_ids >= 2)
+                        /* the id ends where the pattern goes on ("{id}.xml") */
+                        if (errno ||
+                            (*end != '/' && *end != '\0' && *end != pattern[4]) ||
+                            n_ids >= 2)
                                 return false;
                         ids[n_ids++] = v;
                         pattern += 4;
@@ -928,10 +1028,12 @@ struct web *web_start(const struct web_context *context, char *err, size_t err_s
         web->stream_url = derive_stream_url(context->config);
         web->csp = build_csp(web->stream_url);
         web->status = web_status_new(web);
+        web->events = web_events_new(web);
 
         web->daemon = MHD_start_daemon(
-            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL,
-            NULL, on_request, web, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                MHD_ALLOW_SUSPEND_RESUME,
+            0, NULL, NULL, on_request, web, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
             pool_size(), MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONNECTION_LIMIT,
             MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)PER_IP_LIMIT,
@@ -957,8 +1059,10 @@ void web_stop(struct web *web)
 {
         if (!web)
                 return;
+        web_events_stop(web->events);
         if (web->daemon)
                 MHD_stop_daemon(web->daemon);
+        web_events_free(web->events);
         web_status_free(web->status);
         for (size_t i = 0; i < web->n_db_free; i++)
                 sqlite3_close_v2(web->db_free[i]);

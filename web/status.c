@@ -1,7 +1,10 @@
 /* Now playing, the Prometheus metrics and the day's programme.  The hot path
  * (GET /api/v1/nowplaying) never touches the database: a background thread
  * plans the next items and polls Icecast for listener counts, and the JSON is
- * cached for a fifth of a second. */
+ * cached for a fifth of a second.  The next items and the day's programme are
+ * the station's one timeline (scheduler_timeline): what aired, then the plan
+ * on from the engine's real state, replanned whenever the engine takes or
+ * drops an item. */
 #define LOG_MODULE "web"
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +22,9 @@
 #define CACHE_NS (200 * 1000000LL)
 #define LISTENER_POLL_MS 10000
 #define REPLAN_MS 30000
+/* How often the thread looks whether the engine's picks changed: a change
+ * shows in the next items well within a second. */
+#define WATCH_MS 200
 #define NEXT_ITEMS 5
 #define PLAN_HOURS 3
 #define RUNDOWN_CACHE_MS 60000
@@ -46,6 +52,7 @@ struct web_status {
         json_t *rundown;
         char rundown_date[16];
         int64_t rundown_at_ms;
+        uint64_t rundown_version; /* scheduler_timeline_version it was made at */
 };
 
 /* ---- planning the next items --------------------------------------------------------
@@ -65,18 +72,21 @@ static void collect_item(void *user, int64_t start_ms, const struct playout_item
                 return;
         json_t *title = json_string(item->title ? item->title : "");
         json_array_append_new(
-            c->items, json_pack("{so ss ss}", "title", title ? title : json_string(""),
+            c->items, json_pack("{so ss ss sI}", "title", title ? title : json_string(""),
                                 "kind", item_kind_name(item->kind), "starts_at",
-                                time_format_iso(start_ms, when, sizeof when)));
+                                time_format_iso(start_ms, when, sizeof when),
+                                "starts_at_ms", (json_int_t)start_ms));
 }
 
-static json_t *plan_next(struct web *web, int64_t from_ms)
+/* The items after the one on air at now: the first the timeline emits. */
+static json_t *plan_next(struct web *web, int64_t now)
 {
         char err[256];
         struct plan_collect c = {
-            .items = json_array(), .after_ms = from_ms, .limit = NEXT_ITEMS};
-        if (scheduler_plan(web->ctx.config, from_ms, from_ms + PLAN_HOURS * 3600 * 1000LL,
-                           collect_item, &c, err, sizeof err) < 0) {
+            .items = json_array(), .after_ms = now + 1, .limit = NEXT_ITEMS};
+        if (scheduler_timeline(web->ctx.config, web->ctx.scheduler, now,
+                               now + PLAN_HOURS * 3600 * 1000LL, now, NEXT_ITEMS + 1,
+                               collect_item, &c, err, sizeof err) < 0) {
                 log_warn("cannot plan the next items: %s", err);
                 json_decref(c.items);
                 return NULL;
@@ -121,6 +131,7 @@ static void *status_thread(void *arg)
         struct web_status *st = arg;
         struct web *web = st->web;
         int64_t last_poll = 0, last_plan = 0, planned_for = -1;
+        uint64_t planned_version = 0;
         pthread_mutex_lock(&st->lock);
         while (!st->stopping) {
                 bool replan = st->replan;
@@ -131,17 +142,13 @@ static void *status_thread(void *arg)
                 struct playout_nowplaying np = {0};
                 if (web->ctx.playout)
                         playout_get_nowplaying(web->ctx.playout, &np);
-                int64_t from = now;
-                if (np.on_air && np.duration > 0) {
-                        int64_t end = np.started_ms + (int64_t)(np.duration * 1000.0);
-                        if (end > now)
-                                from = end;
-                }
+                uint64_t version = scheduler_timeline_version(web->ctx.scheduler);
                 json_t *next = NULL;
                 if (replan || np.started_ms != planned_for ||
-                    now - last_plan >= REPLAN_MS) {
-                        next = plan_next(web, from);
+                    version != planned_version || now - last_plan >= REPLAN_MS) {
+                        next = plan_next(web, now);
                         planned_for = np.started_ms;
+                        planned_version = version;
                         last_plan = now;
                 }
                 int counts[CONFIG_MAX_OUTPUTS];
@@ -166,7 +173,11 @@ static void *status_thread(void *arg)
                         break;
                 struct timespec until;
                 clock_gettime(CLOCK_REALTIME, &until);
-                until.tv_sec += 1;
+                until.tv_nsec += WATCH_MS * 1000000L;
+                if (until.tv_nsec >= 1000000000L) {
+                        until.tv_sec++;
+                        until.tv_nsec -= 1000000000L;
+                }
                 pthread_cond_timedwait(&st->wake, &st->lock, &until);
         }
         pthread_mutex_unlock(&st->lock);
@@ -218,6 +229,7 @@ void web_status_schedule_changed(struct web_status *st)
         st->rundown_at_ms = 0;
         pthread_cond_signal(&st->wake);
         pthread_mutex_unlock(&st->lock);
+        web_events_changed(st->web->events);
 }
 
 /* ---- now playing
@@ -253,6 +265,25 @@ static json_t *active_alert(struct web *web)
                          time_format_iso(a.since_ms, when, sizeof when));
 }
 
+json_t *web_status_outputs(struct web_status *st)
+{
+        struct web *web = st->web;
+        json_t *outputs = json_array();
+        pthread_mutex_lock(&st->lock);
+        for (size_t i = 0; i < web->ctx.n_sinks; i++) {
+                struct sink_status ss;
+                sink_get_status(web->ctx.sinks[i], &ss);
+                json_array_append_new(
+                    outputs, json_pack("{so so sb si}", "name",
+                                       json_text(sink_name(web->ctx.sinks[i])), "mount",
+                                       json_text(sink_mount(web->ctx.sinks[i])),
+                                       "connected", ss.connected, "listeners",
+                                       sink_listeners(st, web->ctx.sinks[i])));
+        }
+        pthread_mutex_unlock(&st->lock);
+        return outputs;
+}
+
 /* Called with st->lock held. */
 static char *build_nowplaying(struct web_status *st)
 {
@@ -280,12 +311,13 @@ static char *build_nowplaying(struct web_status *st)
                                                  ls.title);
                                 private_kind = true;
                         }
-                        now =
-                            json_pack("{so so ss ss sf sf}", "title", json_text(np.title),
-                                      "artist", json_text(private_kind ? "" : np.artist),
-                                      "kind", item_kind_name(np.kind), "started_at",
-                                      time_format_iso(np.started_ms, when, sizeof when),
-                                      "duration", np.duration, "elapsed", np.elapsed);
+                        now = json_pack("{so so ss ss sI sf sf}", "title",
+                                        json_text(np.title), "artist",
+                                        json_text(private_kind ? "" : np.artist), "kind",
+                                        item_kind_name(np.kind), "started_at",
+                                        time_format_iso(np.started_ms, when, sizeof when),
+                                        "started_at_ms", (json_int_t)np.started_ms,
+                                        "duration", np.duration, "elapsed", np.elapsed);
                         if (np.kind == ITEM_LIVE)
                                 json_object_set_new(now, "presenter",
                                                     json_text(np.artist));
@@ -571,19 +603,22 @@ static void collect_rundown(void *user, int64_t start_ms, const struct playout_i
         if (json_array_size(c->items) >= 2000)
                 return;
         json_array_append_new(c->items,
-                              json_pack("{so so ss ss}", "title", json_text(item->title),
-                                        "artist",
+                              json_pack("{so so ss ss sI}", "title",
+                                        json_text(item->title), "artist",
                                         json_text(item->kind == ITEM_COMPLAINT ||
                                                           item->kind == ITEM_ANNOUNCEMENT
                                                       ? ""
                                                       : item->artist),
                                         "kind", item_kind_name(item->kind), "starts_at",
-                                        time_format_iso(start_ms, when, sizeof when)));
+                                        time_format_iso(start_ms, when, sizeof when),
+                                        "starts_at_ms", (json_int_t)start_ms));
 }
 
-/* GET /api/v1/rundown[?date=YYYY-MM-DD]: the planned items of a day (public:
- * the listener page shows today's programme).  Planned with the engine's own
- * code; cached for a minute. */
+/* GET /api/v1/rundown[?date=YYYY-MM-DD]: the items of a day (public: the
+ * listener page shows today's programme): the station's timeline, what aired
+ * (the as-run) up to the item on air, then the plan on from the engine's real
+ * state; a day to come as planned.  Cached for a minute, or until the engine
+ * takes or drops an item. */
 void web_handle_rundown(struct web_request *r)
 {
         struct web_status *st = r->web->status;
@@ -602,9 +637,11 @@ void web_handle_rundown(struct web_request *r)
                 snprintf(today, sizeof today, "%04d-%02d-%02d", y, m, d);
                 time_parse_date(today, &day_ms);
         }
+        uint64_t version = scheduler_timeline_version(r->web->ctx.scheduler);
         pthread_mutex_lock(&st->lock);
         if (st->rundown && strcmp(st->rundown_date, today) == 0 &&
-            now - st->rundown_at_ms < RUNDOWN_CACHE_MS) {
+            now - st->rundown_at_ms < RUNDOWN_CACHE_MS &&
+            st->rundown_version == version) {
                 web_respond_json(
                     r, 200, json_pack("{ss sO}", "date", today, "items", st->rundown));
                 pthread_mutex_unlock(&st->lock);
@@ -615,8 +652,8 @@ void web_handle_rundown(struct web_request *r)
         char err[256];
         struct rundown_collect c = {.items = json_array()};
         int64_t end_ms = time_local_midnight(day_ms + 36 * 3600 * 1000LL);
-        if (scheduler_plan(r->web->ctx.config, day_ms, end_ms, collect_rundown, &c, err,
-                           sizeof err) < 0) {
+        if (scheduler_timeline(r->web->ctx.config, r->web->ctx.scheduler, day_ms, end_ms,
+                               now, 0, collect_rundown, &c, err, sizeof err) < 0) {
                 json_decref(c.items);
                 web_respond_error(r, 500, "cannot plan %s: %s", today, err);
                 return;
@@ -626,6 +663,7 @@ void web_handle_rundown(struct web_request *r)
         st->rundown = json_incref(c.items);
         snprintf(st->rundown_date, sizeof st->rundown_date, "%s", today);
         st->rundown_at_ms = now;
+        st->rundown_version = version;
         pthread_mutex_unlock(&st->lock);
         web_respond_json(r, 200, json_pack("{ss so}", "date", today, "items", c.items));
 }

@@ -20,6 +20,7 @@ struct input_live;
 
 struct web;
 struct alerts;
+struct scheduler;
 
 /* What the server may look at.  All pointers are borrowed and must outlive
  * the server. playout may be NULL (then now-playing is empty). */
@@ -31,6 +32,8 @@ struct web_context {
         struct alerts *alerts;   /* emergency alerts; may be NULL (no alert routes) */
         struct archive *archive; /* NULL when the station keeps no archive */
         struct input_live *live; /* presenters' input; NULL when there is none */
+        /* the engine's source: its published timeline state (may be NULL) */
+        struct scheduler *scheduler;
 };
 
 /* Starts listening on config->web_listen.  NULL with a reason in err. */

@@ -56,6 +56,8 @@ struct web_session {
 
 /* The latest snapshot of the station for now-playing (kept by status.c). */
 struct web_status;
+/* The studio's server push (kept by events.c). */
+struct web_events;
 
 struct web {
         struct web_context ctx;
@@ -67,6 +69,7 @@ struct web {
         size_t n_db_free;
 
         struct web_status *status;
+        struct web_events *events;
         char *stream_url; /* what the listener page plays */
         char *csp;        /* the Content-Security-Policy header value */
 };
@@ -141,8 +144,15 @@ void web_respond_db_error(struct web_request *r);
 /* Sets a response from a buffer that is copied. */
 void web_respond_bytes(struct web_request *r, unsigned int status, const char *type,
                        const void *data, size_t len, bool api);
+/* Sets a 200 response built by the caller (a stream), with the standard
+ * headers; takes the response. */
+void web_respond_stream(struct web_request *r, struct MHD_Response *response);
 /* Sets a response that sends a whole file (audio).  Returns 0 or -1. */
 int web_respond_file(struct web_request *r, const char *path, const char *type);
+/* The same with HTTP range requests: a single range is answered 206 with
+ * Content-Range, one outside the file 416; several ranges or a malformed
+ * header get the whole file (200).  Every answer says Accept-Ranges. */
+int web_respond_file_range(struct web_request *r, const char *path, const char *type);
 /* A form field's value (NULL when absent). */
 const char *web_field(const struct web_request *r, const char *name);
 /* A query argument (NULL when absent). */
@@ -224,6 +234,13 @@ void web_handle_alert_test(struct web_request *r);
 void web_handle_archive_list(struct web_request *r);
 void web_handle_archive_clip(struct web_request *r);
 
+/* ---- podcast.c ---- */
+void web_handle_podcast_feed(struct web_request *r);
+void web_handle_podcast_episode(struct web_request *r);
+/* The podcast shows for the listener page: {"podcasts": [{"id", "name",
+ * "feed", "episodes"}]}. */
+void web_handle_podcast_list(struct web_request *r);
+
 /* ---- status.c: now playing, metrics, listeners ---- */
 
 struct web_status *web_status_new(struct web *web);
@@ -234,6 +251,25 @@ void web_handle_nowplaying(struct web_request *r);
 void web_handle_live(struct web_request *r);
 void web_handle_metrics(struct web_request *r);
 void web_handle_rundown(struct web_request *r);
+/* [{name, mount, connected, listeners}] of the Icecast outputs (new reference). */
+json_t *web_status_outputs(struct web_status *status);
+
+/* ---- events.c: the studio's Server-Sent Events ---- */
+
+struct web_events *web_events_new(struct web *web);
+/* Ends every stream and the thread; call before MHD_stop_daemon (it refuses
+ * to stop with suspended connections).  The free comes after the daemon's stop. */
+void web_events_stop(struct web_events *events);
+void web_events_free(struct web_events *events);
+/* Something the studio shows changed (an insert): push within a tick. */
+void web_events_changed(struct web_events *events);
+/* GET /api/v1/events */
+void web_handle_events(struct web_request *r);
+
+/* ---- inserts.c: carts and queued inserts ---- */
+
+void web_handle_insert_create(struct web_request *r);
+void web_handle_insert_cancel(struct web_request *r);
 
 /* ---- listeners.c: the history of listener counts ---- */
 

@@ -47,6 +47,8 @@ write_conf "$D" "$ICE_PORT" "$PASS" fb.m3u
 LIVE_PORT=$(free_port)
 printf '\n[live]\nlisten = 127.0.0.1:%s\n' "$LIVE_PORT" >>"$D/siaran.conf"
 CONF=$D/siaran.conf
+# the archive, for the as-run page's recordings
+printf '\n[archive]\nfolder = arch\nmin_free_mb = 1\n' >>"$CONF"
 
 # the caller's recording: an 8 kHz mono phone WAV (speech when espeak-ng is
 # there, a warbling tone otherwise)
@@ -62,6 +64,9 @@ check "an 8 kHz WAV recording is made" test -s "$D/call.wav"
 
 echo "sandi-staf-123" | "$SIARAN" user add -c "$CONF" ani --role staff >/dev/null 2>&1
 echo "sandi-admin-123" | "$SIARAN" user add -c "$CONF" adi --role admin >/dev/null 2>&1
+# a podcast show (no days, no dates: it never airs) for the listener page's feeds
+sqlite3 "$D/siaran.db" "INSERT INTO shows (name, days, start_time, duration, content, created_at, podcast)
+ VALUES ('Kabar Desa', 0, 21600, 3600, 'rotation', 0, 1)"
 
 "$SIARAN" run -c "$CONF" 2>"$D/run.log" &
 TEST_PIDS+=("$!")

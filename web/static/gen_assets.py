@@ -12,6 +12,7 @@ ASSETS = [  # (URL path, file, type)
     ("/static/style.css", "style.css", "text/css; charset=utf-8"),
     ("/static/common.js", "common.js", "text/javascript; charset=utf-8"),
     ("/static/listener.js", "listener.js", "text/javascript; charset=utf-8"),
+    ("/static/listener.css", "listener.css", "text/css; charset=utf-8"),
     ("/static/panel.js", "panel.js", "text/javascript; charset=utf-8"),
     ("/static/record.js", "record.js", "text/javascript; charset=utf-8"),
     ("/static/listeners.js", "listeners.js", "text/javascript; charset=utf-8"),
@@ -29,8 +30,13 @@ ASSETS = [  # (URL path, file, type)
     ("/static/manage.css", "manage.css", "text/css; charset=utf-8"),
     ("/static/manage.js", "manage.js", "text/javascript; charset=utf-8"),
     ("/static/schedule.js", "schedule.js", "text/javascript; charset=utf-8"),
+    ("/static/schedule.css", "schedule.css", "text/css; charset=utf-8"),
     ("/static/library.js", "library.js", "text/javascript; charset=utf-8"),
     ("/static/asrun.js", "asrun.js", "text/javascript; charset=utf-8"),
+    # the studio screen (web/events.c pushes its state)
+    ("/panel/studio", "studio.html", "text/html; charset=utf-8"),
+    ("/static/studio.css", "studio.css", "text/css; charset=utf-8"),
+    ("/static/studio.js", "studio.js", "text/javascript; charset=utf-8"),
 ]
 
 

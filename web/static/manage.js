@@ -18,6 +18,9 @@ var Manage = (function () {
     items: 'Items', add: 'Add', remove: 'Remove', categories: 'Categories (comma-separated)',
     track_sep: 'No repeat of a track within (hours)', artist_sep: 'No same artist within (minutes)',
     hard_start: 'Hard start (fade what airs)', hard_end: 'Hard end (cut at the end)',
+    podcast: 'Podcast: every airing becomes an episode (public feed)',
+    podcast_description: 'Podcast description', podcast_image: 'Podcast image (https:// address, square JPEG/PNG)',
+    podcast_category: 'Podcast category',
     save: 'Save', delete: 'Delete', cancel: 'Cancel', timing: 'Timing', t_hard: 'Hard (on the second)',
     t_soft: 'Soft (at the next item boundary)', times: 'Times (HH:MM, comma-separated)',
     interval: 'Every N minutes (0 = none)', window: 'Window (minutes)', fade: 'Fade (seconds)',
@@ -33,7 +36,10 @@ var Manage = (function () {
     day: 'Day', filter: 'Show', csv: 'Export CSV', scheduled: 'Scheduled', started: 'Started',
     ended: 'Ended', reason: 'Reason', clip: 'Recording', report: 'PSA campaign report', campaign: 'Campaign',
     from: 'From', to: 'To', plays: 'Plays', position: '#', airings: 'Aired at', nothing: 'Nothing.',
-    every: 'every %s min', total: 'Total plays'
+    every: 'every %s min', total: 'Total plays',
+    range: 'Download a recording of the air', download: 'Download',
+    range_hint: 'Station time, up to 3 hours: for example the airing of a complaint, to send to the agency or the Ombudsman.',
+    range_order: '"To" must be after "From".'
   };
   var original = {};
   var csrf = null;

@@ -17,6 +17,8 @@
     closed: [], rejected: []
   };
   var openHistory = {}; /* complaint ids whose history is shown */
+  var answering = null; /* the forwarded complaint the answer form is open for */
+  var answerNotes = {}; /* complaint id -> what became of its answer, shown in its view */
 
   function $(id) { return document.getElementById(id); }
 
@@ -131,13 +133,6 @@
       if (!tracking) return;
       body = { tracking_id: tracking };
     }
-    if (action === 'answer') {
-      var agency = window.prompt(S.t('agency_prompt'));
-      if (!agency) return;
-      var text = window.prompt(S.t('answer_prompt'));
-      if (!text) return;
-      body = { agency: agency, text: text };
-    }
     send('POST', '/api/v1/complaints/' + id + '/' + action, body).then(function () {
       say(S.t('done'));
       refreshComplaints();
@@ -159,7 +154,8 @@
    * (the as-run time of airing, the LAPOR! number, the agency). */
   function showHistory(id, row) {
     S.getJSON('/api/v1/complaints/' + id).then(function (c) {
-      var cell = row.firstChild;
+      var cell = row.querySelector('.history-body');
+      if (!cell) return; /* closed meanwhile */
       S.clear(cell);
       var list = S.make('ol', undefined, 'plain history');
       c.events.forEach(function (e) {
@@ -176,22 +172,101 @@
       if (c.answer_agency) {
         cell.appendChild(S.make('p', S.t('sw_answer') + c.answer_agency + ': ' + (c.answer_text || '')));
       }
+      if (answerNotes[id]) cell.appendChild(S.make('p', answerNotes[id], 'answer-note'));
     }).catch(function (e) { say(e.message, true); });
   }
-  function toggleHistory(id, tr) {
+  function historyRow(tr) {
     var next = tr.nextSibling;
-    if (next && next.className === 'history-row') {
-      next.remove();
+    return next && next.className === 'history-row' ? next : null;
+  }
+  function toggleHistory(id, tr) {
+    var open = historyRow(tr);
+    if (open) {
+      if (answering === id) closeAnswer();
+      open.remove();
       delete openHistory[id];
-      return;
+      return null;
     }
     openHistory[id] = true;
     var row = S.make('tr', undefined, 'history-row');
     var cell = S.make('td');
     cell.colSpan = 6;
+    cell.appendChild(S.make('div', undefined, 'history-body'));
     row.appendChild(cell);
     tr.parentNode.insertBefore(row, tr.nextSibling);
     showHistory(id, row);
+    return row;
+  }
+
+  /* ---- the agency's answer, recorded in the complaint's view ---- */
+  /* The form is one element, moved into the view of the complaint it is for
+   * and back; moving keeps what was typed, chosen or recorded. */
+  function answerForm() { return $('answer-form'); }
+  function answerStatus(message, isError) {
+    var el = $('answer-status');
+    S.text(el, message);
+    el.className = isError ? 'error' : 'muted';
+  }
+  function openAnswer(c, tr, byHand) {
+    var form = answerForm();
+    if (answering !== c.id) {
+      form.reset();
+      answerStatus('');
+    }
+    answering = c.id;
+    S.text($('answer-heading'), S.t('a_answer') + ' · #' + c.id + ' ' + c.title);
+    var row = historyRow(tr) || toggleHistory(c.id, tr);
+    row.firstChild.appendChild(form);
+    form.hidden = false;
+    if (byHand) form.elements.agency.focus();
+  }
+  function closeAnswer() {
+    var form = answerForm();
+    answering = null;
+    form.hidden = true;
+    form.reset();
+    answerStatus('');
+    $('answer-home').appendChild(form);
+  }
+  /* The server's refusals, said in the panel's language; the API's own
+   * message (English) follows in English or when there is no better one. */
+  function answerError(err) {
+    var key = {
+      0: 'ae_network', 400: 'ae_400', 401: 'ae_401', 403: 'ae_403', 404: 'ae_404',
+      409: /library/.test(err.message) ? 'ae_409_library' : 'ae_409', 413: 'ae_413',
+      415: 'ae_422', 422: 'ae_422', 429: 'ae_busy', 503: 'ae_busy'
+    }[err.status];
+    var text = S.t(key || 'ae_other');
+    var english = document.documentElement.lang === 'en';
+    if (err.status && err.message && (english || !key)) text += ' (' + err.message + ')';
+    return text;
+  }
+  function answerSubmit(e) {
+    e.preventDefault();
+    var f = answerForm();
+    var id = answering;
+    var agency = f.elements.agency.value.trim();
+    var text = f.elements.text.value.trim();
+    var file = f.elements.audio.files[0];
+    if (!agency) {
+      answerStatus(S.t('ae_agency'), true);
+      f.elements.agency.focus();
+      return;
+    }
+    if (!file && !text) { answerStatus(S.t('ae_empty'), true); return; }
+    var form = new FormData();
+    form.append('agency', agency);
+    if (text) form.append('text', text);
+    if (file) form.append('audio', file);
+    $('answer-submit').disabled = true;
+    answerStatus(S.t(file ? 'answer_uploading' : 'answer_saving'));
+    upload('/api/v1/complaints/' + id + '/answer', form, $('answer-progress')).then(function () {
+      answerNotes[id] = S.t('answer_saved');
+      closeAnswer();
+      refreshComplaints();
+    }).catch(function (err) {
+      answerStatus(answerError(err), true);
+    }).then(function () { $('answer-submit').disabled = false; });
   }
   function refreshComplaints() {
     var filter = $('filter').value;
@@ -204,7 +279,10 @@
       if (data.overdue > 0) counts.push(S.t('sw_overdue') + ': ' + data.overdue);
       S.text($('counts'), counts.join(' · '));
       var body = $('complaints');
+      var form = answerForm();
+      if (body.contains(form)) $('answer-home').appendChild(form); /* kept while the rows go */
       S.clear(body);
+      var stillOpen = false;
       data.complaints.forEach(function (c) {
         var tr = S.make('tr');
         tr.appendChild(S.make('td', c.id));
@@ -230,7 +308,10 @@
         (actions[c.status] || []).forEach(function (a) {
           var b = S.make('button', S.t('a_' + a), a === 'reject' ? 'danger' : '');
           b.type = 'button';
-          b.addEventListener('click', function () { act(c.id, a); });
+          b.addEventListener('click', function () {
+            if (a === 'answer') openAnswer(c, tr, true);
+            else act(c.id, a);
+          });
           cell.appendChild(b);
         });
         var lapor = S.make('button', S.t('a_lapor'), 'secondary');
@@ -244,7 +325,13 @@
         tr.appendChild(cell);
         body.appendChild(tr);
         if (openHistory[c.id]) toggleHistory(c.id, tr);
+        if (answering === c.id && c.status === 'forwarded') {
+          stillOpen = true;
+          openAnswer(c, tr);
+        }
       });
+      /* answered elsewhere, closed, or filtered out of the list */
+      if (answering !== null && !stillOpen) closeAnswer();
     }).catch(function (e) { say(e.message, true); });
   }
 
@@ -287,6 +374,11 @@
     }).catch(function (e) { say(e.message, true); });
   }
 
+  function failure(message, status) {
+    var e = new Error(message);
+    e.status = status;
+    return e;
+  }
   /* A multipart upload with a progress bar (fetch cannot report upload
    * progress, XMLHttpRequest can). */
   function upload(url, form, bar) {
@@ -304,9 +396,9 @@
         var data = {};
         try { data = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
         if (xhr.status >= 200 && xhr.status < 300) resolve(data);
-        else reject(new Error(data.error || 'HTTP ' + xhr.status));
+        else reject(failure(data.error || 'HTTP ' + xhr.status, xhr.status));
       });
-      xhr.addEventListener('error', function () { bar.hidden = true; reject(new Error('network')); });
+      xhr.addEventListener('error', function () { bar.hidden = true; reject(failure('network', 0)); });
       xhr.send(form);
     });
   }
@@ -394,13 +486,22 @@
     $('complaint-form').addEventListener('submit', complaintSubmit);
     $('announcement-form').addEventListener('submit', announcementSubmit);
     $('preview').addEventListener('click', preview);
+    $('answer-form').addEventListener('submit', answerSubmit);
+    /* a refusal stays until the staff member changes something */
+    var fresh = function () { if ($('answer-status').className === 'error') answerStatus(''); };
+    $('answer-form').addEventListener('input', fresh);
+    $('answer-form').addEventListener('change', fresh);
+    $('ans-rec-start').addEventListener('click', fresh);
+    $('answer-cancel').addEventListener('click', closeAnswer);
     document.addEventListener('siaran-lang', function () {
       if (csrf && (role === 'staff' || role === 'admin')) refreshComplaints();
     });
     S.getJSON('/api/v1/session').then(showLoggedIn).catch(showLogin);
     setInterval(function () { if (csrf) refreshNow(); }, 5000);
+    /* not while an answer is being recorded: the rows would be rebuilt
+     * under the staff member's hands */
     setInterval(function () {
-      if (csrf && (role === 'staff' || role === 'admin')) refreshComplaints();
+      if (csrf && (role === 'staff' || role === 'admin') && answering === null) refreshComplaints();
     }, 15000);
     setInterval(progress, 1000);
   });

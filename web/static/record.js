@@ -1,35 +1,37 @@
-/* Recording a call from the microphone on the panel's complaint form:
+/* Recording from the microphone into a form: the panel's complaint form, the
+ * agency's answer in the panel's complaint view, the public page's Suara
+ * Warga.  Every <fieldset class="recorder"> is one recorder; its controls
+ * are the elements with the ids PREFIX-start, -stop, -level, -time,
+ * -preview, -discard and -status (PREFIX from data-prefix, default "rec").
  * getUserMedia -> Web Audio (an AudioWorklet, or a ScriptProcessor where
  * worklets are missing) -> mono PCM in memory with a level meter -> stop ->
- * a preview player -> a 16-bit mono WAV that is put into the form's file
- * field, so it is uploaded by the same form and the same POST
- * /api/v1/complaints as a chosen file.  Browsers allow the microphone only on
+ * a preview player -> a 16-bit mono WAV that is put into the enclosing
+ * form's file field "audio", so it is uploaded by the same form and the same
+ * POST as a chosen file.  (WAV rather than MediaRecorder's WebM: every
+ * station reads it, its length is exact, and the take can be resampled.)
+ * Recording again replaces the take.  Browsers allow the microphone only on
  * https:// or on localhost. */
 'use strict';
 (function () {
   var S = Siaran;
   var en = {
-    rec_legend: 'Record from microphone', rec_start: 'Record', rec_stop: 'Stop',
-    rec_discard: 'Discard recording', rec_level: 'Level',
+    rec_legend: 'Record from microphone', rec_start: 'Record', rec_again: 'Record again',
+    rec_stop: 'Stop', rec_discard: 'Discard recording', rec_level: 'Level',
     rec_hint: 'Record the call, listen to it, then fill in the form and upload.',
     rec_insecure: 'The browser allows the microphone only when the panel is opened over https:// or on localhost.',
     rec_denied: 'The microphone could not be opened: ', rec_ready: 'Recording ready: ',
-    rec_too_long: 'Recording stopped at the length limit.', rec_recording: 'Recording…'
+    rec_too_long: 'Recording stopped at the length limit.', rec_recording: 'Recording…',
+    ans_legend: "Record the agency's answer from the microphone",
+    ans_hint: 'Record the answer (or play it from a phone into the microphone), listen to it, record again if needed.'
   };
   var id = {
-    rec_denied: 'Mikrofon tidak bisa dibuka: ', rec_ready: 'Rekaman siap: ',
+    rec_again: 'Rekam ulang', rec_denied: 'Mikrofon tidak bisa dibuka: ', rec_ready: 'Rekaman siap: ',
     rec_too_long: 'Perekaman berhenti pada batas panjang.', rec_recording: 'Merekam…',
     rec_insecure: 'Peramban hanya mengizinkan mikrofon bila panel dibuka lewat https:// atau di localhost.'
   };
   var MAX_SECONDS = 20 * 60; /* 20 min at 24 kHz is about 58 MB of WAV */
   var original = {};
-  var session = null; /* the recording in progress */
-  var previewUrl = null;
 
-  function $(name) { return document.getElementById(name); }
-  /* the public page asks for less: its uploads have a smaller limit */
-  function maxSeconds() { return Number($('recorder').getAttribute('data-max-seconds')) || MAX_SECONDS; }
-  function maxRate() { return Number($('recorder').getAttribute('data-max-rate')) || 24000; }
   function english() { return document.documentElement.lang === 'en'; }
   function t(key) {
     if (english() && en[key]) return en[key];
@@ -43,129 +45,9 @@
       nodes[i].textContent = t(key);
     }
   }
-  function status(message, isError) {
-    var el = $('rec-status');
-    S.text(el, message);
-    el.className = isError ? 'error' : 'muted';
-  }
   function clock(seconds) {
     var s = Math.floor(seconds);
     return Math.floor(s / 60) + ':' + ('0' + (s % 60)).slice(-2);
-  }
-
-  /* ---- capture ---- */
-
-  /* Chunks arrive from the audio thread; the meter shows the loudest recent
-   * peak on a 60 dB scale, redrawn once per animation frame. */
-  function onChunk(samples, peak) {
-    if (!session) return;
-    session.chunks.push(samples);
-    session.frames += samples.length;
-    session.peak = Math.max(session.peak, peak);
-    if (session.frames >= maxSeconds() * session.rate) {
-      status(t('rec_too_long'));
-      stop();
-    }
-  }
-  function drawMeter() {
-    if (!session) return;
-    var db = session.peak > 0 ? 20 * Math.log10(session.peak) : -60;
-    $('rec-level').value = Math.max(0, Math.min(1, (db + 60) / 60));
-    S.text($('rec-time'), clock(session.frames / session.rate));
-    session.peak *= 0.85; /* a falling needle */
-    requestAnimationFrame(drawMeter);
-  }
-
-  function start() {
-    clearRecording();
-    $('complaint-form').elements.audio.value = ''; /* no stale take if this one fails */
-    $('rec-start').disabled = true;
-    navigator.mediaDevices.getUserMedia({
-      audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: true, channelCount: 1 }
-    }).then(function (stream) {
-      var Context = window.AudioContext || window.webkitAudioContext;
-      var context = new Context();
-      var source = context.createMediaStreamSource(stream);
-      session = { stream: stream, context: context, source: source, chunks: [], frames: 0,
-                  peak: 0, rate: context.sampleRate, node: null, done: null };
-      var stopped = new Promise(function (resolve) { session.done = resolve; });
-      session.stopped = stopped;
-      var connect = context.audioWorklet
-        ? context.audioWorklet.addModule('/static/record_worklet.js').then(function () {
-          var node = new AudioWorkletNode(context, 'siaran-recorder');
-          var s = session;
-          node.port.onmessage = function (e) {
-            onChunk(e.data.samples, e.data.peak);
-            if (e.data.last) s.done();
-          };
-          source.connect(node);
-          /* a worklet with no path to the destination is not pulled by
-           * some browsers: connect through a muted gain */
-          var mute = context.createGain();
-          mute.gain.value = 0;
-          node.connect(mute);
-          mute.connect(context.destination);
-          session.node = node;
-        })
-        : Promise.resolve().then(function () {
-          var node = context.createScriptProcessor(4096, 1, 1);
-          node.onaudioprocess = function (e) {
-            var input = e.inputBuffer.getChannelData(0);
-            var copy = new Float32Array(input);
-            var peak = 0;
-            for (var i = 0; i < copy.length; i++) peak = Math.max(peak, Math.abs(copy[i]));
-            onChunk(copy, peak);
-          };
-          source.connect(node);
-          node.connect(context.destination); /* outputs silence */
-          session.node = node;
-        });
-      return connect.then(function () {
-        $('rec-stop').disabled = false;
-        $('rec-level').hidden = false;
-        status(t('rec_recording'));
-        requestAnimationFrame(drawMeter);
-      });
-    }).catch(function (e) {
-      release();
-      $('rec-start').disabled = false;
-      status(t('rec_denied') + (e && e.message ? e.message : e), true);
-    });
-  }
-
-  function release() {
-    if (!session) return;
-    session.stream.getTracks().forEach(function (track) { track.stop(); });
-    if (session.context.state !== 'closed') session.context.close();
-    session = null;
-  }
-
-  function stop() {
-    if (!session || session.stopping) return;
-    var s = session;
-    s.stopping = true;
-    $('rec-stop').disabled = true;
-    /* the worklet sends what it still holds, then the end mark */
-    var flushed = Promise.resolve();
-    if (s.node && s.node.port) {
-      s.node.port.postMessage('stop');
-      flushed = Promise.race([s.stopped, wait(1000)]);
-    }
-    flushed.then(function () {
-      var rate = s.rate;
-      var samples = join(s.chunks, s.frames);
-      release();
-      $('rec-start').disabled = false;
-      $('rec-level').value = 0;
-      if (samples.length === 0) return;
-      /* phone-quality speech needs no more than 24 kHz (the public page:
-       * 16 kHz): each halving of the rate halves the upload */
-      while (rate > maxRate()) {
-        samples = halve(samples);
-        rate = rate / 2;
-      }
-      useRecording(wav(samples, rate), samples.length / rate);
-    });
   }
   function wait(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
 
@@ -227,56 +109,214 @@
     return new Blob([view.buffer], { type: 'audio/wav' });
   }
 
-  /* ---- the result ---- */
+  /* One recorder: its fieldset, its form and the recording in progress. */
+  function Recorder(fieldset) {
+    var prefix = fieldset.getAttribute('data-prefix') || 'rec';
+    var form = fieldset.form || fieldset.closest('form');
+    var session = null; /* the recording in progress */
+    var previewUrl = null;
 
-  /* The recording becomes the form's file, as if it had been chosen. */
-  function useRecording(blob, seconds) {
-    var stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
-    var file = new File([blob], 'rekaman-' + stamp + '.wav', { type: 'audio/wav' });
-    var input = $('complaint-form').elements.audio;
-    var transfer = new DataTransfer();
-    transfer.items.add(file);
-    input.files = transfer.files;
-    previewUrl = URL.createObjectURL(blob);
-    var player = $('rec-preview');
-    player.src = previewUrl;
-    player.hidden = false;
-    $('rec-discard').hidden = false;
-    S.text($('rec-time'), clock(seconds));
-    status(t('rec_ready') + file.name + ' (' + clock(seconds) + ')');
-  }
+    function $(name) { return document.getElementById(prefix + '-' + name); }
+    /* the public page asks for less: its uploads have a smaller limit */
+    function maxSeconds() { return Number(fieldset.getAttribute('data-max-seconds')) || MAX_SECONDS; }
+    function maxRate() { return Number(fieldset.getAttribute('data-max-rate')) || 24000; }
+    function status(message, isError) {
+      var el = $('status');
+      S.text(el, message);
+      el.className = isError ? 'error' : 'muted';
+    }
+    /* "Record" becomes "Record again" once there is a take */
+    function label(again) {
+      $('start').setAttribute('data-r', again ? 'rec_again' : 'rec_start');
+      if (again && !('rec_again' in original)) original.rec_again = id.rec_again;
+      S.text($('start'), t(again ? 'rec_again' : 'rec_start'));
+    }
 
-  function clearRecording() {
-    var player = $('rec-preview');
-    player.pause();
-    player.removeAttribute('src');
-    player.hidden = true;
-    $('rec-discard').hidden = true;
-    if (previewUrl) URL.revokeObjectURL(previewUrl);
-    previewUrl = null;
-    S.text($('rec-time'), '');
-    status('');
-  }
+    /* Chunks arrive from the audio thread; the meter shows the loudest recent
+     * peak on a 60 dB scale, redrawn once per animation frame. */
+    function onChunk(samples, peak) {
+      if (!session) return;
+      session.chunks.push(samples);
+      session.frames += samples.length;
+      session.peak = Math.max(session.peak, peak);
+      if (session.frames >= maxSeconds() * session.rate) {
+        status(t('rec_too_long'));
+        stop();
+      }
+    }
+    function drawMeter() {
+      if (!session) return;
+      var db = session.peak > 0 ? 20 * Math.log10(session.peak) : -60;
+      $('level').value = Math.max(0, Math.min(1, (db + 60) / 60));
+      S.text($('time'), clock(session.frames / session.rate));
+      session.peak *= 0.85; /* a falling needle */
+      requestAnimationFrame(drawMeter);
+    }
 
-  document.addEventListener('DOMContentLoaded', function () {
-    var form = $('complaint-form');
-    if (!form || !$('recorder')) return;
-    translate();
-    document.addEventListener('siaran-lang', translate);
+    function connectWorklet(context, source) {
+      return context.audioWorklet.addModule('/static/record_worklet.js').then(function () {
+        var node = new AudioWorkletNode(context, 'siaran-recorder');
+        var s = session;
+        node.port.onmessage = function (e) {
+          onChunk(e.data.samples, e.data.peak);
+          if (e.data.last) s.done();
+        };
+        source.connect(node);
+        /* a worklet with no path to the destination is not pulled by
+         * some browsers: connect through a muted gain */
+        var mute = context.createGain();
+        mute.gain.value = 0;
+        node.connect(mute);
+        mute.connect(context.destination);
+        s.node = node;
+      });
+    }
+    function connectScriptProcessor(context, source) {
+      var node = context.createScriptProcessor(4096, 1, 1);
+      node.onaudioprocess = function (e) {
+        var input = e.inputBuffer.getChannelData(0);
+        var copy = new Float32Array(input);
+        var peak = 0;
+        for (var i = 0; i < copy.length; i++) peak = Math.max(peak, Math.abs(copy[i]));
+        onChunk(copy, peak);
+      };
+      source.connect(node);
+      node.connect(context.destination); /* outputs silence */
+      session.node = node;
+      return Promise.resolve();
+    }
+
+    function start() {
+      clearRecording();
+      form.elements.audio.value = ''; /* no stale take if this one fails */
+      $('start').disabled = true;
+      navigator.mediaDevices.getUserMedia({
+        audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: true, channelCount: 1 }
+      }).then(function (stream) {
+        var Context = window.AudioContext || window.webkitAudioContext;
+        var context = new Context();
+        var source = context.createMediaStreamSource(stream);
+        session = { stream: stream, context: context, source: source, chunks: [], frames: 0,
+                    peak: 0, rate: context.sampleRate, node: null, done: null };
+        session.stopped = new Promise(function (resolve) { session.done = resolve; });
+        var connect = context.audioWorklet ? connectWorklet(context, source)
+          : connectScriptProcessor(context, source);
+        return connect.then(function () {
+          $('stop').disabled = false;
+          $('level').hidden = false;
+          status(t('rec_recording'));
+          requestAnimationFrame(drawMeter);
+        });
+      }).catch(function (e) {
+        release();
+        $('start').disabled = false;
+        status(t('rec_denied') + (e && e.message ? e.message : e), true);
+      });
+    }
+
+    function release() {
+      if (!session) return;
+      session.stream.getTracks().forEach(function (track) { track.stop(); });
+      if (session.context.state !== 'closed') session.context.close();
+      session = null;
+    }
+
+    function stop() {
+      if (!session || session.stopping) return;
+      var s = session;
+      s.stopping = true;
+      $('stop').disabled = true;
+      /* the worklet sends what it still holds, then the end mark */
+      var flushed = Promise.resolve();
+      if (s.node && s.node.port) {
+        s.node.port.postMessage('stop');
+        flushed = Promise.race([s.stopped, wait(1000)]);
+      }
+      flushed.then(function () {
+        if (s.abandoned) return;
+        var rate = s.rate;
+        var samples = join(s.chunks, s.frames);
+        release();
+        $('start').disabled = false;
+        $('level').value = 0;
+        if (samples.length === 0) return;
+        /* phone-quality speech needs no more than 24 kHz (the public page:
+         * 16 kHz): each halving of the rate halves the upload */
+        while (rate > maxRate()) {
+          samples = halve(samples);
+          rate = rate / 2;
+        }
+        useRecording(wav(samples, rate), samples.length / rate);
+      });
+    }
+
+    /* The recording becomes the form's file, as if it had been chosen. */
+    function useRecording(blob, seconds) {
+      var stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
+      var file = new File([blob], 'rekaman-' + stamp + '.wav', { type: 'audio/wav' });
+      var input = form.elements.audio;
+      var transfer = new DataTransfer();
+      transfer.items.add(file);
+      input.files = transfer.files;
+      previewUrl = URL.createObjectURL(blob);
+      var player = $('preview');
+      player.src = previewUrl;
+      player.hidden = false;
+      $('discard').hidden = false;
+      label(true);
+      S.text($('time'), clock(seconds));
+      status(t('rec_ready') + file.name + ' (' + clock(seconds) + ')');
+    }
+
+    function clearRecording() {
+      var player = $('preview');
+      player.pause();
+      player.removeAttribute('src');
+      player.hidden = true;
+      $('discard').hidden = true;
+      label(false);
+      if (previewUrl) URL.revokeObjectURL(previewUrl);
+      previewUrl = null;
+      S.text($('time'), '');
+      status('');
+    }
+
     if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia ||
         !window.DataTransfer) {
-      $('rec-start').disabled = true;
+      $('start').disabled = true;
       status(t('rec_insecure'));
       return;
     }
-    $('rec-start').addEventListener('click', start);
-    $('rec-stop').addEventListener('click', stop);
-    $('rec-discard').addEventListener('click', function () {
+    $('start').addEventListener('click', start);
+    $('stop').addEventListener('click', stop);
+    $('discard').addEventListener('click', function () {
       form.elements.audio.value = '';
       clearRecording();
     });
+    /* A form reset (an upload, a cancel) ends a recording in progress
+     * without keeping it. */
+    function abandon() {
+      if (session) {
+        session.abandoned = true;
+        release();
+        $('start').disabled = false;
+        $('stop').disabled = true;
+        $('level').value = 0;
+      }
+      clearRecording();
+    }
     /* a file chosen by hand replaces the recording; an upload clears it */
     form.elements.audio.addEventListener('change', clearRecording);
-    form.addEventListener('reset', clearRecording);
+    form.addEventListener('reset', abandon);
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    var sets = document.querySelectorAll('fieldset.recorder');
+    if (!sets.length) return;
+    translate();
+    document.addEventListener('siaran-lang', translate);
+    for (var i = 0; i < sets.length; i++) {
+      if (sets[i].form || sets[i].closest('form')) Recorder(sets[i]);
+    }
   });
 })();
