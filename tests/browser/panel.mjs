@@ -536,6 +536,8 @@ try {
     }
     await live.waitForSelector('#live-box', { state: 'hidden', timeout: 15000 });
     await live.close();
+  });
+
   // ---- the listener page links the podcast feeds ----------------------------------
   await step('the listener page links the podcast feed, which is RSS', async () => {
     const page = await browser.newPage();
