@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alerts/alerts.h"
@@ -318,6 +319,98 @@ static void relay_became_ready(void *user)
                 playout_schedule_changed(w->playout);
 }
 
+/* The live input's hooks: logins are the panel's accounts; admin and
+ * operator take the air any time, staff only during a show whose content
+ * is "live". */
+struct live_watch {
+        const struct config *config;
+        struct playout *playout;
+        struct scheduler *scheduler;
+};
+
+static int live_check_login(void *user, const char *name, const char *password,
+                            const char *address, char *role, size_t role_size)
+{
+        struct live_watch *w = user;
+        return web_account_check(w->config, name, password, address, role, role_size);
+}
+
+static bool live_may_air(void *user, const char *role, char *reason, size_t reason_size)
+{
+        struct live_watch *w = user;
+        if (!strcmp(role, "admin") || !strcmp(role, "operator"))
+                return true;
+        if (!strcmp(role, "staff") &&
+            scheduler_live_show_due(w->scheduler, time_now_ms()))
+                return true;
+        snprintf(reason, reason_size,
+                 "staff may take the air only during a live show, and none is on now");
+        return false;
+}
+
+/* A presenter's stream is buffered: it takes over with a crossfade from
+ * what airs, unless that is a PSA, an announcement, a complaint or an
+ * alert, which plays out first (the engine plans its next item again). */
+static void live_became_ready(void *user)
+{
+        struct live_watch *w = user;
+        struct playout_nowplaying np;
+        playout_get_nowplaying(w->playout, &np);
+        bool plays_out =
+            np.on_air &&
+            (np.kind == ITEM_PSA || np.kind == ITEM_ANNOUNCEMENT ||
+             np.kind == ITEM_COMPLAINT || np.kind == ITEM_ALERT || np.kind == ITEM_LIVE);
+        if (plays_out)
+                playout_schedule_changed(w->playout);
+        else
+                playout_take_over(w->playout);
+}
+
+/* Each live session goes into the library as a programme, titled with
+ * what it aired under and its start (station time). */
+static void live_recorded(void *user, const char *path, const char *show,
+                          const char *presenter, int64_t since_ms)
+{
+        struct live_watch *w = user;
+        char when[32], title[400], err[256];
+        time_t t = (time_t)(since_ms / 1000);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+        snprintf(title, sizeof title, "%s %s", show, when);
+        int64_t id = sched_media_import_titled(w->config, path, ITEM_PROGRAMME, title,
+                                               err, sizeof err);
+        if (id < 0)
+                log_error("live: the recording of %s's session was not stored: %s",
+                          presenter, err);
+        else
+                log_info("live: %s's session is in the library as %lld '%s'", presenter,
+                         (long long)id, title);
+}
+
+static struct input_live *start_live_input(const struct config *config,
+                                           struct live_watch *watch)
+{
+        struct input_live_config lc = {.listen = config->live_listen,
+                                       .mount = config->live_mount,
+                                       .rate = config->samplerate,
+                                       .buffer = config->live_buffer,
+                                       .silence_db = config->silence_threshold,
+                                       .silence_limit = config->live_silence_limit,
+                                       .recording_dir = config->media_dir,
+                                       .loudness_target = config->loudness_target};
+        struct input_live_hooks hooks = {.user = watch,
+                                         .check_login = live_check_login,
+                                         .may_air = live_may_air,
+                                         .on_ready = live_became_ready,
+                                         .on_recorded = live_recorded};
+        char err[256];
+        struct input_live *live = input_live_new(&lc, &hooks, err, sizeof err);
+        if (!live)
+                fprintf(stderr, "siaran: [live]: %s\n", err);
+        return live;
+}
+
 static int command_run(const struct options *o)
 {
         struct config *config = load_config(o);
@@ -334,6 +427,8 @@ static int command_run(const struct options *o)
         struct podcast *podcast = NULL;
         struct input_relay *relay = NULL;
         struct relay_watch relay_watch = {0};
+        struct input_live *live = NULL;
+        struct live_watch live_watch = {0};
         struct scheduler *scheduler = scheduler_new_station(config, err, sizeof err);
         if (!scheduler) {
                 fprintf(stderr, "siaran: %s\n", err);
@@ -396,8 +491,17 @@ static int command_run(const struct options *o)
                 fprintf(stderr, "siaran: %s\n", perr);
                 goto out;
         }
-        playout_set_relay(playout, relay);
+        playout_set_input(playout, ITEM_RELAY, input_relay_feed(relay));
         scheduler_set_relay(scheduler, relay);
+        if (config->live_listen && *config->live_listen) {
+                live_watch = (struct live_watch){
+                    .config = config, .playout = playout, .scheduler = scheduler};
+                live = start_live_input(config, &live_watch);
+                if (!live)
+                        goto out;
+                playout_set_input(playout, ITEM_LIVE, input_live_feed(live));
+                scheduler_set_live(scheduler, live);
+        }
 
         alerts = alerts_new(config, playout, err, sizeof err);
         if (!alerts) {
@@ -411,6 +515,7 @@ static int command_run(const struct options *o)
                                           .n_sinks = out.n_sinks,
                                           .alerts = alerts,
                                           .archive = archive,
+                                          .live = live,
                                           .scheduler = scheduler};
                 web = web_start(&ctx, err, sizeof err);
                 if (!web) {
@@ -436,6 +541,7 @@ static int command_run(const struct options *o)
         log_info("stopped");
 out:
         input_relay_free(relay); /* first: its thread may call into the engine */
+        input_live_free(live);
         web_stop(web);
         alerts_free(alerts);
         podcast_free(podcast);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #define SIARAN_VERSION "0.1.0"
 
@@ -59,6 +60,13 @@ char *text_escape_control(const char *src, char *dst, size_t size);
  * when it starts with = + - @, a tab or a CR, so a spreadsheet never takes it
  * for a formula. */
 void csv_write_cell(FILE *out, const char *value, bool always_quote);
+
+/* Resolves HOST:PORT ([::1]:8080, :8005 for every address) into addr for a
+ * listening socket; its length in *addr_len (may be NULL).  Returns 0, or -1
+ * with a one-line reason in err. */
+struct sockaddr_storage;
+int listen_address_parse(const char *listen, struct sockaddr_storage *addr,
+                         socklen_t *addr_len, char *err, size_t err_size);
 
 /* True when address (numeric IPv4 or IPv6) is one of the addresses in list
  * (separated by commas or spaces; may be NULL).  Any thread. */
@@ -190,6 +198,9 @@ struct config {
         int answer_days;             /* working days an agency has to answer */
         char *holidays;              /* dates (YYYY-MM-DD) that are no working day */
         double live_buffer; /* seconds of jitter buffer of relays (and live input) */
+        char *live_listen;  /* host:port for presenters' encoders; NULL = none */
+        char *live_mount;   /* the mount they stream to ("/live") */
+        double live_silence_limit; /* seconds of live silence before the schedule */
 };
 
 /* Reads and checks path.  On error returns NULL and writes a one-line reason of

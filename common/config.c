@@ -73,6 +73,9 @@ static const struct key_spec keys[] = {
     {"complaints", "answer_days", KEY_INT, C(answer_days), 1, 365, NULL},
     {"complaints", "holidays", KEY_STRING, C(holidays), 0, 0, NULL},
     {"live", "buffer", KEY_DOUBLE, C(live_buffer), 0.2, 30, NULL},
+    {"live", "listen", KEY_STRING, C(live_listen), 0, 0, NULL},
+    {"live", "mount", KEY_STRING, C(live_mount), 0, 0, NULL},
+    {"live", "silence_limit", KEY_DOUBLE, C(live_silence_limit), 1, 3600, NULL},
     {"output", "server", KEY_STRING, O(server), 0, 0, NULL},
     {"output", "port", KEY_INT, O(port), 1, 65535, NULL},
     {"output", "user", KEY_STRING, O(user), 0, 0, NULL},
@@ -188,6 +191,12 @@ static int store_value(struct parse_state *st, const struct key_spec *k, void *b
                         snprintf(st->reason, sizeof st->reason,
                                  "feed must be an http:// or https:// URL, not '%.80s'",
                                  value);
+                        return -1;
+                }
+                if (k->offset == C(live_mount) && base == st->config &&
+                    (value[0] != '/' || strlen(value) > 200 || strpbrk(value, " ?#\t"))) {
+                        snprintf(st->reason, sizeof st->reason,
+                                 "mount must start with '/' (and hold no space, ? or #)");
                         return -1;
                 }
                 if (k->offset == C(holidays) && base == st->config) {
@@ -350,6 +359,8 @@ static void set_defaults(struct config *c)
         c->public_queue_limit = 200;
         c->answer_days = 5;
         c->live_buffer = 1.5;
+        c->live_mount = xstrdup("/live");
+        c->live_silence_limit = 15;
 }
 
 static int check_outputs(struct config *c, char *reason, size_t size)
@@ -546,5 +557,7 @@ void config_free(struct config *c)
         free(c->archive_dir);
         free(c->archive_format);
         free(c->holidays);
+        free(c->live_listen);
+        free(c->live_mount);
         free(c);
 }

@@ -7,16 +7,16 @@
 
 #include "playout/deck.h"
 
-/* A relay has no length: it airs until its show's end cuts it (end_by) or
- * its ring runs dry. */
-static int deck_open_relay(struct deck *deck, const struct playout_item *item,
-                           struct input_relay *relay, const char **errstr)
+/* An input has no length: it airs until a stop cuts it (end_by, a hard
+ * event) or its ring runs dry. */
+static int deck_open_feed(struct deck *deck, const struct playout_item *item,
+                          struct input_feed *feed, const char **errstr)
 {
-        if (!relay || !input_relay_ready(relay)) {
-                *errstr = "the relayed stream is not buffered (yet)";
+        if (!input_feed_ready(feed)) {
+                *errstr = "the input's stream is not buffered (yet)";
                 return -1;
         }
-        deck->relay = relay;
+        deck->feed = feed;
         playout_item_copy(&deck->item, item);
         deck->length = -1;
         deck->gain = (float)db_to_gain(item->gain_db);
@@ -25,11 +25,11 @@ static int deck_open_relay(struct deck *deck, const struct playout_item *item,
 }
 
 int deck_open(struct deck *deck, const struct playout_item *item, int rate,
-              struct input_relay *relay, const char **errstr)
+              struct input_feed *feed, const char **errstr)
 {
         memset(deck, 0, sizeof *deck);
-        if (item->kind == ITEM_RELAY)
-                return deck_open_relay(deck, item, relay, errstr);
+        if (item->kind == ITEM_RELAY || item->kind == ITEM_LIVE)
+                return deck_open_feed(deck, item, feed, errstr);
         deck->reader = media_reader_open(item->path, rate, errstr);
         if (!deck->reader)
                 return -1;
@@ -98,8 +98,8 @@ size_t deck_mix(struct deck *deck, float *out, size_t n, int64_t pos, float *scr
         size_t got = 0;
         while (got < n) {
                 long r =
-                    deck->relay
-                        ? input_relay_read(deck->relay, scratch + 2 * got, n - got)
+                    deck->feed
+                        ? input_feed_read(deck->feed, scratch + 2 * got, n - got)
                         : media_reader_read(deck->reader, scratch + 2 * got, n - got);
                 if (r < 0)
                         deck->ended_early = true;

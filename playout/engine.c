@@ -68,13 +68,15 @@ struct playout {
         void *monitor_user;
         void (*command_hook)(void *user);
         void *command_hook_user;
-        struct input_relay *relay; /* plays ITEM_RELAY items; may be NULL */
+        struct input_feed *relay; /* plays ITEM_RELAY items; may be NULL */
+        struct input_feed *live;  /* plays ITEM_LIVE items; may be NULL */
 
         struct limiter limiter;
         float mix[2 * BLOCK_FRAMES];
         float scratch[2 * BLOCK_FRAMES];
 
-        atomic_bool want_stop, want_skip, want_reschedule, want_interrupt;
+        atomic_bool want_stop, want_skip, want_reschedule, want_interrupt, want_take_over;
+        int64_t take_over_fade; /* frames of fade-in for the item a take-over starts */
 
         pthread_mutex_t lock; /* guards now and stats */
         struct playout_nowplaying now;
@@ -115,9 +117,17 @@ void playout_add_encoder(struct playout *p, struct encoder *encoder)
                 p->encoders[p->n_encoders++] = encoder;
 }
 
-void playout_set_relay(struct playout *p, struct input_relay *relay)
+void playout_set_input(struct playout *p, enum item_kind kind, struct input_feed *feed)
 {
-        p->relay = relay;
+        if (kind == ITEM_RELAY)
+                p->relay = feed;
+        else if (kind == ITEM_LIVE)
+                p->live = feed;
+}
+
+static struct input_feed *feed_for(const struct playout *p, enum item_kind kind)
+{
+        return kind == ITEM_RELAY ? p->relay : kind == ITEM_LIVE ? p->live : NULL;
 }
 
 void playout_set_monitor(struct playout *p,
@@ -243,8 +253,8 @@ static int open_next(struct playout *p, int64_t frame)
                 if (p->source.next(p->source.ctx, start_ms, &item) < 0)
                         return -1;
                 const char *err = "unreadable";
-                if (!item.path ||
-                    deck_open(&p->pending, &item, p->config.rate, p->relay, &err) < 0) {
+                if (!item.path || deck_open(&p->pending, &item, p->config.rate,
+                                            feed_for(p, item.kind), &err) < 0) {
                         report(p, &item, frame, frame, PLAYOUT_END_UNREADABLE, err);
                         playout_item_clear(&item);
                         continue;
@@ -325,6 +335,10 @@ static bool start_item(struct playout *p, int64_t frame)
         d->stop_at = -1;
         if (p->has_tail && p->config.crossfade > 0)
                 d->fade_in_end = frame + seconds_to_frames(p, p->config.crossfade);
+        if (p->take_over_fade > 0) {
+                d->fade_in_end = frame + p->take_over_fade;
+                p->take_over_fade = 0;
+        }
         plan_current_stop(p, frame);
         queue_title(p, frame, &d->item);
         log_info("on air: '%s' by '%s' (%s, %.1f s)", d->item.title ? d->item.title : "",
@@ -347,12 +361,34 @@ static void end_current(struct playout *p, int64_t frame, enum playout_end_reaso
 
 static void end_tail(struct playout *p, int64_t frame)
 {
-        report(p, &p->tail.item, p->tail.start, frame, PLAYOUT_END_COMPLETED, NULL);
+        enum playout_end_reason reason =
+            p->tail.stop_at >= 0 ? (enum playout_end_reason)p->tail.stop_reason
+                                 : PLAYOUT_END_COMPLETED;
+        report(p, &p->tail.item, p->tail.start, frame, reason, NULL);
         deck_close(&p->tail);
         p->has_tail = false;
 }
 
 /* ---- commands ---------------------------------------------------------------- */
+
+/* What airs becomes the tail, fading out over operator_fade while next()
+ * fades in over the same: a live input takes the air with a crossfade
+ * rather than after a fade to nothing. */
+static void take_over(struct playout *p, int64_t here)
+{
+        drop_pending(p);
+        if (!p->has_current)
+                return;
+        int64_t fade = seconds_to_frames(p, p->config.operator_fade);
+        if (p->has_tail)
+                end_tail(p, here);
+        p->tail = p->current;
+        p->has_tail = true;
+        p->has_current = false;
+        deck_set_stop(&p->tail, here + fade, fade, PLAYOUT_END_TAKEN_OVER);
+        p->take_over_fade = fade;
+        log_info("taking over from '%s'", p->tail.item.title ? p->tail.item.title : "");
+}
 
 static void take_commands(struct playout *p)
 {
@@ -367,6 +403,8 @@ static void take_commands(struct playout *p)
                                       PLAYOUT_END_STOPPED);
                 log_info("stopping: fading out");
         }
+        if (atomic_exchange(&p->want_take_over, false) && !p->stopping)
+                take_over(p, here);
         bool interrupt = atomic_exchange(&p->want_interrupt, false);
         if ((atomic_exchange(&p->want_reschedule, false) || interrupt) && !p->stopping) {
                 drop_pending(p);
@@ -680,6 +718,12 @@ void playout_interrupt(struct playout *p)
 {
         before_command(p);
         atomic_store(&p->want_interrupt, true);
+}
+
+void playout_take_over(struct playout *p)
+{
+        before_command(p);
+        atomic_store(&p->want_take_over, true);
 }
 
 void playout_get_nowplaying(struct playout *p, struct playout_nowplaying *now)

@@ -28,6 +28,7 @@ static const char *const reason_names[] = {
     [PLAYOUT_END_OPERATOR] = "skipped_operator",
     [PLAYOUT_END_SILENCE] = "skipped_silence",
     [PLAYOUT_END_STOPPED] = "stopped",
+    [PLAYOUT_END_TAKEN_OVER] = "taken_over",
 };
 
 const char *playout_end_reason_name(enum playout_end_reason reason)

@@ -55,6 +55,7 @@ enum playout_end_reason {
         PLAYOUT_END_OPERATOR,   /* skipped or interrupted from the panel */
         PLAYOUT_END_SILENCE,    /* skipped by the silence detector */
         PLAYOUT_END_STOPPED,    /* the station stopped or the render window ended */
+        PLAYOUT_END_TAKEN_OVER, /* crossfaded into a live presenter */
 };
 
 /* "completed", "faded_hard", "skipped_unreadable", ... (static string). */
@@ -147,10 +148,11 @@ void playout_set_monitor(struct playout *playout,
                          void (*monitor)(void *user, const float *pcm, size_t frames),
                          void *user);
 
-/* Items of kind ITEM_RELAY read relay's ring (not owned; it must outlive
- * the engine).  Call before playout_run. */
-struct input_relay;
-void playout_set_relay(struct playout *playout, struct input_relay *relay);
+/* Items of kind (ITEM_RELAY or ITEM_LIVE) read feed (not owned; it must
+ * outlive the engine).  Call before playout_run. */
+struct input_feed;
+void playout_set_input(struct playout *playout, enum item_kind kind,
+                       struct input_feed *feed);
 
 /* Runs on the calling thread until end_ms (render) or a stop request; fades
  * out on stop.  Returns 0, or -1 on a fatal failure (an encoder failed). */
@@ -174,6 +176,10 @@ void playout_skip(struct playout *playout);
 void playout_schedule_changed(struct playout *playout);
 /* Urgent: fade what airs over operator_fade and start next() right away. */
 void playout_interrupt(struct playout *playout);
+
+/* Takeover: crossfade from what airs to next() right away, over
+ * operator_fade (a live presenter takes the air). */
+void playout_take_over(struct playout *playout);
 
 /* Thread-safe snapshots. */
 void playout_get_nowplaying(struct playout *playout, struct playout_nowplaying *now);

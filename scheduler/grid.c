@@ -377,7 +377,8 @@ static int load_shows(sqlite3 *db, struct grid *g, const struct catalog *cat,
                 s->content = !content || !strcmp(content, "playlist") ? CONTENT_PLAYLIST
                              : !strcmp(content, "rotation")           ? CONTENT_ROTATION
                              : !strcmp(content, "relay")              ? CONTENT_RELAY
-                                                         : CONTENT_COMPLAINTS;
+                             : !strcmp(content, "live")               ? CONTENT_LIVE
+                                                        : CONTENT_COMPLAINTS;
                 if (cat)
                         build_pool(s, cat, (const char *)sqlite3_column_text(stmt, 8));
                 s->track_separation_ms =

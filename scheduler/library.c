@@ -73,6 +73,27 @@ out:
         return rc;
 }
 
+int64_t sched_media_import_titled(const struct config *config, const char *src,
+                                  enum item_kind kind, const char *title, char *err,
+                                  size_t err_size)
+{
+        struct sched_media row = {0};
+        int64_t id = -1;
+        sqlite3 *db = sched_db_open(config->database, err, err_size);
+        if (!db)
+                return -1;
+        if (sched_media_import(db, config, src, kind, NULL, NULL, NULL, &row, err,
+                               err_size) == 0) {
+                id = row.id;
+                if (sched_media_set_title(db, id, title) < 0)
+                        snprintf(err, err_size, "stored as %lld, but not titled",
+                                 (long long)id);
+        }
+        sched_media_clear(&row);
+        sqlite3_close_v2(db);
+        return id;
+}
+
 /* The SHA-256 of the stored file, as lower-case hex: the identity of the
  * content.  Computed here rather than parsed from the store's file name so the
  * library does not depend on how media/ names its files. */

@@ -3,6 +3,8 @@
  * source and the rundown call the same functions, the rundown through
  * planner_simulate, which advances time exactly as the engine does. */
 #define LOG_MODULE "plan"
+/* How long a live item is planned for: until its presenter leaves, in practice. */
+#define LIVE_ITEM_HOURS 6
 #include <stdlib.h>
 #include <string.h>
 
@@ -572,6 +574,34 @@ static bool pick_relay(struct planner *p, const struct instance *in,
         return true;
 }
 
+/* A presenter on the live input airs until they leave (the feed runs dry)
+ * or a hard event cuts them; under the show's name, or "Siaran langsung". */
+static bool pick_presenter(struct planner *p, const struct instance *in,
+                           struct plan_pick *pick)
+{
+        const char *title = in ? in->show->name : "Siaran langsung";
+        bool live_show = in && in->show->content == CONTENT_LIVE;
+        if (!p->presenter_ready ||
+            !p->presenter_ready(p->presenter_ctx, live_show, title, p->presenter_name,
+                                sizeof p->presenter_name))
+                return false;
+        memset(pick, 0, sizeof *pick);
+        pick->path = "live";
+        pick->title = title;
+        pick->artist = p->presenter_name;
+        pick->kind = ITEM_LIVE;
+        pick->quiet = true; /* the live input's own silence_limit applies */
+        pick->frames = (int64_t)LIVE_ITEM_HOURS * 3600 * p->rate;
+        pick->source = PICK_PRESENTER;
+        pick->ref = in ? in->show->id : 0;
+        if (live_show && in->show->hard_end) { /* fades out at the show's end */
+                pick->end_by_ms = in->end;
+                pick->end_fade_ms = (int64_t)(p->config->hard_fade * 1000);
+                pick->end_reason = PLAYOUT_END_SHOW_END;
+        }
+        return true;
+}
+
 static bool pick_show(struct planner *p, const struct instance *in, int64_t t,
                       struct plan_pick *pick)
 {
@@ -593,6 +623,9 @@ static bool pick_show(struct planner *p, const struct instance *in, int64_t t,
                 break;
         case CONTENT_RELAY:
                 ok = pick_relay(p, in, pr, t, pick);
+                break;
+        case CONTENT_LIVE: /* until (and after) the presenter: filler */
+                ok = pick_rotation(p, in, pr, t, pick);
                 break;
         }
         if (ok && (pick->source == PICK_SHOW || pick->source == PICK_JINGLE))
@@ -679,6 +712,9 @@ int planner_next(struct planner *p, int64_t t, struct plan_pick *pick)
         p->relay_url = relay ? in->show->url : NULL;
         p->relay_from = relay ? in->start : 0;
         p->relay_until = relay ? in->end : 0;
+        bool live_show = in && in->show->content == CONTENT_LIVE;
+        p->live_show_from = live_show ? in->start : 0;
+        p->live_show_until = live_show ? in->end : 0;
         bool ok = false;
         if (pick_announcement(p, t, true, pick))
                 ok = true;
@@ -692,6 +728,8 @@ int planner_next(struct planner *p, int64_t t, struct plan_pick *pick)
                         ok = true;
                 }
         }
+        if (!ok && pick_presenter(p, in, pick))
+                ok = true; /* a presenter on the live input */
         if (!ok && pick_air_next(p, t, pick))
                 ok = true;
         if (!ok && pick_announcement(p, t, false, pick))

@@ -65,7 +65,8 @@ enum show_content {
         CONTENT_PLAYLIST,
         CONTENT_ROTATION,
         CONTENT_COMPLAINTS,
-        CONTENT_RELAY
+        CONTENT_RELAY,
+        CONTENT_LIVE /* waits for a presenter: filler from its categories */
 };
 
 struct show {
@@ -210,6 +211,7 @@ enum pick_source {
         PICK_COMPLAINT,
         PICK_ANNOUNCEMENT,
         PICK_COMPLAINT_ANSWER,
+        PICK_PRESENTER, /* the live input */
 };
 
 /* What the planner decided; strings are borrowed from the catalog, the
@@ -315,6 +317,17 @@ struct planner {
         void *relay_ctx;
         const char *relay_url; /* borrowed from the grid */
         int64_t relay_from, relay_until;
+        /* The live input (NULL: none, as in a rundown): whether a presenter
+         * can air now (live_show: a show whose content is "live" is on), with
+         * their name in name; title is what their item airs under.  Their item comes
+         * right after urgent announcements and due hard events. */
+        bool (*presenter_ready)(void *ctx, bool live_show, const char *title, char *name,
+                                size_t name_size);
+        void *presenter_ctx;
+        char presenter_name[128];
+        /* set by planner_next: the live show winning at the pick's start
+         * (0, 0: none) */
+        int64_t live_show_from, live_show_until;
 };
 
 /* Decides what starts at start_ms and records it in the state.  Returns 0,

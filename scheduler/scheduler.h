@@ -103,6 +103,14 @@ int sched_media_insert(sqlite3 *db, struct sched_media_file *file, enum item_kin
                        struct sched_media *out, char *err, size_t err_size);
 void sched_media_file_clear(sqlite3 *db, struct sched_media_file *file);
 
+/* Imports src as sched_media_import does, with its own connection to
+ * config's database, and gives the row title.  For a recording made while
+ * the station runs (any thread).  Returns the row's id, or -1 with a
+ * one-line reason in err. */
+int64_t sched_media_import_titled(const struct config *config, const char *src,
+                                  enum item_kind kind, const char *title, char *err,
+                                  size_t err_size);
+
 /* Reads one media row by id.  Returns 0, or -1 if there is none. */
 int sched_media_get(sqlite3 *db, int64_t id, struct sched_media *out);
 
@@ -340,6 +348,15 @@ void scheduler_set_relay(struct scheduler *scheduler, struct input_relay *relay)
 /* Thread-safe: a relay show is on at now_ms (its stream, once ready, should
  * replace the filler airing). */
 bool scheduler_relay_due(struct scheduler *scheduler, int64_t now_ms);
+
+/* The station's live input (not owned; set before the engine runs): while a
+ * presenter's stream is buffered it airs, after urgent announcements and
+ * due hard events (PSA slots), ahead of everything else. */
+struct input_live;
+void scheduler_set_live(struct scheduler *scheduler, struct input_live *live);
+/* Thread-safe: a show whose content is "live" is on at now_ms (staff may
+ * take the air). */
+bool scheduler_live_show_due(struct scheduler *scheduler, int64_t now_ms);
 
 void scheduler_free(struct scheduler *scheduler);
 

@@ -359,6 +359,14 @@ static const char *const migrations[] = {
     " created_at INTEGER NOT NULL," /* UTC ms */
     " UNIQUE (show_id, scheduled_at));"
     "CREATE INDEX podcast_episodes_by_show ON podcast_episodes(show_id, started_at);",
+    /* 8 -> 9: shows that wait for a presenter (content 'live'); the CHECK is
+     * widened in place as in 4 -> 5. */
+    "PRAGMA writable_schema = ON;"
+    "UPDATE sqlite_schema SET sql = replace(sql,"
+    " '''complaints'',''relay'')',"
+    " '''complaints'',''relay'',''live'')')"
+    " WHERE type = 'table' AND name = 'shows';"
+    "PRAGMA writable_schema = RESET;",
 };
 
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -79,6 +79,8 @@ struct scheduler {
          * follows (UTC ms; written on the engine thread, read on the input's). */
         struct input_relay *relay;
         _Atomic int64_t relay_from, relay_until;
+        struct input_live *live_input;                   /* presenters; may be NULL */
+        _Atomic int64_t live_show_from, live_show_until; /* as relay_from, _until */
 };
 
 /* ---- the live queue ---------------------------------------------------------- */
@@ -274,7 +276,7 @@ static void take_snapshot(struct scheduler *s)
 static bool relay_can_air(void *ctx)
 {
         struct scheduler *s = ctx;
-        return s->relay && input_relay_ready(s->relay);
+        return s->relay && input_feed_ready(input_relay_feed(s->relay));
 }
 
 void scheduler_set_relay(struct scheduler *s, struct input_relay *relay)
@@ -304,6 +306,46 @@ static void follow_relay(struct scheduler *s)
                 atomic_store(&s->relay_from, 0);
                 atomic_store(&s->relay_until, 0);
                 input_relay_want(s->relay, NULL);
+        }
+}
+
+/* ---- presenters ---------------------------------------------------------------- */
+
+/* Staff take the air only in a live show (the live input let them in
+ * during one; once it is over, the schedule goes on without them). */
+static bool presenter_can_air(void *ctx, bool live_show, const char *title, char *name,
+                              size_t name_size)
+{
+        struct scheduler *s = ctx;
+        if (!input_feed_ready(input_live_feed(s->live_input)))
+                return false;
+        struct input_live_status st;
+        input_live_get_status(s->live_input, &st);
+        if (!st.connected || (!live_show && !strcmp(st.role, "staff")))
+                return false;
+        snprintf(name, name_size, "%s", st.user);
+        input_live_note_show(s->live_input, title);
+        return true;
+}
+
+void scheduler_set_live(struct scheduler *s, struct input_live *live)
+{
+        s->live_input = live;
+}
+
+bool scheduler_live_show_due(struct scheduler *s, int64_t now_ms)
+{
+        return now_ms >= atomic_load(&s->live_show_from) &&
+               now_ms < atomic_load(&s->live_show_until);
+}
+
+/* After a pick: the live show it was in, for who may take the air; a pick
+ * asked ahead for after the show keeps it until the show is over. */
+static void follow_live_show(struct scheduler *s)
+{
+        if (s->planner.live_show_until) {
+                atomic_store(&s->live_show_from, s->planner.live_show_from);
+                atomic_store(&s->live_show_until, s->planner.live_show_until);
         }
 }
 
@@ -357,6 +399,8 @@ static struct scheduler *scheduler_create(const struct config *config, bool stat
         s->planner.live = &s->live;
         s->planner.relay_ready = relay_can_air;
         s->planner.relay_ctx = s;
+        s->planner.presenter_ready = presenter_can_air;
+        s->planner.presenter_ctx = s;
         return s;
 fail:
         scheduler_free(s);
@@ -558,6 +602,7 @@ static int source_next(void *ctx, int64_t start_ms, struct playout_item *item)
                 return -1;
         }
         follow_relay(s);
+        follow_live_show(s);
         planner_make_item(&s->planner, &pick, start_ms, item);
         add_handout(s, start_ms, &pick);
         anchor_push(&s->anchor, start_ms, &pick, &s->planner.st);
@@ -626,7 +671,7 @@ static void source_aired(void *ctx, const struct playout_asrun *record)
                 db_writer_add_asrun(s->writer, record);
         /* A silent relay would otherwise be picked again at once */
         if (s->relay && item->kind == ITEM_RELAY && record->reason == PLAYOUT_END_SILENCE)
-                input_relay_suspend(s->relay);
+                input_feed_suspend(input_relay_feed(s->relay));
         struct handout *h = find_handout(s, item);
         if (!h)
                 return;
@@ -704,7 +749,8 @@ plan_window(const struct config *config, int64_t from_ms, int64_t to_ms, size_t 
                 return -1;
         int64_t now = time_now_ms();
         s->planner.live_from = from_ms > now ? from_ms : now;
-        s->planner.relay_ready = NULL; /* a plan shows a relay show's stream */
+        s->planner.relay_ready = NULL;     /* a plan shows a relay show's stream */
+        s->planner.presenter_ready = NULL; /* and no presenter: nobody knows */
         struct plan_emit pe = {.planner = &s->planner,
                                .from = from_ms,
                                .limit = limit,

@@ -76,27 +76,7 @@ import json,sys
 try: print((json.load(sys.stdin).get("now") or {}).get("kind",""))
 except Exception: print("")'
 }
-# wait_kind WANT|!WANT SECONDS: polls now.kind every 50 ms (one process, so
-# the polling itself adds little); prints the seconds it took, or -1
-wait_kind() {
-	python3 - "$B/api/v1/nowplaying" "$1" "$2" <<'PY'
-import json, sys, time, urllib.request
-url, want, limit = sys.argv[1], sys.argv[2], float(sys.argv[3])
-t0 = time.monotonic()
-while time.monotonic() - t0 <= limit:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as r:
-            k = (json.load(r).get("now") or {}).get("kind", "")
-    except Exception:
-        k = ""
-    if (want.startswith("!") and k and k != want[1:]) or k == want:
-        print("%.2f" % (time.monotonic() - t0))
-        sys.exit(0)
-    time.sleep(0.05)
-print(-1)
-sys.exit(1)
-PY
-}
+wait_kind() { kind_wait "$B" "$@"; }
 
 # ---- the API checks the url ------------------------------------------------------------
 start=$(TZ=Asia/Jakarta date +%H:%M)
@@ -150,37 +130,8 @@ sqlite3 "$DB" "SELECT kind, title, reason, (ended_at - started_at) / 1000.0 FROM
 	tail -8 | sed 's/^/# as-run: /'
 
 # ---- what the listener heard -------------------------------------------------------------
-# Per 0.25 s of the decoded 8 kHz mono: the dominant of 440/660/880 Hz
-# (Goertzel) or "-" below -50 dBFS; then the runs of each.
-python3 - "$D/heard.raw" >"$D/heard.txt" <<'PY'
-import math, struct, sys
-data = open(sys.argv[1], "rb").read()
-n = len(data) // 2
-pcm = struct.unpack("<%dh" % n, data[: 2 * n])
-W = 2000
-def power(block, f):
-    k = 2 * math.cos(2 * math.pi * f / 8000)
-    s1 = s2 = 0.0
-    for x in block:
-        s1, s2 = x + k * s1 - s2, s1
-    return s1 * s1 + s2 * s2 - k * s1 * s2
-out = []
-for i in range(0, n - W + 1, W):
-    b = pcm[i:i + W]
-    rms = math.sqrt(sum(x * x for x in b) / W) / 32768
-    if rms < 10 ** (-50 / 20):
-        out.append("-")
-        continue
-    p = {f: power(b, f) for f in (440, 660, 880)}
-    out.append(str(max(p, key=p.get)))
-runs = []
-for x in out:
-    if runs and runs[-1][0] == x:
-        runs[-1][1] += 1
-    else:
-        runs.append([x, 1])
-print(" ".join("%s:%.2f" % (x, c * 0.25) for x, c in runs))
-PY
+# Per 0.25 s of the decoded 8 kHz mono: the dominant tone or "-" (silence)
+tone_runs "$D/heard.raw" 440 660 880 >"$D/heard.txt"
 heard=$(cat "$D/heard.txt")
 echo "# heard (Hz:seconds): $heard"
 order=$(echo "$heard" | tr ' ' '\n' | awk -F: '$2 >= 1.5 {print $1}' | uniq | tr '\n' ' ')

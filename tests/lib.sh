@@ -162,3 +162,63 @@ try:
     print(s.get("title",""))
 except Exception: print("")'
 }
+
+# kind_wait BASE_URL WANT|!WANT SECONDS: polls now.kind of BASE_URL's
+# /api/v1/nowplaying every 50 ms (one process, so the polling itself adds
+# little); prints the seconds it took, or -1 (and fails) when it did not
+# happen in time.  !WANT: any kind but WANT.
+kind_wait() {
+	python3 - "$1/api/v1/nowplaying" "$2" "$3" <<'PY'
+import json, sys, time, urllib.request
+url, want, limit = sys.argv[1], sys.argv[2], float(sys.argv[3])
+t0 = time.monotonic()
+while time.monotonic() - t0 <= limit:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as r:
+            k = (json.load(r).get("now") or {}).get("kind", "")
+    except Exception:
+        k = ""
+    if (want.startswith("!") and k and k != want[1:]) or k == want:
+        print("%.2f" % (time.monotonic() - t0))
+        sys.exit(0)
+    time.sleep(0.05)
+print(-1)
+sys.exit(1)
+PY
+}
+
+# tone_runs RAW FREQ...: what a listener heard in RAW (8 kHz mono s16le):
+# per 0.25 s the dominant of the FREQs (Goertzel), or "-" below -50 dBFS;
+# printed as the runs "FREQ:SECONDS ...".
+tone_runs() {
+	python3 - "$@" <<'PY'
+import math, struct, sys
+data = open(sys.argv[1], "rb").read()
+freqs = [int(f) for f in sys.argv[2:]]
+n = len(data) // 2
+pcm = struct.unpack("<%dh" % n, data[: 2 * n])
+W = 2000
+def power(block, f):
+    k = 2 * math.cos(2 * math.pi * f / 8000)
+    s1 = s2 = 0.0
+    for x in block:
+        s1, s2 = x + k * s1 - s2, s1
+    return s1 * s1 + s2 * s2 - k * s1 * s2
+out = []
+for i in range(0, n - W + 1, W):
+    b = pcm[i:i + W]
+    rms = math.sqrt(sum(x * x for x in b) / W) / 32768
+    if rms < 10 ** (-50 / 20):
+        out.append("-")
+        continue
+    p = {f: power(b, f) for f in freqs}
+    out.append(str(max(p, key=p.get)))
+runs = []
+for x in out:
+    if runs and runs[-1][0] == x:
+        runs[-1][1] += 1
+    else:
+        runs.append([x, 1])
+print(" ".join("%s:%.2f" % (x, c * 0.25) for x, c in runs))
+PY
+}

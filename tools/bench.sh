@@ -15,6 +15,10 @@
 #      rundown, and wrk against GET /api/v1/nowplaying.
 #   5. The engine's worst block time and smallest lead over real time with a
 #      10,000-item library and a library write every second.
+#   6. A presenter on the live input (Ogg Vorbis in, Vorbis out): CPU per
+#      audio-hour of `siaran run` against files in the same run and oggenc
+#      -q 4 of the same PCM, and the time from the encoder's first byte to on
+#      air (target: buffer + 1 s).
 #
 # Environment: BENCH_DIR (default /tmp/siaran-bench; the workload is kept
 # there between runs), BENCH_RUNS (default 3), BENCH_STREAM_SECONDS (20).
@@ -303,6 +307,78 @@ PY
 		"$worst" "" "smallest lead over real time ${lead} ms of 300; $underruns underruns; $aired items")")
 }
 
+# ---- live input: a presenter's Ogg Vorbis in, Vorbis out ----------------------------
+
+# proc_cpu PID: user + system CPU seconds of PID (all its threads) so far
+proc_cpu() {
+	awk -v t="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$1/stat"
+}
+
+# CPU per audio-hour of `siaran run` while a presenter streams the workload (Ogg
+# Vorbis q4 in, the station's Vorbis out), against the same span of files
+# from the fallback in the same run, and against oggenc -q 4 of the same
+# PCM; and the time from the presenter's first byte to the station's output.
+# ffmpeg sends Ogg pages of 0.2 s here, as libshout-based encoders (BUTT,
+# Mixxx) about do; its default of 1 s pages adds up to a second.
+bench_live() {
+	local L="$B/live" ice_port live_port pid enc t0 t1 t2 t3 file_cpu live_cpu ogg_cpu
+	mkdir -p "$L"
+	chmod 755 "$L"
+	ice_port=$(free_port)
+	live_port=$(free_port)
+	write_conf "$L" "$ice_port" "bench$$" "$B/fallback-wav.m3u"
+	printf '\n[live]\nlisten = 127.0.0.1:%s\n' "$live_port" >>"$L/siaran.conf"
+	rm -f "$L/siaran.db" "$L/siaran.db-wal" "$L/siaran.db-shm"
+	echo "bench-live-123" | "$SIARAN" user add -c "$L/siaran.conf" penyiar --role operator >/dev/null 2>&1
+	start_icecast "$L/icecast" "$ice_port" "bench$$" || die "icecast2 did not start (see $L/icecast/log/)"
+	"$SIARAN" run -c "$L/siaran.conf" 2>"$L/run.log" &
+	pid=$!
+	TEST_PIDS+=("$pid")
+	wait_port "$WEB_PORT" 10 && wait_port "$live_port" 5 || die "siaran run did not start (see $L/run.log)"
+	curl -s --max-time $((3 * STREAM_SECONDS + 30)) -o /dev/null "http://127.0.0.1:$ice_port/radio.ogg" &
+	TEST_PIDS+=($!)
+	# the fallback's loudness is measured at the first start: not in the window
+	local i
+	for i in $(seq 1 60); do
+		[ "$(grep -c 'fallback entry .* measured' "$L/run.log")" -ge 10 ] && break
+		sleep 0.5
+	done
+	sleep 2
+	note "live input: $STREAM_SECONDS s of files, then $STREAM_SECONDS s of a presenter"
+	t0=$(proc_cpu "$pid")
+	sleep "$STREAM_SECONDS"
+	t1=$(proc_cpu "$pid")
+	ffmpeg -nostdin -loglevel error -re -i "$B/workload.wav" -t $((STREAM_SECONDS + 20)) \
+		-c:a libvorbis -q:a 4 -content_type application/ogg -page_duration 200000 -f ogg \
+		"icecast://penyiar:bench-live-123@127.0.0.1:$live_port/live" >"$L/encoder.log" 2>&1 &
+	enc=$!
+	TEST_PIDS+=("$enc")
+	kind_wait "http://127.0.0.1:$WEB_PORT" live 10 >/dev/null || die "the presenter never aired (see $L/run.log)"
+	t2=$(proc_cpu "$pid")
+	sleep "$STREAM_SECONDS"
+	t3=$(proc_cpu "$pid")
+	kill "$enc" 2>/dev/null
+	sleep 2
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null || true
+	ffmpeg -nostdin -loglevel error -y -i "$B/workload.wav" -t "$STREAM_SECONDS" "$L/excerpt.wav"
+	ogg_cpu=$(cpu_seconds oggenc -Q -q 4 -o "$L/excerpt.ogg" "$L/excerpt.wav")
+	file_cpu=$(awk -v a="$t0" -v b="$t1" -v s="$STREAM_SECONDS" 'BEGIN { printf "%.1f", (b - a) * 3600 / s }')
+	live_cpu=$(awk -v a="$t2" -v b="$t3" -v s="$STREAM_SECONDS" 'BEGIN { printf "%.1f", (b - a) * 3600 / s }')
+	ogg_cpu=$(awk -v a="$ogg_cpu" -v s="$STREAM_SECONDS" 'BEGIN { printf "%.1f", a * 3600 / s }')
+	# the log's millisecond times: the request taken (the body's first bytes
+	# follow at once) and the live item's first frame mixed (the output runs at
+	# most 0.3 s behind the mix)
+	local latency
+	latency=$(awk '/live: penyiar .* connected/ && !c { c = $2 } /on air: .*\(live,/ && c && !a { a = $2 }
+		function ms(t, p) { split(t, p, ":"); return (p[1] * 3600 + p[2] * 60 + p[3]) * 1000 }
+		END { if (c && a) printf "%.2f", (ms(a) - ms(c)) / 1000 }' "$L/run.log")
+	RESULTS+=("$(printf '%-44s %9s %9s %9s  %s' "CPU s/h: siaran run, presenter (Vorbis in)" "" "$live_cpu" "" \
+		"files in the same run $file_cpu; oggenc -q 4 $ogg_cpu")")
+	RESULTS+=("$(printf '%-44s %9s %9s %9s  %s' "presenter's first byte to on air (s)" "" "${latency:-?}" "" \
+		"buffer 1.5 s; target buffer + 1 s: $(awk -v l="${latency:-99}" 'BEGIN { print (l <= 2.5) ? "met" : "MISSED" }')")")
+}
+
 # ---- main ---------------------------------------------------------------------------
 
 RESULTS=()
@@ -314,6 +390,7 @@ bench_processed
 bench_stream
 bench_rundown_week
 bench_engine_under_writes
+bench_live
 
 echo
 echo "Siaran benchmark: $(nproc) CPU, $(uname -r), siaran $("$SIARAN" --version | awk '{ print $2 }'), workload 10 x 180 s synthesized, 44.1 kHz stereo"

@@ -429,9 +429,72 @@ static void make_dummy(void)
                 dummy[0] = '\0';
 }
 
-void web_handle_login(struct web_request *r)
+/* The id and role of the enabled account name when password is its own
+ * (argon2id).  An unknown name costs as much time as a known one.  Returns
+ * 1, 0 (no such account or a wrong password) or -1 (database). */
+static int verify_account(sqlite3 *db, const char *name, const char *password,
+                          int64_t *user_id, char *role, size_t role_size)
 {
         static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+        sqlite3_stmt *stmt = NULL;
+        int verified = 0;
+        if (sqlite3_prepare_v2(db,
+                               "SELECT id, role, password_hash FROM users "
+                               "WHERE name = ?1 AND disabled = 0",
+                               -1, &stmt, NULL) != SQLITE_OK)
+                return -1;
+        sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+        int step = sqlite3_step(stmt);
+        if (step == SQLITE_ROW) {
+                *user_id = sqlite3_column_int64(stmt, 0);
+                snprintf(role, role_size, "%s",
+                         (const char *)sqlite3_column_text(stmt, 1));
+                verified =
+                    crypto_pwhash_str_verify((const char *)sqlite3_column_text(stmt, 2),
+                                             password, strlen(password)) == 0;
+        } else if (step == SQLITE_DONE) {
+                pthread_once(&dummy_once, make_dummy);
+                int ignored = crypto_pwhash_str_verify(dummy, password, strlen(password));
+                (void)ignored;
+        } else {
+                verified = -1;
+        }
+        sqlite3_finalize(stmt);
+        return verified;
+}
+
+int web_account_check(const struct config *config, const char *name, const char *password,
+                      const char *address, char *role, size_t role_size)
+{
+        char err[256], user_key[200], address_key[100];
+        if (!name || !*name || !password || sodium_init() < 0)
+                return name && *name && password ? -1 : 0;
+        sqlite3 *db = sched_db_open(config->database, err, sizeof err);
+        if (!db) {
+                log_error("login check: %s", err);
+                return -1;
+        }
+        snprintf(user_key, sizeof user_key, "user:%.128s", name);
+        snprintf(address_key, sizeof address_key, "addr:%s", address);
+        int64_t client_row = 0, account_row = 0, user_id = 0;
+        int64_t wait = take_attempt(db, address_key, user_key, time_now_ms() / 1000,
+                                    &client_row, &account_row);
+        int rc = wait < 0 ? -1 : 0;
+        if (wait > 0)
+                log_warn("login throttled for %s from %s (%lld s)", name, address,
+                         (long long)wait);
+        if (wait == 0)
+                rc = verify_account(db, name, password, &user_id, role, role_size);
+        if (rc == 1) {
+                delete_failures(db, user_key, 0);
+                delete_failures(db, NULL, client_row);
+        }
+        sqlite3_close_v2(db);
+        return rc;
+}
+
+void web_handle_login(struct web_request *r)
+{
         const char *name = json_string_value(json_object_get(r->json, "username"));
         const char *password = json_string_value(json_object_get(r->json, "password"));
         sqlite3_stmt *stmt = NULL;
@@ -439,7 +502,6 @@ void web_handle_login(struct web_request *r)
         int64_t now = time_now_ms() / 1000;
         int64_t user_id = 0;
         char role[16] = "";
-        bool verified = false;
 
         if (!name || !password || !*name) {
                 web_respond_error(r, 400, "username and password are required");
@@ -467,30 +529,12 @@ void web_handle_login(struct web_request *r)
                 return;
         }
 
-        if (sqlite3_prepare_v2(r->db,
-                               "SELECT id, role, password_hash FROM users "
-                               "WHERE name = ?1 AND disabled = 0",
-                               -1, &stmt, NULL) != SQLITE_OK) {
+        int verified = verify_account(r->db, name, password, &user_id, role, sizeof role);
+        if (verified < 0) {
                 web_respond_db_error(r);
                 return;
         }
-        sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-        if (sqlite3_step(stmt) == SQLITE_ROW) {
-                user_id = sqlite3_column_int64(stmt, 0);
-                snprintf(role, sizeof role, "%s",
-                         (const char *)sqlite3_column_text(stmt, 1));
-                verified =
-                    crypto_pwhash_str_verify((const char *)sqlite3_column_text(stmt, 2),
-                                             password, strlen(password)) == 0;
-        } else {
-                pthread_once(&dummy_once, make_dummy);
-                int ignored = crypto_pwhash_str_verify(dummy, password, strlen(password));
-                (void)ignored;
-        }
-        sqlite3_finalize(stmt);
-        stmt = NULL;
-
-        if (!verified) {
+        if (verified != 1) {
                 /* the failure is already on record (take_attempt) */
                 log_warn("failed login for %s from %s", name, address);
                 web_respond_error(r, 401, "wrong user name or password");

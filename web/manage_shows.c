@@ -299,11 +299,12 @@ static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err
         }
         bool playlist = strcmp(in->content, "playlist") == 0;
         bool relay = strcmp(in->content, "relay") == 0;
-        if (!playlist && !relay && strcmp(in->content, "rotation") != 0 &&
+        bool live = strcmp(in->content, "live") == 0;
+        if (!playlist && !relay && !live && strcmp(in->content, "rotation") != 0 &&
             strcmp(in->content, "complaints") != 0) {
                 snprintf(err, err_size,
                          "content must be \"playlist\", \"rotation\", "
-                         "\"complaints\" or \"relay\"");
+                         "\"complaints\", \"relay\" or \"live\"");
                 return 400;
         }
         if (relay && !input_url_valid(in->url)) {
@@ -324,10 +325,12 @@ static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err
                 snprintf(err, err_size, "items are only for playlist shows");
                 return 400;
         }
-        bool draws = relay || strcmp(in->content, "rotation") == 0;
+        bool draws = relay || live || strcmp(in->content, "rotation") == 0;
         if (draws && (!in->categories || !*in->categories)) {
                 snprintf(err, err_size, "a %s show needs categories",
-                         relay ? "relay (for its filler)" : "rotation");
+                         relay  ? "relay (for its filler)"
+                         : live ? "live (for its filler)"
+                                : "rotation");
                 return 400;
         }
         if (draws) {

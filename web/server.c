@@ -29,6 +29,7 @@
 
 static const struct web_route routes[] = {
     {"GET", "/api/v1/nowplaying", 0, BODY_NONE, web_handle_nowplaying, true},
+    {"GET", "/api/v1/live", ROLES_ANY, BODY_NONE, web_handle_live, false},
     {"GET", "/metrics", 0, BODY_NONE, web_handle_metrics, true},
     {"GET", "/api/v1/rundown", 0, BODY_NONE, web_handle_rundown, false},
     {"GET", "/api/v1/events", ROLES_ANY, BODY_NONE, web_handle_events, true},
@@ -963,42 +964,6 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 /* ---- start and stop
  * ---------------------------------------------------------------------- */
 
-static int parse_listen(const char *listen, struct sockaddr_storage *addr, char *err,
-                        size_t err_size)
-{
-        char host[256];
-        const char *colon = strrchr(listen, ':');
-        if (!colon || colon == listen || strlen(colon + 1) == 0) {
-                snprintf(err, err_size, "listen '%s' is not HOST:PORT", listen);
-                return -1;
-        }
-        size_t hl = (size_t)(colon - listen);
-        if (hl >= sizeof host) {
-                snprintf(err, err_size, "listen '%s': host too long", listen);
-                return -1;
-        }
-        memcpy(host, listen, hl);
-        host[hl] = '\0';
-        /* [::1]:8080 */
-        char *h = host;
-        if (h[0] == '[' && hl > 2 && h[hl - 1] == ']') {
-                h[hl - 1] = '\0';
-                h++;
-        }
-        struct addrinfo hints = {.ai_family = AF_UNSPEC,
-                                 .ai_socktype = SOCK_STREAM,
-                                 .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
-        struct addrinfo *res = NULL;
-        int rc = getaddrinfo(*h ? h : NULL, colon + 1, &hints, &res);
-        if (rc != 0 || !res) {
-                snprintf(err, err_size, "listen '%s': %s", listen, gai_strerror(rc));
-                return -1;
-        }
-        memcpy(addr, res->ai_addr, res->ai_addrlen);
-        freeaddrinfo(res);
-        return 0;
-}
-
 static char *derive_stream_url(const struct config *config)
 {
         if (config->public_stream_url && *config->public_stream_url)
@@ -1048,7 +1013,8 @@ struct web *web_start(const struct web_context *context, char *err, size_t err_s
                 snprintf(err, err_size, "libsodium failed to initialise");
                 return NULL;
         }
-        if (parse_listen(context->config->web_listen, &addr, err, err_size) < 0)
+        if (listen_address_parse(context->config->web_listen, &addr, NULL, err,
+                                 err_size) < 0)
                 return NULL;
         remove_stale_uploads();
         web = xcalloc(1, sizeof *web);

@@ -15,6 +15,7 @@
 
 #include "alerts/alerts.h"
 #include "archive/archive.h"
+#include "input/input.h"
 #include "scheduler/scheduler.h"
 #include "web/web_private.h"
 
@@ -299,6 +300,17 @@ static char *build_nowplaying(struct web_status *st)
                         bool private_kind = np.kind == ITEM_COMPLAINT ||
                                             np.kind == ITEM_ANNOUNCEMENT ||
                                             np.kind == ITEM_ALERT;
+                        /* a presenter's item carries their name as its artist
+                         * (for the as-run); it is given as now.presenter, and
+                         * the encoder's latest title is the title */
+                        struct input_live_status ls = {0};
+                        if (np.kind == ITEM_LIVE) {
+                                input_live_get_status(web->ctx.live, &ls);
+                                if (ls.title[0])
+                                        snprintf(np.title, sizeof np.title, "%s",
+                                                 ls.title);
+                                private_kind = true;
+                        }
                         now = json_pack("{so so ss ss sI sf sf}", "title",
                                         json_text(np.title), "artist",
                                         json_text(private_kind ? "" : np.artist), "kind",
@@ -306,6 +318,9 @@ static char *build_nowplaying(struct web_status *st)
                                         time_format_iso(np.started_ms, when, sizeof when),
                                         "started_at_ms", (json_int_t)np.started_ms,
                                         "duration", np.duration, "elapsed", np.elapsed);
+                        if (np.kind == ITEM_LIVE)
+                                json_object_set_new(now, "presenter",
+                                                    json_text(np.artist));
                 }
         }
         json_t *outputs = json_array();
@@ -334,6 +349,25 @@ static char *build_nowplaying(struct web_status *st)
         char *text = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
         json_decref(root);
         return text;
+}
+
+/* GET /api/v1/live: who is on the live input. */
+void web_handle_live(struct web_request *r)
+{
+        struct input_live_status ls;
+        char since[64];
+        input_live_get_status(r->web->ctx.live, &ls);
+        json_t *body = json_pack(
+            "{sb so so so sf}", "connected", ls.connected, "user",
+            ls.connected ? json_text(ls.user) : json_null(), "since",
+            ls.connected ? json_string(time_format_iso(ls.since_ms, since, sizeof since))
+                         : json_null(),
+            "format", ls.connected && ls.format[0] ? json_text(ls.format) : json_null(),
+            "level_db", ls.level_db);
+        json_object_set_new(body, "gain_db", json_real(ls.gain_db));
+        if (ls.connected && ls.title[0])
+                json_object_set_new(body, "title", json_text(ls.title));
+        web_respond_json(r, 200, body);
 }
 
 void web_handle_nowplaying(struct web_request *r)

@@ -16,6 +16,7 @@
 #include "playout/playout.h"
 
 struct archive;
+struct input_live;
 
 struct web;
 struct alerts;
@@ -30,6 +31,7 @@ struct web_context {
         size_t n_sinks;
         struct alerts *alerts;   /* emergency alerts; may be NULL (no alert routes) */
         struct archive *archive; /* NULL when the station keeps no archive */
+        struct input_live *live; /* presenters' input; NULL when there is none */
         /* the engine's source: its published timeline state (may be NULL) */
         struct scheduler *scheduler;
 };
@@ -55,5 +57,13 @@ int web_user_add(const struct config *config, const char *name, const char *role
  * a one-line reason in err.  Any thread. */
 int web_user_set(const struct config *config, const char *name, int disabled,
                  const char *password, char *err, size_t err_size);
+
+/* Checks a panel account's login for another door than the panel (the live
+ * input): the same argon2id check and the same throttling per client and
+ * account as the panel's login (a throttled attempt is refused).  Returns
+ * 1 with the role name in role, 0 for a wrong or throttled login, -1 on a
+ * database failure.  Any thread; opens config's database for the call. */
+int web_account_check(const struct config *config, const char *name, const char *password,
+                      const char *address, char *role, size_t role_size);
 
 #endif

@@ -248,6 +248,7 @@ void web_status_free(struct web_status *status);
 /* The schedule changed (complaint queued, announcement): plan "next" again. */
 void web_status_schedule_changed(struct web_status *status);
 void web_handle_nowplaying(struct web_request *r);
+void web_handle_live(struct web_request *r);
 void web_handle_metrics(struct web_request *r);
 void web_handle_rundown(struct web_request *r);
 /* [{name, mount, connected, listeners}] of the Icecast outputs (new reference). */

@@ -2,6 +2,7 @@
 // starts icecast2 and `siaran run` and passes the addresses in the
 // environment).  Prints TAP lines: "ok - NAME" / "not ok - NAME: why".
 import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -759,6 +760,40 @@ try {
     const bars = await staff.locator('#report-rows progress').count();
     await staff.close();
     if (bars < 1) return `${bars} bars`;
+  });
+
+  // a presenter streams to the live port: the dashboard shows who, the
+  // format and the input's level, and hides it again when they leave
+  await step('the dashboard shows the presenter on the live input, and not after', async () => {
+    const live = await browser.newPage();
+    watch(live, 'live');
+    await live.goto(BASE + '/panel/');
+    // the profile may still hold a session from an earlier step
+    await live.waitForFunction(() => !document.getElementById('dashboard').hidden ||
+      document.querySelector('#login-form')?.offsetParent !== null);
+    if (await live.isHidden('#dashboard')) {
+      await live.fill('#login-form input[name=username]', env.ADMIN_USER);
+      await live.fill('#login-form input[name=password]', env.ADMIN_PASS);
+      await live.click('#login-form button[type=submit]');
+      await live.waitForSelector('#dashboard', { state: 'visible' });
+    }
+    const encoder = spawn('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i',
+      'sine=frequency=440:sample_rate=44100', '-af', 'volume=0.5,aformat=channel_layouts=stereo',
+      '-c:a', 'libvorbis', '-content_type', 'application/ogg', '-f', 'ogg',
+      `icecast://${env.ADMIN_USER}:${env.ADMIN_PASS}@${env.LIVE_HOSTPORT}/live`],
+    { stdio: 'ignore' });
+    try {
+      await live.waitForSelector('#live-box', { state: 'visible', timeout: 20000 });
+      await live.waitForFunction(() => document.getElementById('live-meter').value > -60);
+      const user = await live.textContent('#live-user');
+      const format = await live.textContent('#live-format');
+      await live.screenshot({ path: path.join(OUT, 'panel-live.png') });
+      if (user !== env.ADMIN_USER || format !== 'ogg/vorbis') return `"${user}" "${format}"`;
+    } finally {
+      encoder.kill();
+    }
+    await live.waitForSelector('#live-box', { state: 'hidden', timeout: 15000 });
+    await live.close();
   });
 
   // ---- the listener page links the podcast feeds ----------------------------------

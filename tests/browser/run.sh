@@ -44,6 +44,8 @@ tone "$D/fb2.ogg" 40 523 "Lagu Siang" "Band Uji" -c:a libvorbis
 tone "$D/fb3.ogg" 40 659 "Lagu Sore" "Band Uji" -c:a libvorbis
 printf '%s\n' "$D/fb1.ogg" "$D/fb2.ogg" "$D/fb3.ogg" >"$D/fb.m3u"
 write_conf "$D" "$ICE_PORT" "$PASS" fb.m3u
+LIVE_PORT=$(free_port)
+printf '\n[live]\nlisten = 127.0.0.1:%s\n' "$LIVE_PORT" >>"$D/siaran.conf"
 CONF=$D/siaran.conf
 # the archive, for the as-run page's recordings
 printf '\n[archive]\nfolder = arch\nmin_free_mb = 1\n' >>"$CONF"
@@ -79,7 +81,7 @@ rm -rf "$OUT_DIR"
 mkdir -p "$OUT_DIR" "$D/profile"
 BASE="http://127.0.0.1:$WEB_PORT" CHROMIUM="$CHROMIUM" PROFILE="$D/profile" OUT_DIR="$OUT_DIR" \
 	CALL_WAV="$D/call.wav" TONE1="$D/fb1.ogg" TONE2="$D/fb2.ogg" STAFF_USER=ani STAFF_PASS=sandi-staf-123 \
-	ADMIN_USER=adi ADMIN_PASS=sandi-admin-123 \
+	ADMIN_USER=adi ADMIN_PASS=sandi-admin-123 LIVE_HOSTPORT="127.0.0.1:$LIVE_PORT" \
 	timeout -k 5 600 node "$HERE/panel.mjs"
 rc=$?
 if [ "$rc" -ne 0 ]; then

@@ -13,6 +13,7 @@ var Manage = (function () {
     name: 'Name', host: 'Host', days: 'Days', start: 'Start', duration: 'Duration (minutes)',
     valid_from: 'Valid from', valid_to: 'Valid to', dates: 'One-off dates (YYYY-MM-DD, comma-separated)',
     content: 'Content', c_playlist: 'Playlist', c_rotation: 'Rotation (categories)', c_complaints: 'Citizen voices (complaints)',
+    c_live: 'Live (a presenter)',
     c_relay: 'Relay of another station (URL)', url: 'URL of the relayed stream (http/https)',
     items: 'Items', add: 'Add', remove: 'Remove', categories: 'Categories (comma-separated)',
     track_sep: 'No repeat of a track within (hours)', artist_sep: 'No same artist within (minutes)',

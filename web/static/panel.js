@@ -119,6 +119,14 @@
       }
       progress();
     }).catch(function () { /* next round */ });
+    S.getJSON('/api/v1/live').then(function (live) {
+      $('live-box').hidden = !live.connected;
+      if (!live.connected) return;
+      S.text($('live-user'), live.user);
+      S.text($('live-format'), live.format || '');
+      $('live-meter').value = Math.max(-60, live.level_db);
+      S.text($('live-level'), Math.round(live.level_db) + ' dBFS');
+    }).catch(function () { /* next round */ });
   }
 
   /* ---- complaints ---- */
