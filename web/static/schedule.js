@@ -73,7 +73,7 @@
       shows = r[0].shows;
       campaigns = r[1].campaigns;
       grid();
-    }).catch(function (e) { M.say(e.message, true); });
+    }).catch(function (e) { M.say(S.errorText(e), true); });
   }
 
   /* ---- what is on a day ---- */
@@ -390,7 +390,7 @@
       fillPick($('show-pick'), function () { return true; });
       fillPick($('campaign-pick'), function (m) { return m.kind === 'psa'; });
       fillCategories();
-    }).catch(function (e) { M.say(e.message, true); });
+    }).catch(function (e) { M.say(S.errorText(e), true); });
   }
   function fillPick(select, keep) {
     S.clear(select);
