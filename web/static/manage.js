@@ -23,7 +23,7 @@ var Manage = (function () {
     podcast_category: 'Podcast category',
     save: 'Save', delete: 'Delete', cancel: 'Cancel', timing: 'Timing', t_hard: 'Hard (on the second)',
     t_soft: 'Soft (at the next item boundary)', times: 'Times (HH:MM, comma-separated)',
-    interval: 'Every N minutes (0 = none)', window: 'Leeway around the slot (± minutes)', fade: 'Fade-out of the item before (seconds)',
+    interval: 'Every N minutes (0 = none)', window: 'May be delayed by up to (minutes after the slot)', fade: 'Fade-out of the item before (seconds)',
     d0: 'Sun', d1: 'Mon', d2: 'Tue', d3: 'Wed', d4: 'Thu', d5: 'Fri', d6: 'Sat',
     saved: 'Saved.', deleted: 'Deleted.', confirm_delete: 'Delete this?',
     search: 'Search', q: 'Title or artist', kind: 'Kind', all: 'All', category: 'Category',
