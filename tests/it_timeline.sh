@@ -54,11 +54,34 @@ check "the operator is logged in (HTTP $CODE)" [ -n "$CSRF" ]
 
 now_ms() { date +%s%3N; }
 
+# steady LEFT_MS: waits for a moment when the item on air began at least
+# 0.7 s ago (its pick is saved, so siaran rundown, another process, has it
+# too) and the next item begins in LEFT_MS or more; leaves nowplaying in
+# $TMP/steady.npjson
+steady() {
+	local i
+	for i in $(seq 1 150); do
+		curl -s -m 5 "$API/nowplaying" >"$TMP/steady.npjson"
+		python3 - "$TMP/steady.npjson" "$(now_ms)" "$1" <<'PY' && return 0
+import json, sys
+np, t, left = json.load(open(sys.argv[1])), int(sys.argv[2]), int(sys.argv[3])
+now, nxt = np.get("now") or {}, np.get("next") or []
+ok = now.get("started_at_ms") and nxt and t - now["started_at_ms"] >= 700 \
+    and nxt[0]["starts_at_ms"] - t >= left
+sys.exit(0 if ok else 1)
+PY
+		sleep 0.2
+	done
+	return 1
+}
+
 # predicted NAME: the next three of nowplaying, of the rundown and of `siaran
 # rundown` into $TMP/NAME.{np,rd,cli}, one "start_ms|title" a line (the CLI's
 # starts are whole seconds, local time)
 predicted() {
-	curl -s -m 5 "$API/nowplaying" >"$TMP/$1.npjson"
+	# every reading below is taken before the next item begins
+	steady 1500
+	cp "$TMP/steady.npjson" "$TMP/$1.npjson"
 	curl -s -m 10 "$API/rundown" >"$TMP/$1.rdjson"
 	"$SIARAN" rundown -c "$CONF" >"$TMP/$1.clitxt" 2>>"$TMP/cli.log"
 	python3 - "$TMP/$1" <<'PY'
@@ -66,6 +89,10 @@ import json, sys, datetime
 base = sys.argv[1]
 np = json.load(open(base + ".npjson"))
 nxt = np["next"][:3]
+# the item on air when the prediction was taken: the as-run compared is what
+# started after it (it may have started a moment before the first predicted)
+with open(base + ".now", "w") as f:
+    f.write("%d\n" % ((np.get("now") or {}).get("started_at_ms") or 0))
 with open(base + ".np", "w") as f:
     for i in nxt:
         f.write("%d|%s\n" % (i["starts_at_ms"], i["title"]))
@@ -94,15 +121,17 @@ PY
 # aired NAME: waits until the three predicted items have aired, then writes
 # the as-run rows from the first predicted start on into $TMP/NAME.asrun
 aired() {
-	local first last i
+	local first last i now
 	first=$(head -1 "$TMP/$1.np" | cut -d'|' -f1)
 	last=$(sed -n 3p "$TMP/$1.np" | cut -d'|' -f1)
 	for i in $(seq 1 600); do
 		[ "$(sqlite3 "$DB" "SELECT count(*) FROM asrun WHERE started_at >= ${last:-0} - 1000" 2>/dev/null)" -ge 1 ] && break
 		sleep 0.1
 	done
+	now=$(cat "$TMP/$1.now" 2>/dev/null)
+	echo "# $1: on air at the prediction since ${now:-?}, first predicted $first"
 	sqlite3 -separator '|' "$DB" "SELECT started_at, title FROM asrun WHERE started_at >= ${first:-0} - 500
-		AND reason <> 'unreadable' ORDER BY started_at, id LIMIT 3" >"$TMP/$1.asrun"
+		AND started_at > ${now:-0} AND reason <> 'unreadable' ORDER BY started_at, id LIMIT 3" >"$TMP/$1.asrun"
 }
 
 # compare NAME A B TOL_MS: A's three lines against B's: titles equal, starts within TOL
@@ -114,6 +143,8 @@ b = [l.rstrip("\n").split("|", 1) for l in open(sys.argv[2]) if l.strip()]
 tol = int(sys.argv[3])
 if len(a) != 3 or len(b) != 3:
     print("# %d and %d items" % (len(a), len(b)))
+    for x in a + [["--", "--"]] + b:
+        print("#   %s %s" % tuple(x))
     sys.exit(1)
 worst = max(abs(int(x[0]) - int(y[0])) for x, y in zip(a, b))
 same = all(x[1] == y[1] for x, y in zip(a, b))
@@ -140,6 +171,9 @@ write_json POST /api/v1/shows "{\"name\":\"Rotasi Siang\",\"days\":[0,1,2,3,4,5,
 	\"duration\":120,\"content\":\"rotation\",\"categories\":[\"rotasi\"]}"
 check "a rotation show starting now ($HM) is created (HTTP $CODE: $(head -c 120 "$TMP/body"))" \
 	test "$CODE" = 201
+# the announcement goes in with 5 s or more left of the item on air, so it is
+# still next when the predictions are read (a second to see it, a second more)
+steady 5000
 t0=$(now_ms)
 write_json POST /api/v1/announcements '{"text":"Pengumuman jalan ditutup besok pagi","mode":"next"}'
 check "an announcement for next is created (HTTP $CODE: $(head -c 120 "$TMP/body"))" test "$CODE" = 201

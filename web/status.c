@@ -8,6 +8,7 @@
 #define LOG_MODULE "web"
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,6 +285,25 @@ json_t *web_status_outputs(struct web_status *st)
         return outputs;
 }
 
+/* The planned items that start after the one on air.  The plan is rebuilt
+ * by the status thread a moment after the engine takes an item (it checks
+ * every 200 ms), so for that moment its first item is the one now on air:
+ * it is left out rather than shown as both now and next. */
+static json_t *next_after(json_t *planned, int64_t on_air_since_ms)
+{
+        json_t *next = json_array();
+        size_t i;
+        json_t *item;
+        json_array_foreach(planned, i, item)
+        {
+                json_int_t start =
+                    json_integer_value(json_object_get(item, "starts_at_ms"));
+                if (start > on_air_since_ms)
+                        json_array_append(next, item);
+        }
+        return next;
+}
+
 /* Called with st->lock held. */
 static char *build_nowplaying(struct web_status *st)
 {
@@ -291,9 +311,12 @@ static char *build_nowplaying(struct web_status *st)
         const struct config *config = web->ctx.config;
         char when[64];
         json_t *now = json_null();
+        int64_t on_air_since_ms = INT64_MIN;
         if (web->ctx.playout) {
                 struct playout_nowplaying np;
                 playout_get_nowplaying(web->ctx.playout, &np);
+                if (np.on_air)
+                        on_air_since_ms = np.started_ms;
                 if (np.on_air) {
                         /* a complaint airs under its title; whatever the file's tags
                          * said about the caller stays off the air */
@@ -334,10 +357,11 @@ static char *build_nowplaying(struct web_status *st)
                                        "connected", ss.connected, "listeners",
                                        sink_listeners(st, web->ctx.sinks[i])));
         }
-        json_t *root = json_pack(
-            "{s{soso} so sO so ss}", "station", "name", json_text(config->station_name),
-            "timezone", json_text(config->timezone), "now", now, "next", st->next,
-            "outputs", outputs, "stream_url", web->stream_url);
+        json_t *root = json_pack("{s{soso} so so so ss}", "station", "name",
+                                 json_text(config->station_name), "timezone",
+                                 json_text(config->timezone), "now", now, "next",
+                                 next_after(st->next, on_air_since_ms), "outputs",
+                                 outputs, "stream_url", web->stream_url);
         json_object_set_new(root, "alert", active_alert(web));
         if (web->ctx.archive) {
                 struct archive_status as;
