@@ -41,6 +41,13 @@ $(BUILD)/libsiaran.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# The pages are compiled in: web/assets.c is written from web/static/ (and kept
+# in git, formatted like the rest when clang-format is there), so an edited page
+# can never be served stale.
+web/assets.c: $(wildcard web/static/*)
+	python3 web/static/gen_assets.py
+	-@command -v clang-format >/dev/null && clang-format -i $@
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
