@@ -26,7 +26,7 @@
   };
   var id = {
     rec_again: 'Rekam ulang', rec_denied: 'Mikrofon tidak bisa dibuka: ', rec_ready: 'Rekaman siap: ',
-    rec_too_long: 'Perekaman berhenti pada batas panjang.', rec_recording: 'Merekam…',
+    rec_too_long: 'Perekaman berhenti pada batas panjang.', rec_recording: 'Merekam…', rec_level: 'Tingkat suara',
     rec_insecure: 'Peramban hanya mengizinkan mikrofon bila panel dibuka lewat https:// atau di localhost.'
   };
   var MAX_SECONDS = 20 * 60; /* 20 min at 24 kHz is about 58 MB of WAV */
