@@ -40,7 +40,10 @@ const PAGES = [
   { name: 'login', url: '/panel/', loggedOut: true },
   { name: 'dashboard', url: '/panel/' },
   { name: 'studio', url: '/panel/studio', tabs: true },
+  { name: 'studio emergency sheet', url: '/panel/studio', open: '#sheet-open', shown: '#sheet', desk: true },
   { name: 'schedule', url: '/panel/schedule' },
+  { name: 'schedule show form', url: '/panel/schedule', open: '#new-show', shown: '#show-form', desk: true },
+  { name: 'schedule campaign form', url: '/panel/schedule', open: '#new-campaign', shown: '#campaign-form', desk: true },
   { name: 'library', url: '/panel/library' },
   { name: 'asrun', url: '/panel/asrun' },
   { name: 'users', url: '/panel/users' },
@@ -122,10 +125,14 @@ try {
   await login(page);
   for (const size of SIZES) {
     await page.setViewportSize({ width: size.width, height: size.height });
-    for (const p of PAGES.filter((x) => !x.loggedOut)) {
+    for (const p of PAGES.filter((x) => !x.loggedOut && (!x.desk || size.name === 'desk'))) {
       await page.goto(BASE + p.url);
       await settle(page);
       const label = `${p.name} ${size.name}`;
+      if (p.open) {
+        await page.click(p.open);
+        await page.waitForSelector(p.shown, { state: 'visible' });
+      }
       if (p.tabs && size.name === 'phone') {
         const tabs = await page.$$eval('[role=tab]', (els) => els.filter((e) => e.offsetParent !== null).map((e) => e.id));
         if (!tabs.length) notOk(`${label}: the studio is tabs on a phone`, 'no visible tab');
