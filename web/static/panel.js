@@ -78,8 +78,11 @@
   /* ---- now playing ---- */
   function progress() {
     if (!last || !last.now) { $('now-progress').value = 0; S.text($('now-time'), ''); return; }
-    var elapsed = last.now.elapsed + (Date.now() - last.fetched) / 1000;
     var d = last.now.duration || 0;
+    /* counted on from the last answer; never past the item's length while
+     * the next answer (the next item) is on its way */
+    var elapsed = last.now.elapsed + (Date.now() - last.fetched) / 1000;
+    if (d) elapsed = Math.min(elapsed, d);
     $('now-progress').value = d ? Math.min(1, elapsed / d) : 0;
     S.text($('now-time'), fmt(elapsed) + ' / ' + fmt(d));
   }
