@@ -83,22 +83,24 @@ static void collect_timeline(void *user, int64_t start_ms,
 /* One hard event: what it is and when. */
 struct hard_event {
         int64_t at_ms;
-        char label[160];
+        char label[160];  /* Indonesian: "ILM DBD 09:30 tepat" for a PSA slot */
+        char name[160];   /* what it is, without the time: for the panel's words */
         const char *kind; /* "show", "psa", "announcement" */
 };
 
 static void hard_add(json_t *list, struct hard_event *best, int64_t now, int64_t at,
-                     const char *label, const char *kind)
+                     const char *label, const char *name, const char *kind)
 {
         if (at <= now || at > now + HARD_HORIZON_MS)
                 return;
         if (at <= now + LOOKAHEAD_MS)
-                json_array_append_new(list,
-                                      json_pack("{sI ss ss}", "at_ms", (json_int_t)at,
-                                                "label", label, "kind", kind));
+                json_array_append_new(list, json_pack("{sI ss ss ss}", "at_ms",
+                                                      (json_int_t)at, "label", label,
+                                                      "name", name, "kind", kind));
         if (best->at_ms == 0 || at < best->at_ms) {
                 best->at_ms = at;
                 snprintf(best->label, sizeof best->label, "%s", label);
+                snprintf(best->name, sizeof best->name, "%s", name);
                 best->kind = kind;
         }
 }
@@ -135,7 +137,7 @@ static void read_shows(sqlite3 *db, int64_t now, json_t *hard, struct hard_event
                         }
                         if (sqlite3_column_int(stmt, 3))
                                 hard_add(hard, best, now, a[i].start_ms, name ? name : "",
-                                         "show");
+                                         name ? name : "", "show");
                 }
         }
         sqlite3_finalize(stmt);
@@ -156,7 +158,7 @@ static void campaign_slots(int64_t day_ms, const char *times, int interval,
                                 sscanf(p + k, ":%2d%n", &s, &(int){0});
                         int64_t at = time_from_local(y, m, d, h, mi, s);
                         snprintf(text, sizeof text, "%s %02d:%02d tepat", label, h, mi);
-                        hard_add(hard, best, now, at, text, "psa");
+                        hard_add(hard, best, now, at, text, label, "psa");
                 }
                 p = strchr(p, ',');
                 if (p)
@@ -166,7 +168,7 @@ static void campaign_slots(int64_t day_ms, const char *times, int interval,
                 int64_t at = time_from_local(y, m, d, minute / 60, minute % 60, 0);
                 snprintf(text, sizeof text, "%s %02d:%02d tepat", label, minute / 60,
                          minute % 60);
-                hard_add(hard, best, now, at, text, "psa");
+                hard_add(hard, best, now, at, text, label, "psa");
         }
 }
 
@@ -239,7 +241,8 @@ static json_t *read_inserts(sqlite3 *db, int64_t now, json_t *hard,
                                     at ? json_integer((json_int_t)at) : json_null());
                 json_array_append_new(list, o);
                 if (mode && strcmp(mode, "at") == 0)
-                        hard_add(hard, best, now, at, title ? title : "", "announcement");
+                        hard_add(hard, best, now, at, title ? title : "",
+                                 title ? title : "", "announcement");
         }
         sqlite3_finalize(stmt);
         return list;
@@ -291,8 +294,9 @@ static json_t *build_slow(struct web *web, sqlite3 *db, int64_t now)
                       "inserts", inserts, "queue_version", (json_int_t)queue_version(db));
         json_object_set_new(root, "next_hard",
                             best.at_ms
-                                ? json_pack("{sI ss ss}", "at_ms", (json_int_t)best.at_ms,
-                                            "label", best.label, "kind", best.kind)
+                                ? json_pack("{sI ss ss ss}", "at_ms",
+                                            (json_int_t)best.at_ms, "label", best.label,
+                                            "name", best.name, "kind", best.kind)
                                 : json_null());
         return root;
 }
