@@ -174,7 +174,9 @@ async function englishAndBack(page, size) {
     await page.evaluate(() => document.getElementById('t-siaran').click());
     await page.screenshot({ path: path.join(OUT, `studio-${size}-en.png`), fullPage: size === '390x844' });
     const problems = [];
-    if (r.tabs !== 'On air|Complaints|Announcements') problems.push(`tabs ${r.tabs}`);
+    if (r.tabs !== 'On air|Complaints|Emergency') problems.push(`tabs ${r.tabs}`);
+    const [w, inner] = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
+    if (w > inner) problems.push(`in English the page scrolls sideways (${w} > ${inner})`);
     if (r.skip !== 'Skip') problems.push(`skip ${r.skip}`);
     if (r.host !== 'with Kak Rina') problems.push(`host ${r.host}`);
     if (!/^ILM DBD \d\d:\d\d sharp$/.test(r.hard)) problems.push(`hard ${r.hard}`);

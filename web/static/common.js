@@ -105,7 +105,7 @@ var Siaran = (function () {
     /* the studio (studio.html, studio.js) */
     sd_nav_dash: 'Dashboard', sd_nav_schedule: 'Schedule', sd_nav_library: 'Library', sd_nav_asrun: 'As-run log',
     sd_logout: 'Log out', sd_login_h: 'Log in to the studio', sd_username: 'User name', sd_password: 'Password',
-    sd_login: 'Log in', sd_tab_air: 'On air', sd_tab_complaints: 'Complaints', sd_tab_ann: 'Announcements',
+    sd_login: 'Log in', sd_tab_air: 'On air', sd_tab_complaints: 'Complaints', sd_tab_ann: 'Emergency',
     sd_clock: 'Station clock', sd_onair: 'On air now', sd_left: 'Left', sd_hard: 'Next fixed-time event',
     sd_show: 'Show', sd_stream: 'Online stream', sd_next60: 'Next 60 minutes', sd_inserts: 'Queued inserts',
     sd_inserts_none: 'No queued inserts.', sd_carts: 'Cart wall', sd_carts_hint: '(tap: next · hold: now)',
