@@ -60,6 +60,8 @@ const timeLeftOn = (page) => page.waitForFunction(() => {
 }, null, { timeout: 90000 });
 async function longPress(page, title) {
   const b = page.locator('#carts .cart', { hasText: title }).locator('button.play');
+  // on a phone the cart wall may sit at the fold: the mouse must reach it
+  await b.scrollIntoViewIfNeeded();
   const box = await b.boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.down();
