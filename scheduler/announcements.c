@@ -249,6 +249,113 @@ int sched_announcement_cancel(sqlite3 *db, int64_t id)
         return rc;
 }
 
+/* The queued inserts (pending, for "next", not an alert's) in the order
+ * they air; the caller frees *ids.  0 or -1. */
+static int queued_inserts(sqlite3 *db, int64_t **ids, size_t *n)
+{
+        sqlite3_stmt *stmt = NULL;
+        size_t cap = 0;
+        int step;
+        *ids = NULL;
+        *n = 0;
+        if (sqlite3_prepare_v2(db,
+                               "SELECT id FROM announcements WHERE status = 'pending' "
+                               "AND mode = 'next' AND alert_id IS NULL ORDER BY "
+                               "queue_position IS NULL, queue_position, created_at, id",
+                               -1, &stmt, NULL) != SQLITE_OK)
+                return -1;
+        while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+                if (*n == cap) {
+                        cap = cap ? 2 * cap : 16;
+                        *ids = xrealloc(*ids, cap * sizeof **ids);
+                }
+                (*ids)[(*n)++] = sqlite3_column_int64(stmt, 0);
+        }
+        sqlite3_finalize(stmt);
+        return step == SQLITE_DONE ? 0 : -1;
+}
+
+/* -2 when id is no pending insert at all, -3 when it is one that is not
+ * queued (for now, for a time, an alert's), -1 on an error. */
+static int why_not_queued(sqlite3 *db, int64_t id)
+{
+        sqlite3_stmt *stmt = NULL;
+        if (sqlite3_prepare_v2(db,
+                               "SELECT 1 FROM announcements WHERE id = ?1 AND "
+                               "status = 'pending'",
+                               -1, &stmt, NULL) != SQLITE_OK)
+                return -1;
+        sqlite3_bind_int64(stmt, 1, id);
+        int step = sqlite3_step(stmt);
+        sqlite3_finalize(stmt);
+        return step == SQLITE_ROW ? -3 : step == SQLITE_DONE ? -2 : -1;
+}
+
+static int write_positions(sqlite3 *db, const int64_t *ids, size_t n)
+{
+        sqlite3_stmt *stmt = NULL;
+        int rc = 0;
+        if (sqlite3_prepare_v2(
+                db, "UPDATE announcements SET queue_position = ?1 WHERE id = ?2", -1,
+                &stmt, NULL) != SQLITE_OK)
+                return -1;
+        for (size_t i = 0; i < n && rc == 0; i++) {
+                sqlite3_reset(stmt);
+                sqlite3_bind_int64(stmt, 1, (int64_t)i);
+                sqlite3_bind_int64(stmt, 2, ids[i]);
+                rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : -1;
+        }
+        sqlite3_finalize(stmt);
+        return rc;
+}
+
+int sched_insert_move(sqlite3 *db, int64_t id, int64_t before_id, int64_t position,
+                      int64_t *new_position)
+{
+        int64_t *ids = NULL;
+        size_t n = 0, from = SIZE_MAX, to = SIZE_MAX;
+        int rc = -1;
+        if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+                return -1;
+        if (queued_inserts(db, &ids, &n) < 0)
+                goto out;
+        for (size_t i = 0; i < n; i++)
+                if (ids[i] == id)
+                        from = i;
+        if (from == SIZE_MAX) {
+                rc = why_not_queued(db, id);
+                goto out;
+        }
+        memmove(ids + from, ids + from + 1, (n - from - 1) * sizeof *ids);
+        n--;
+        if (before_id > 0) {
+                for (size_t i = 0; i < n; i++)
+                        if (ids[i] == before_id)
+                                to = i;
+                if (to == SIZE_MAX) {
+                        rc = -4;
+                        goto out;
+                }
+        } else {
+                to = position < 0 || (uint64_t)position > n ? n : (size_t)position;
+        }
+        memmove(ids + to + 1, ids + to, (n - to) * sizeof *ids);
+        ids[to] = id;
+        n++;
+        if (write_positions(db, ids, n) < 0 ||
+            sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+                goto out;
+        rc = 0;
+        if (new_position)
+                *new_position = (int64_t)to;
+        log_info("insert %lld moved to position %zu of %zu", (long long)id, to + 1, n);
+out:
+        if (rc < 0)
+                sched_db_rollback(db);
+        free(ids);
+        return rc;
+}
+
 static const char *column_text(sqlite3_stmt *stmt, int i)
 {
         return (const char *)sqlite3_column_text(stmt, i);

@@ -491,7 +491,10 @@ static bool pick_announcement(struct planner *p, int64_t t, bool urgent,
                 mark_done(&p->st, EVENT_ANNOUNCEMENT, a->id, 0);
                 if (!pick_media(p, a->media_id, PICK_ANNOUNCEMENT, pick))
                         continue;
-                pick->kind = a->alert_id ? ITEM_ALERT : ITEM_ANNOUNCEMENT;
+                /* a cart airs as what it is (a jingle, a PSA) under its own
+                 * title; an announcement's own recording is an announcement */
+                if (a->alert_id)
+                        pick->kind = ITEM_ALERT;
                 pick->ref = a->id;
                 pick->event_type = EVENT_ANNOUNCEMENT;
                 pick->event_id = a->id;

@@ -188,7 +188,7 @@ struct live_announcement {
 struct live_queue {
         struct live_complaint *complaints; /* queue order */
         size_t n_complaints;
-        struct live_announcement *announcements; /* oldest first */
+        struct live_announcement *announcements; /* queue order */
         size_t n_announcements;
 };
 

@@ -219,6 +219,17 @@ int sched_announcement_create(sqlite3 *db, const struct config *config,
 int sched_insert_create(sqlite3 *db, int64_t media_id, const char *mode, int64_t user_id,
                         int64_t *id);
 
+/* Moves queued insert id (pending, mode "next", not an alert's bulletin) in
+ * the order the queued inserts air: before queued insert before_id when it
+ * is > 0, else to position (0 is first; < 0 or past the end: last).  The
+ * new order is stored for every queued insert, in one transaction.  Returns
+ * 0 with the new position (0-based) in *new_position (may be NULL); -2 when
+ * id is no pending insert; -3 when it is pending but not queued (for now,
+ * for a time, an alert's); -4 when before_id is not another queued insert;
+ * -1 on a database error. */
+int sched_insert_move(sqlite3 *db, int64_t id, int64_t before_id, int64_t position,
+                      int64_t *new_position);
+
 /* Cancels pending announcement or insert id (not an alert's bulletin).
  * Returns 0; -2 when there is no such pending one; -1 on a database error. */
 int sched_announcement_cancel(sqlite3 *db, int64_t id);

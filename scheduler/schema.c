@@ -367,6 +367,10 @@ static const char *const migrations[] = {
     " '''complaints'',''relay'',''live'')')"
     " WHERE type = 'table' AND name = 'shows';"
     "PRAGMA writable_schema = RESET;",
+    /* 9 -> 10: the studio's queued inserts in an order of their own (moved
+     * up or down from the studio, sched_insert_move); an insert without a
+     * position waits after those with one, oldest first. */
+    "ALTER TABLE announcements ADD COLUMN queue_position INTEGER;",
 };
 
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -157,7 +157,8 @@ int live_queue_load(sqlite3 *db, struct live_queue *q)
         if (sqlite3_prepare_v2(db,
                                "SELECT id, media_id, mode, air_at, alert_id"
                                " FROM announcements"
-                               " WHERE status = 'pending' ORDER BY created_at, id",
+                               " WHERE status = 'pending' ORDER BY"
+                               " queue_position IS NULL, queue_position, created_at, id",
                                -1, &stmt, NULL) != SQLITE_OK)
                 goto out;
         while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {

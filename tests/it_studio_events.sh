@@ -3,7 +3,8 @@
 # running station: a real icecast2 and `siaran run`.  Logged out it is 401;
 # logged in the first event is the station's state; a cart queued through
 # POST /api/v1/inserts is pushed to an open stream within a second and can be
-# taken out again (DELETE); a complaint recording cannot be a cart; an idle
+# taken out again (DELETE) or moved in the queue (POST .../move); a complaint
+# recording cannot be a cart; an idle
 # stream costs no CPU (it is suspended, not polled).
 source "$(dirname "$0")/lib.sh"
 
@@ -97,6 +98,59 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -b "$D/cookies" -H "X-CSRF-Token: 
 check "a complaint recording cannot be a cart: 403 ($code)" test "$code" = 403
 sqlite3 "$DB" "UPDATE media SET kind = 'jingle' WHERE id = $JINGLE"
 check "refused inserts add no row" test "$(sqlite3 "$DB" 'SELECT count(*) FROM announcements')" = 1
+
+# a second cart, moved before the first: the stream and the stored order
+# follow; moved past the end it is last again
+code=$(curl -s -o "$D/ins2" -w '%{http_code}' -b "$D/cookies" -H "X-CSRF-Token: $CSRF" \
+	-H 'Content-Type: application/json' -d "{\"media_id\":$JINGLE,\"mode\":\"next\"}" "$B/api/v1/inserts")
+INS2=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["id"])' "$D/ins2")
+check "a second cart is queued: 201 ($code)" test "$code" = 201
+move() { # id body -> http code, the answer in $D/move
+	curl -s -o "$D/move" -w '%{http_code}' -b "$D/cookies" -H "X-CSRF-Token: $CSRF" \
+		-H 'Content-Type: application/json' -d "$2" "$B/api/v1/inserts/$1/move"
+}
+pushed_order() { # expected "[a, b]": the stream shows it within a second
+	for _ in $(seq 1 40); do
+		[ "$(py '[i["id"] for i in d["inserts"]]' 2>/dev/null)" = "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+stored_order() { sqlite3 "$DB" "SELECT group_concat(id) FROM (SELECT id FROM announcements WHERE status = 'pending' ORDER BY queue_position IS NULL, queue_position, created_at, id)"; }
+check "the two are queued in the order they came" pushed_order "[$INS, $INS2]"
+code=$(move "$INS2" "{\"before\":$INS}")
+check "the second moves before the first: 200 ($code)" test "$code" = 200
+check "the answer gives its new place (0)" \
+	test "$(python3 -c 'import json,sys;d=json.load(open(sys.argv[1]));print(d["id"], d["position"])' "$D/move")" = "$INS2 0"
+check "the stream shows the new order within a second" pushed_order "[$INS2, $INS]"
+check "the database holds the new order" test "$(stored_order)" = "$INS2,$INS"
+code=$(move "$INS2" '{"position":5}')
+check "moved past the end it is last: 200 ($code), position $(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["position"])' "$D/move")" \
+	test "$code" = 200 -a "$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["position"])' "$D/move")" = 1
+check "and the stream follows" pushed_order "[$INS, $INS2]"
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$D/cookies" -H 'Content-Type: application/json' \
+	-d '{"position":0}' "$B/api/v1/inserts/$INS2/move")
+check "a move without the CSRF token: 403 ($code)" test "$code" = 403
+code=$(move "$INS2" '{}')
+check "a move without before or position: 400 ($code)" test "$code" = 400
+code=$(move "$INS2" '{"position":-1}')
+check "a move to a negative position: 400 ($code)" test "$code" = 400
+code=$(move "$INS2" "{\"before\":$INS2}")
+check "a move before itself: 409 ($code)" test "$code" = 409
+code=$(move 999999 '{"position":0}')
+check "a move of no such insert: 404 ($code)" test "$code" = 404
+later=$(($(date +%s) * 1000 + 20 * 3600 * 1000))
+AT=$(sqlite3 "$DB" "INSERT INTO announcements (media_id, mode, air_at, created_at) VALUES ($JINGLE, 'at', $later, 0); SELECT last_insert_rowid()")
+code=$(move "$AT" '{"position":0}')
+check "an insert for a time has no place in the queue: 409 ($code)" test "$code" = 409
+code=$(move "$INS" "{\"before\":$AT}")
+check "nor can one move before it: 409 ($code)" test "$code" = 409
+sqlite3 "$DB" "UPDATE announcements SET status = 'cancelled' WHERE id = $AT"
+check "the refused moves left the order alone" test "$(stored_order)" = "$INS,$INS2"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE -b "$D/cookies" -H "X-CSRF-Token: $CSRF" "$B/api/v1/inserts/$INS2")
+check "the second cart is taken out: 200 ($code)" test "$code" = 200
+code=$(move "$INS2" '{"position":0}')
+check "a cancelled insert cannot move: 404 ($code)" test "$code" = 404
 
 code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE -b "$D/cookies" -H "X-CSRF-Token: $CSRF" "$B/api/v1/inserts/$INS")
 check "the queued cart is taken out: 200 ($code)" test "$code" = 200

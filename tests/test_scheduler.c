@@ -1660,6 +1660,83 @@ static void test_insert_create(void **state)
         station_free(st);
 }
 
+/* Queued inserts air in their stored order: moved before another or to a
+ * position, what the engine takes next follows it; a cart airs as its own
+ * kind under its own title, an announcement as an announcement.  An insert
+ * for now, a missing one or a target that is not queued cannot be moved. */
+static void test_insert_move_sets_what_airs(void **state)
+{
+        (void)state;
+        struct station *st = rotation_station();
+        int64_t t0 = time_from_local(2026, 5, 6, 10, 0, 0);
+        char err[512];
+        struct scheduler *s = scheduler_new(st->config, err, sizeof err);
+        assert_non_null(s);
+        struct playout_source src;
+        scheduler_get_source(s, true, &src);
+        struct playout_item cur;
+        assert_int_equal(src.next(src.ctx, t0, &cur), 0);
+        int64_t jingle = add_media(st, "jingle", "Jingle Pagi", "Tim Studio", 5, NULL);
+        int64_t psa = add_media(st, "psa", "ILM Cuci Tangan", "", 20, NULL);
+        int64_t spoken = add_media(st, "announcement", "Pengumuman: Rapat", "", 10, NULL);
+        int64_t a = 0, b = 0, c = 0, urgent = 0, pos = -1;
+        assert_int_equal(sched_insert_create(st->db, jingle, "next", 0, &a), 0);
+        assert_int_equal(sched_insert_create(st->db, psa, "next", 0, &b), 0);
+        assert_int_equal(sched_insert_create(st->db, spoken, "next", 0, &c), 0);
+        /* an urgent one is not in the queue; once aired it is not pending */
+        assert_int_equal(sched_insert_create(st->db, jingle, "now", 0, &urgent), 0);
+        assert_int_equal(sched_insert_move(st->db, urgent, a, 0, NULL), -3);
+        assert_int_equal(sched_insert_move(st->db, a, urgent, 0, NULL), -4);
+        execf(st, "UPDATE announcements SET status = 'aired' WHERE id = %lld",
+              (long long)urgent);
+        assert_int_equal(sched_insert_move(st->db, urgent, a, 0, NULL), -2);
+        assert_int_equal(sched_insert_move(st->db, 999, a, 0, NULL), -2);
+        assert_int_equal(sched_insert_move(st->db, a, a, 0, NULL), -4);
+        /* c first (before a), then a to the end (past it: last) */
+        assert_int_equal(sched_insert_move(st->db, c, a, 0, &pos), 0);
+        assert_int_equal(pos, 0);
+        assert_int_equal(sched_insert_move(st->db, a, 0, 7, &pos), 0);
+        assert_int_equal(pos, 2);
+        /* a later insert waits after the ordered ones */
+        int64_t d = 0;
+        assert_int_equal(sched_insert_create(st->db, jingle, "next", 0, &d), 0);
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM announcements WHERE"
+                                        " queue_position IS NOT NULL"),
+                         3);
+        /* b to the front by position */
+        assert_int_equal(sched_insert_move(st->db, b, 0, 0, &pos), 0);
+        assert_int_equal(pos, 0);
+        const int64_t order[] = {b, c, a, d};
+        const int64_t media[] = {psa, spoken, jingle, jingle};
+        const enum item_kind kinds[] = {ITEM_PSA, ITEM_ANNOUNCEMENT, ITEM_JINGLE,
+                                        ITEM_JINGLE};
+        const char *titles[] = {"ILM Cuci Tangan", "Pengumuman: Rapat", "Jingle Pagi",
+                                "Jingle Pagi"};
+        int64_t start = t0;
+        struct playout_item item = cur;
+        for (int i = 0; i < 4; i++) {
+                int64_t end = item_end(&item);
+                struct playout_item next;
+                assert_int_equal(src.next(src.ctx, end, &next), 0);
+                assert_int_equal(next.ref_id, order[i]);
+                assert_int_equal(next.media_id, media[i]);
+                assert_int_equal(next.kind, kinds[i]);
+                assert_string_equal(next.title, titles[i]);
+                aired(&src, &item, start, end);
+                playout_item_clear(&item);
+                item = next;
+                start = end;
+        }
+        aired(&src, &item, start, item_end(&item));
+        playout_item_clear(&item);
+        scheduler_free(s); /* the writer has written what aired */
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM announcements WHERE"
+                                        " status = 'aired'"),
+                         5);
+        assert_int_equal(sched_insert_move(st->db, b, 0, 0, NULL), -2);
+        station_free(st);
+}
+
 /* What the timeline costs the station: with a 10 000-item rotation and two
  * days of history, each pick also copies and encodes the anchor and writes
  * the checkpoint (here inline; the station's writer thread does that), and
@@ -1759,6 +1836,7 @@ int main(void)
             cmocka_unit_test(test_announcement_create_list_cancel),
             cmocka_unit_test(test_announcement_failure_leaves_nothing),
             cmocka_unit_test(test_insert_create),
+            cmocka_unit_test(test_insert_move_sets_what_airs),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

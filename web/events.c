@@ -83,22 +83,24 @@ static void collect_timeline(void *user, int64_t start_ms,
 /* One hard event: what it is and when. */
 struct hard_event {
         int64_t at_ms;
-        char label[160];
+        char label[160];  /* Indonesian: "ILM DBD 09:30 tepat" for a PSA slot */
+        char name[160];   /* what it is, without the time: for the panel's words */
         const char *kind; /* "show", "psa", "announcement" */
 };
 
 static void hard_add(json_t *list, struct hard_event *best, int64_t now, int64_t at,
-                     const char *label, const char *kind)
+                     const char *label, const char *name, const char *kind)
 {
         if (at <= now || at > now + HARD_HORIZON_MS)
                 return;
         if (at <= now + LOOKAHEAD_MS)
-                json_array_append_new(list,
-                                      json_pack("{sI ss ss}", "at_ms", (json_int_t)at,
-                                                "label", label, "kind", kind));
+                json_array_append_new(list, json_pack("{sI ss ss ss}", "at_ms",
+                                                      (json_int_t)at, "label", label,
+                                                      "name", name, "kind", kind));
         if (best->at_ms == 0 || at < best->at_ms) {
                 best->at_ms = at;
                 snprintf(best->label, sizeof best->label, "%s", label);
+                snprintf(best->name, sizeof best->name, "%s", name);
                 best->kind = kind;
         }
 }
@@ -135,7 +137,7 @@ static void read_shows(sqlite3 *db, int64_t now, json_t *hard, struct hard_event
                         }
                         if (sqlite3_column_int(stmt, 3))
                                 hard_add(hard, best, now, a[i].start_ms, name ? name : "",
-                                         "show");
+                                         name ? name : "", "show");
                 }
         }
         sqlite3_finalize(stmt);
@@ -156,7 +158,7 @@ static void campaign_slots(int64_t day_ms, const char *times, int interval,
                                 sscanf(p + k, ":%2d%n", &s, &(int){0});
                         int64_t at = time_from_local(y, m, d, h, mi, s);
                         snprintf(text, sizeof text, "%s %02d:%02d tepat", label, h, mi);
-                        hard_add(hard, best, now, at, text, "psa");
+                        hard_add(hard, best, now, at, text, label, "psa");
                 }
                 p = strchr(p, ',');
                 if (p)
@@ -166,7 +168,7 @@ static void campaign_slots(int64_t day_ms, const char *times, int interval,
                 int64_t at = time_from_local(y, m, d, minute / 60, minute % 60, 0);
                 snprintf(text, sizeof text, "%s %02d:%02d tepat", label, minute / 60,
                          minute % 60);
-                hard_add(hard, best, now, at, text, "psa");
+                hard_add(hard, best, now, at, text, label, "psa");
         }
 }
 
@@ -206,7 +208,9 @@ static void read_campaigns(sqlite3 *db, int64_t now, json_t *hard,
 }
 
 /* Pending inserts (announcements and carts, not alert bulletins) in the
- * order they air; those for a time are hard events too. */
+ * order they air: those for now, the queued ones in their queue order (as
+ * the engine's live queue, scheduler/source.c), then those for a time, which
+ * are hard events too. */
 static json_t *read_inserts(sqlite3 *db, int64_t now, json_t *hard,
                             struct hard_event *best)
 {
@@ -214,9 +218,11 @@ static json_t *read_inserts(sqlite3 *db, int64_t now, json_t *hard,
         json_t *list = json_array();
         if (sqlite3_prepare_v2(db,
                                "SELECT a.id, a.mode, a.air_at, m.title, m.duration, "
-                               "m.kind FROM announcements a JOIN media m ON m.id = "
-                               "a.media_id WHERE a.status = 'pending' AND a.alert_id IS "
-                               "NULL ORDER BY a.created_at, a.id LIMIT ?1",
+                               "m.kind, a.media_id FROM announcements a JOIN media m "
+                               "ON m.id = a.media_id WHERE a.status = 'pending' AND "
+                               "a.alert_id IS NULL ORDER BY a.mode <> 'now', "
+                               "a.mode = 'at', a.air_at, a.queue_position IS NULL, "
+                               "a.queue_position, a.created_at, a.id LIMIT ?1",
                                -1, &stmt, NULL) != SQLITE_OK)
                 return list;
         sqlite3_bind_int(stmt, 1, MAX_INSERTS);
@@ -224,16 +230,19 @@ static json_t *read_inserts(sqlite3 *db, int64_t now, json_t *hard,
                 const char *mode = (const char *)sqlite3_column_text(stmt, 1);
                 const char *title = (const char *)sqlite3_column_text(stmt, 3);
                 int64_t at = sqlite3_column_int64(stmt, 2);
-                json_t *o = json_pack(
-                    "{sI so so sf so}", "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-                    "mode", text_value(mode), "title", text_value(title), "duration",
-                    sqlite3_column_double(stmt, 4), "media_kind",
-                    text_value((const char *)sqlite3_column_text(stmt, 5)));
+                json_t *o =
+                    json_pack("{sI so so sf so sI}", "id",
+                              (json_int_t)sqlite3_column_int64(stmt, 0), "mode",
+                              text_value(mode), "title", text_value(title), "duration",
+                              sqlite3_column_double(stmt, 4), "media_kind",
+                              text_value((const char *)sqlite3_column_text(stmt, 5)),
+                              "media_id", (json_int_t)sqlite3_column_int64(stmt, 6));
                 json_object_set_new(o, "air_at_ms",
                                     at ? json_integer((json_int_t)at) : json_null());
                 json_array_append_new(list, o);
                 if (mode && strcmp(mode, "at") == 0)
-                        hard_add(hard, best, now, at, title ? title : "", "announcement");
+                        hard_add(hard, best, now, at, title ? title : "",
+                                 title ? title : "", "announcement");
         }
         sqlite3_finalize(stmt);
         return list;
@@ -285,8 +294,9 @@ static json_t *build_slow(struct web *web, sqlite3 *db, int64_t now)
                       "inserts", inserts, "queue_version", (json_int_t)queue_version(db));
         json_object_set_new(root, "next_hard",
                             best.at_ms
-                                ? json_pack("{sI ss ss}", "at_ms", (json_int_t)best.at_ms,
-                                            "label", best.label, "kind", best.kind)
+                                ? json_pack("{sI ss ss ss}", "at_ms",
+                                            (json_int_t)best.at_ms, "label", best.label,
+                                            "name", best.name, "kind", best.kind)
                                 : json_null());
         return root;
 }
@@ -313,18 +323,25 @@ static char *build_snapshot(struct web *web, json_t *slow,
         char when[64];
         int64_t now = time_now_ms();
         json_t *root = json_deep_copy(slow);
-        json_object_set_new(root, "on_air", build_on_air(np));
+        json_t *on_air = build_on_air(np);
+        json_object_set_new(root, "on_air", on_air);
         /* the insert on air stays pending until its status is written; it is
-         * not waiting any more */
+         * not waiting any more.  It is known by its id (the item's ref) and
+         * its library item: a cart airs as its own kind (a jingle, a PSA),
+         * whose ref may also be a show's or a campaign's id. */
         json_t *inserts = json_object_get(root, "inserts");
-        for (size_t i = 0;
-             np->on_air && np->kind == ITEM_ANNOUNCEMENT && i < json_array_size(inserts);
-             i++)
-                if (json_integer_value(json_object_get(json_array_get(inserts, i),
-                                                       "id")) == np->ref_id) {
+        for (size_t i = 0; np->on_air && np->ref_id > 0 && i < json_array_size(inserts);
+             i++) {
+                json_t *insert = json_array_get(inserts, i);
+                if (json_integer_value(json_object_get(insert, "id")) == np->ref_id &&
+                    json_integer_value(json_object_get(insert, "media_id")) ==
+                        np->media_id) {
+                        json_object_set_new(on_air, "insert_id",
+                                            json_integer((json_int_t)np->ref_id));
                         json_array_remove(inserts, i);
                         break;
                 }
+        }
         json_object_set_new(root, "outputs", web_status_outputs(web->status));
         json_object_set_new(root, "station", text_value(web->ctx.config->station_name));
         /* the offset of the station's zone, so the browser shows station time */

@@ -74,3 +74,58 @@ void web_handle_insert_cancel(struct web_request *r)
             r, 200,
             json_pack("{sI ss}", "id", (json_int_t)r->ids[0], "status", "cancelled"));
 }
+
+/* POST /api/v1/inserts/{id}/move {"before": ID} or {"position": N}: a queued
+ * insert moves in the order the queued inserts air (the engine takes them in
+ * that order). */
+void web_handle_insert_move(struct web_request *r)
+{
+        json_t *before = json_object_get(r->json, "before");
+        json_t *position = json_object_get(r->json, "position");
+        if ((before && !json_is_null(before) &&
+             (!json_is_integer(before) || json_integer_value(before) <= 0)) ||
+            (position &&
+             (!json_is_integer(position) || json_integer_value(position) < 0))) {
+                web_respond_error(r, 400,
+                                  "before must be a queued insert's id and position a "
+                                  "number from 0");
+                return;
+        }
+        if (!json_is_integer(before) && !position) {
+                web_respond_error(r, 400, "give before (an insert's id) or position");
+                return;
+        }
+        int64_t before_id = json_is_integer(before) ? json_integer_value(before) : 0;
+        int64_t to = position ? json_integer_value(position) : -1;
+        int64_t placed = 0;
+        int rc = sched_insert_move(r->db, r->ids[0], before_id, to, &placed);
+        if (rc == -2) {
+                web_respond_error(r, 404, "no pending insert %lld (aired or cancelled)",
+                                  (long long)r->ids[0]);
+                return;
+        }
+        if (rc == -3) {
+                web_respond_error(r, 409,
+                                  "insert %lld is not queued for next (it airs now or at "
+                                  "a time)",
+                                  (long long)r->ids[0]);
+                return;
+        }
+        if (rc == -4) {
+                web_respond_error(r, 409, "insert %lld is not another queued insert",
+                                  (long long)before_id);
+                return;
+        }
+        if (rc < 0) {
+                web_respond_db_error(r);
+                return;
+        }
+        log_info("insert %lld moved to %lld by %s", (long long)r->ids[0],
+                 (long long)placed, r->session.user);
+        if (r->web->ctx.playout)
+                playout_schedule_changed(r->web->ctx.playout);
+        web_status_schedule_changed(r->web->status);
+        web_respond_json(r, 200,
+                         json_pack("{sI sI}", "id", (json_int_t)r->ids[0], "position",
+                                   (json_int_t)placed));
+}

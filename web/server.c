@@ -36,6 +36,8 @@ static const struct web_route routes[] = {
     {"POST", "/api/v1/inserts", ROLES_ANY, BODY_JSON, web_handle_insert_create, false},
     {"DELETE", "/api/v1/inserts/{id}", ROLES_ANY, BODY_NONE, web_handle_insert_cancel,
      false},
+    {"POST", "/api/v1/inserts/{id}/move", ROLES_ANY, BODY_JSON, web_handle_insert_move,
+     false},
     {"GET", "/api/v1/listeners", ROLES_ANY, BODY_NONE, web_handle_listeners, false},
     {"POST", "/api/v1/session", 0, BODY_JSON, web_handle_login, false},
     {"DELETE", "/api/v1/session", ROLES_ANY, BODY_NONE, web_handle_logout, false},

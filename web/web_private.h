@@ -270,6 +270,7 @@ void web_handle_events(struct web_request *r);
 
 void web_handle_insert_create(struct web_request *r);
 void web_handle_insert_cancel(struct web_request *r);
+void web_handle_insert_move(struct web_request *r);
 
 /* ---- listeners.c: the history of listener counts ---- */
 

@@ -51,6 +51,154 @@ async function smallTargets(page) {
     .map(([t, r]) => `${t} ${Math.round(r.width)}x${Math.round(r.height)}`));
 }
 
+// ---- the flows run at both sizes ----
+const onAirTitle = (page) => page.evaluate(() => document.getElementById('onair-title').textContent);
+// the item on air has at least 15 s left (a queued insert must still wait)
+const timeLeftOn = (page) => page.waitForFunction(() => {
+  const m = /^(\d+):(\d\d)$/.exec(document.getElementById('onair-left').textContent);
+  return m && Number(m[1]) * 60 + Number(m[2]) >= 15 && !/Jingle|ILM/.test(document.getElementById('onair-title').textContent);
+}, null, { timeout: 90000 });
+async function longPress(page, title) {
+  const b = page.locator('#carts .cart', { hasText: title }).locator('button.play');
+  // on a phone the cart wall may sit at the fold: the mouse must reach it
+  await b.scrollIntoViewIfNeeded();
+  const box = await b.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.waitForSelector(`#carts .cart:has-text("${title}") .confirm:not([hidden])`);
+  await page.mouse.up();
+}
+// the station's own nowplaying answer, polled until it names title
+async function nowPlaying(page, title) {
+  for (let i = 0; i < 40; i++) {
+    const np = await page.evaluate(() => fetch('/api/v1/nowplaying', { cache: 'no-store' }).then((r) => r.json()));
+    if (np.now && np.now.title === title) return np.now;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return null;
+}
+
+async function cartAirsAsItsKind(page, size) {
+  await step(`${size}: a cart aired now shows on air as its kind (Jingle), not as an announcement`, async () => {
+    await longPress(page, 'Jingle Radio Uji');
+    await page.locator('#carts .cart', { hasText: 'Jingle Radio Uji' }).locator('.confirm button', { hasText: 'Ya, sekarang' }).click();
+    await page.waitForFunction(() => document.getElementById('onair-title').textContent === 'Jingle Radio Uji', null, { timeout: 15000 });
+    const shown = await page.evaluate(() => ({ kind: document.getElementById('onair-kind').textContent,
+      urgent: document.querySelector('.onair').classList.contains('urgent'),
+      fb: document.querySelector('#carts .cart .fb').textContent }));
+    await page.screenshot({ path: path.join(OUT, `studio-${size}-cart-on-air.png`) });
+    if (shown.kind !== 'Jingle') return `kind shown: ${shown.kind}`;
+    if (shown.urgent) return 'shown as an urgent announcement';
+    const np = await nowPlaying(page, 'Jingle Radio Uji');
+    if (!np) return 'nowplaying never named the jingle';
+    if (np.kind !== 'jingle') return `nowplaying kind ${np.kind}`;
+  });
+}
+
+async function reorderInserts(page, size) {
+  await step(`${size}: two carts queued, the second moved up by keyboard: the list, the plan and the air follow the new order`, async () => {
+    await page.waitForFunction(() => document.getElementById('onair-title').textContent !== 'Jingle Radio Uji', null, { timeout: 30000 });
+    await timeLeftOn(page);
+    for (const title of ['Jingle Radio Uji', 'ILM DBD']) {
+      const cart = page.locator('#carts .cart', { hasText: title });
+      await cart.locator('button.play').click();
+      await cart.locator('.fb', { hasText: 'Diantrekan berikutnya.' }).waitFor();
+    }
+    const rows = () => page.evaluate(() => Array.from(document.querySelectorAll('#inserts li'))
+      .map((li) => [Number(li.getAttribute('data-insert')), li.querySelector('.t').textContent]));
+    await page.waitForFunction(() => document.querySelectorAll('#inserts li').length === 2, null, { timeout: 5000 });
+    const before = await rows();
+    if (!/^1\. Jingle Radio Uji/.test(before[0][1]) || !/^2\. ILM DBD/.test(before[1][1])) return `queued as ${JSON.stringify(before)}`;
+    const [jingleId, psaId] = [before[0][0], before[1][0]];
+    const up = page.locator(`#inserts li[data-insert="${psaId}"] button.move[data-dir=up]`);
+    const upBox = await up.boundingBox();
+    if (upBox.height < 44 || upBox.width < 44) return `the up button is ${upBox.width}x${upBox.height}`;
+    await up.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((id) => {
+      const li = document.querySelector('#inserts li');
+      return li && li.getAttribute('data-insert') === String(id) &&
+        /urutan 1\./.test(li.querySelector('.fb').textContent);
+    }, psaId, { timeout: 5000 });
+    const after = await rows();
+    if (!/^1\. ILM DBD/.test(after[0][1]) || !/^2\. Jingle Radio Uji/.test(after[1][1])) return `moved to ${JSON.stringify(after)}`;
+    const focus = await page.evaluate(() => {
+      const li = document.activeElement && document.activeElement.closest('#inserts li');
+      return li ? li.getAttribute('data-insert') : null;
+    });
+    if (focus !== String(psaId)) return `keyboard focus on insert ${focus}, not the moved one`;
+    await page.waitForFunction(() => {
+      const rows = Array.from(document.querySelectorAll('#timeline li:not(.hardev):not(.now)')).map((li) => li.textContent);
+      const psa = rows.findIndex((t) => /ILM DBD/.test(t)), jingle = rows.findIndex((t) => /Jingle Radio Uji/.test(t));
+      return psa >= 0 && jingle > psa;
+    }, null, { timeout: 5000 });
+    await page.screenshot({ path: path.join(OUT, `studio-${size}-reordered.png`), fullPage: size === '390x844' });
+    // what the page shows on air, in order, until both have aired
+    await page.evaluate(() => {
+      window.airedSeen = [];
+      const el = document.getElementById('onair-title');
+      const note = () => {
+        const t = el.textContent, k = document.getElementById('onair-kind').textContent;
+        const last = window.airedSeen[window.airedSeen.length - 1];
+        if (!last || last[0] !== t) window.airedSeen.push([t, k]);
+      };
+      new MutationObserver(note).observe(el, { childList: true, characterData: true, subtree: true });
+    });
+    await page.waitForFunction(() => window.airedSeen.some(([t]) => t === 'Jingle Radio Uji'), null, { timeout: 120000 });
+    const seen = (await page.evaluate(() => window.airedSeen)).filter(([t]) => t === 'ILM DBD' || t === 'Jingle Radio Uji');
+    fs.writeFileSync(path.join(OUT, `order-${size}`), `${psaId} ${jingleId}\n`);
+    if (JSON.stringify(seen) !== JSON.stringify([['ILM DBD', 'ILM'], ['Jingle Radio Uji', 'Jingle']]))
+      return `on air in the studio: ${JSON.stringify(seen)}`;
+    await page.waitForFunction(() => document.querySelectorAll('#inserts li').length === 0, null, { timeout: 10000 });
+  });
+}
+
+// Indonesian words of the studio that must be gone in English
+const INDONESIAN = ['Sedang mengudara', 'Lewati', 'Sisa', 'dalam ', 'bersama', 'Tersambung', 'pendengar',
+  'Tombol siar', 'ketuk', 'Antrean aduan', 'Pengumuman darurat', 'Tanpa izin siar', 'Siarkan', 'tepat',
+  'Acara tepat', 'Tolak', 'Sisipan', 'menit ke depan', 'Dasbor', 'Keluar', 'Terverifikasi', 'Diverifikasi', 'Langsung'];
+async function englishAndBack(page, size) {
+  await step(`${size}: the English switch puts every studio word into English`, async () => {
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'en' &&
+      document.getElementById('h-onair').textContent === 'On air now', null, { timeout: 5000 });
+    await page.waitForFunction(() => /^in /.test(document.getElementById('hard-count').textContent));
+    const r = await page.evaluate(() => ({
+      tabs: Array.from(document.querySelectorAll('[role=tab]')).map((x) => x.textContent).join('|'),
+      skip: document.getElementById('skip').textContent, host: document.getElementById('show-host').textContent,
+      hard: document.getElementById('hard-label').textContent, lang: document.getElementById('lang').textContent,
+      outputs: document.getElementById('outputs').textContent,
+      text: ['siaran', 'aduan', 'pengumuman'].map((tab) => {
+        document.querySelector('.grid').setAttribute('data-tab', tab);
+        return document.body.innerText;
+      }).join('\n'),
+    }));
+    await page.evaluate(() => document.getElementById('t-siaran').click());
+    await page.screenshot({ path: path.join(OUT, `studio-${size}-en.png`), fullPage: size === '390x844' });
+    const problems = [];
+    if (r.tabs !== 'On air|Complaints|Emergency') problems.push(`tabs ${r.tabs}`);
+    const [w, inner] = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
+    if (w > inner) problems.push(`in English the page scrolls sideways (${w} > ${inner})`);
+    if (r.skip !== 'Skip') problems.push(`skip ${r.skip}`);
+    if (r.host !== 'with Kak Rina') problems.push(`host ${r.host}`);
+    if (!/^ILM DBD \d\d:\d\d sharp$/.test(r.hard)) problems.push(`hard ${r.hard}`);
+    if (r.lang !== 'Bahasa Indonesia') problems.push(`switch ${r.lang}`);
+    if (!/Connected/.test(r.outputs) || !/\d+ listeners/.test(r.outputs)) problems.push(`outputs ${r.outputs}`);
+    const left = INDONESIAN.filter((w) => r.text.includes(w));
+    if (left.length) problems.push(`Indonesian left: ${left.join(', ')}`);
+    if (problems.length) return problems.join('; ');
+  });
+  await step(`${size}: and back to Bahasa Indonesia`, async () => {
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'id' &&
+      document.getElementById('h-onair').textContent === 'Sedang mengudara' &&
+      document.getElementById('skip').textContent === 'Lewati' &&
+      /^dalam /.test(document.getElementById('hard-count').textContent) &&
+      /Siaran\|Aduan\|Pengumuman/.test(Array.from(document.querySelectorAll('[role=tab]')).map((x) => x.textContent).join('|')),
+    null, { timeout: 5000 });
+  });
+}
+
 try {
   const desk = await browser.newPage();
   watch(desk, 'studio');
@@ -169,7 +317,7 @@ try {
   });
   await desk.screenshot({ path: path.join(OUT, 'studio-1366x768.png') });
   await step('a queued insert is removed from the studio', async () => {
-    await desk.locator('#inserts li', { hasText: 'Jingle Radio Uji' }).locator('button').click();
+    await desk.locator('#inserts li', { hasText: 'Jingle Radio Uji' }).locator('button.remove').click();
     await desk.waitForFunction(() => document.querySelectorAll('#inserts li').length === 0 &&
       !/Jingle Radio Uji/.test(document.getElementById('timeline').textContent), null, { timeout: 5000 });
   });
@@ -184,6 +332,9 @@ try {
     const inserts = await desk.evaluate(() => document.querySelectorAll('#inserts li').length);
     if (inserts !== 0) return `${inserts} inserts after a cancelled long press`;
   });
+  await englishAndBack(desk, '1366x768');
+  await cartAirsAsItsKind(desk, '1366x768');
+  await reorderInserts(desk, '1366x768');
 
   // ---- skip with an undo ----
   await step('"Lewati" waits 5 s with "Batalkan"; pressing it again takes the skip back', async () => {
@@ -276,6 +427,9 @@ try {
     if (!(await visible('sheet-open')) || (await visible('complaints'))) return 'wrong pane';
   });
   await phone.screenshot({ path: path.join(OUT, 'studio-390-pengumuman.png'), fullPage: true });
+  await englishAndBack(phone, '390x844');
+  await cartAirsAsItsKind(phone, '390x844');
+  await reorderInserts(phone, '390x844');
   await step('at 390x844 no sideways scroll and every visible button is at least 44 px', async () => {
     await phone.click('#t-siaran');
     const [w, inner] = await phone.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);

@@ -103,4 +103,42 @@ else
 	not_ok "the urgent announcement aired and the studio showed it (shown '$shown', as-run '$started')"
 	tail -20 "$D/run.log" | sed 's/^/# /'
 fi
+
+
+# the reordered inserts aired in their new order (as-run, in SQLite), as
+# the PSA and the jingle they are
+for size in 1366x768 390x844; do
+	order=$(cat "$OUT_DIR/order-$size" 2>/dev/null)
+	if [ -z "$order" ]; then
+		not_ok "$size: the reordered inserts are known (the browser test reached them)"
+		continue
+	fi
+	read -r psa jingle <<<"$order"
+	aired=""
+	for _ in $(seq 1 100); do
+		aired=$(sqlite3 "$DB" "SELECT group_concat(k, '|') FROM (SELECT r.kind || ':' || r.title AS k
+			FROM asrun r JOIN announcements a ON a.id = r.ref_id AND a.media_id = r.media_id
+			WHERE a.id IN ($psa, $jingle) ORDER BY r.started_at)")
+		[ "$aired" = "psa:ILM DBD|jingle:Jingle Radio Uji" ] && break
+		sleep 0.1
+	done
+	check "$size: the moved PSA aired before the jingle queued ahead of it (as-run: $aired)" \
+		test "$aired" = "psa:ILM DBD|jingle:Jingle Radio Uji"
+	check "$size: both are marked aired" \
+		test "$(sqlite3 "$DB" "SELECT group_concat(status) FROM announcements WHERE id IN ($psa, $jingle)")" = "aired,aired"
+done
+# carts air as their own kind: every airing of the jingle is a jingle in the
+# as-run, none an announcement (the last one's row comes when it has ended)
+jingles=""
+for _ in $(seq 1 100); do
+	jingles=$(sqlite3 "$DB" "SELECT sum(kind = 'jingle') || '/' || sum(kind <> 'jingle') FROM asrun WHERE title = 'Jingle Radio Uji'")
+	[ "$jingles" = "4/0" ] && break
+	sleep 0.1
+done
+check "the jingle cart aired (now, twice; next, twice) and the as-run calls it a jingle every time (jingle/other: $jingles)" \
+	test "$jingles" = "4/0"
+for shot in studio-1366x768-en studio-390x844-en studio-1366x768-reordered studio-390x844-reordered \
+	studio-1366x768-cart-on-air studio-390x844-cart-on-air; do
+	check "screenshot $shot.png saved" test -s "$OUT_DIR/$shot.png"
+done
 exit 0
