@@ -3247,7 +3247,8 @@ static const char schedule_css[] =
     ".excepts { list-style: none; padding: 0; margin: 0; }\n"
     ".excepts li { display: flex; align-items: center; justify-content: space-between; "
     "gap: .5rem; padding: .15rem 0; }\n"
-    ".excepts button { min-height: 44px; }\n";
+    ".excepts button { min-height: 44px; }\n"
+    ".cal .scope strong { font-size: .85rem; }\n";
 
 static const char schedule_html[] =
     "<!doctype html>\n"
@@ -3952,6 +3953,8 @@ static const char schedule_js[] =
     "    box.setAttribute('role', 'group');\n"
     "    box.setAttribute('aria-label', L('Ubah jadwal', 'Change the schedule'));\n"
     "    box.style.top = parseFloat(b.style.top) + parseFloat(b.style.height) + 'px';\n"
+    "    box.appendChild(S.make('strong', L('Perubahan ini untuk:', 'This change is "
+    "for:')));\n"
     "    var all = S.make('button', L('Semua minggu', 'All weeks'));\n"
     "    var only = S.make('button', L('Hanya tanggal ini', 'Only this date'));\n"
     "    var cancel = S.make('button', L('Batal', 'Cancel'), 'secondary');\n"

@@ -392,6 +392,7 @@
     box.setAttribute('role', 'group');
     box.setAttribute('aria-label', L('Ubah jadwal', 'Change the schedule'));
     box.style.top = parseFloat(b.style.top) + parseFloat(b.style.height) + 'px';
+    box.appendChild(S.make('strong', L('Perubahan ini untuk:', 'This change is for:')));
     var all = S.make('button', L('Semua minggu', 'All weeks'));
     var only = S.make('button', L('Hanya tanggal ini', 'Only this date'));
     var cancel = S.make('button', L('Batal', 'Cancel'), 'secondary');
