@@ -411,6 +411,24 @@ static int load_shows(sqlite3 *db, struct grid *g, const struct catalog *cat,
         if (step != SQLITE_DONE)
                 goto out;
         sqlite3_finalize(stmt);
+        if (sqlite3_prepare_v2(db,
+                               "SELECT show_id, date FROM show_exceptions"
+                               " WHERE show_id BETWEEN ?1 AND ?2 ORDER BY show_id, date",
+                               -1, &stmt, NULL) != SQLITE_OK)
+                goto out;
+        sqlite3_bind_int64(stmt, 1, first_id);
+        sqlite3_bind_int64(stmt, 2, last_id);
+        while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+                struct show *s = find_show(g, sqlite3_column_int64(stmt, 0));
+                if (!s)
+                        continue;
+                s->except_dates = xrealloc(s->except_dates, (s->n_except_dates + 1) *
+                                                                sizeof *s->except_dates);
+                copy_date(s->except_dates[s->n_except_dates++], stmt, 1);
+        }
+        if (step != SQLITE_DONE)
+                goto out;
+        sqlite3_finalize(stmt);
         stmt = NULL;
         if (!cat) {
                 rc = 0;
@@ -535,6 +553,7 @@ void grid_free(struct grid *g)
                 free(s->pool);
                 free(s->playlist);
                 free(s->dates);
+                free(s->except_dates);
         }
         for (size_t i = 0; i < g->n_campaigns; i++) {
                 free(g->campaigns[i].name);
@@ -610,10 +629,10 @@ static bool within(const char *date, const char *from, const char *to)
         return (!*from || strcmp(date, from) >= 0) && (!*to || strcmp(date, to) <= 0);
 }
 
-static bool has_date(const struct show *s, const char *date)
+static bool date_listed(char (*dates)[11], size_t n, const char *date)
 {
-        for (size_t i = 0; i < s->n_dates; i++)
-                if (!strcmp(s->dates[i], date))
+        for (size_t i = 0; i < n; i++)
+                if (!strcmp(dates[i], date))
                         return true;
         return false;
 }
@@ -716,9 +735,11 @@ static void build_day(struct grid *g, struct day_plan *day, int64_t midnight)
         day->midnight = midnight;
         for (size_t i = 0; i < g->n_shows; i++) {
                 const struct show *s = &g->shows[i];
-                bool dated = has_date(s, date);
-                bool weekly =
-                    (s->days & (1 << wday)) && within(date, s->valid_from, s->valid_to);
+                bool dated = date_listed(s->dates, s->n_dates, date);
+                /* an exception takes the weekly slot off that date only */
+                bool weekly = (s->days & (1 << wday)) &&
+                              within(date, s->valid_from, s->valid_to) &&
+                              !date_listed(s->except_dates, s->n_except_dates, date);
                 if ((!dated && !weekly) || s->duration <= 0)
                         continue;
                 day->inst = xrealloc(day->inst, (day->n_inst + 1) * sizeof *day->inst);

@@ -87,6 +87,8 @@ struct show {
         int64_t seed;
         char (*dates)[11]; /* one-off local dates */
         size_t n_dates;
+        char (*except_dates)[11]; /* local dates the weekly slot does not air */
+        size_t n_except_dates;
 };
 
 struct campaign {

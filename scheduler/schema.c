@@ -371,6 +371,19 @@ static const char *const migrations[] = {
      * up or down from the studio, sched_insert_move); an insert without a
      * position waits after those with one, oldest first. */
     "ALTER TABLE announcements ADD COLUMN queue_position INTEGER;",
+    /* 10 -> 11: "only this date" exceptions.  A weekly show does not air on
+     * the dates listed here (moved or removed for that day; a move is a
+     * one-off show of its own).  Its one-off dates (show_dates) still air. */
+    "CREATE TABLE show_exceptions ("
+    " show_id INTEGER NOT NULL REFERENCES shows(id) ON DELETE CASCADE,"
+    " date TEXT NOT NULL," /* local YYYY-MM-DD */
+    " PRIMARY KEY (show_id, date));"
+    "CREATE TRIGGER show_exceptions_insert_bumps_schedule AFTER INSERT ON show_exceptions"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER show_exceptions_update_bumps_schedule AFTER UPDATE ON show_exceptions"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;"
+    "CREATE TRIGGER show_exceptions_delete_bumps_schedule AFTER DELETE ON show_exceptions"
+    " BEGIN UPDATE versions SET value = value + 1 WHERE name = 'schedule'; END;",
 };
 
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -139,3 +139,95 @@ check "as-run: the item before 10:00 ends there faded_hard, not cut_show_end" \
 	grep -q ',2026-12-01 10:00:00.000,[^,]*,Panjang,.*faded_hard$' "$T/fades.csv"
 check "as-run: the PSA airs at 10:00:00.000, then the show" \
 	bash -c "grep -A1 '^[^,]*,2026-12-01 10:00:00.000,[^,]*,[^,]*,PSA Jalan,' '$T/fades.csv' | grep -q Berita"
+
+# ---- "only this date": a weekly show moved on one date through the API ----------------
+# Wednesdays 11:00 for 5 min (hard start), a 660 Hz song; on Wednesday
+# 2026-12-02 it is moved to 11:10: an exception on the weekly show and a
+# one-off show at the new time.  Renders of that day and the next Wednesday.
+tone "$T/mingguan.flac" 60 660 "Lagu Mingguan" "Penyanyi M"
+"$SIARAN" import -c "$T/siaran.conf" --category mingguan "$T/mingguan.flac" >/dev/null
+echo "sandi-opi-123" | "$SIARAN" user add -c "$T/siaran.conf" opi --role operator >/dev/null 2>&1
+"$SIARAN" run -c "$T/siaran.conf" 2>"$T/run.log" &
+RUN_PID=$!
+TEST_PIDS+=("$RUN_PID")
+B=http://127.0.0.1:$WEB_PORT
+if ! wait_port "$WEB_PORT" 15; then
+	not_ok "siaran run serves the API"
+	tail -20 "$T/run.log" | sed 's/^/# /'
+	exit 1
+fi
+api() { # api METHOD PATH [BODY]: sets CODE, the answer in $T/body
+	CODE=$(curl -s -X "$1" -o "$T/body" -w '%{http_code}' -b "$T/cookies" \
+		-H "X-CSRF-Token: $(cat "$T/csrf" 2>/dev/null)" -H 'Content-Type: application/json' \
+		${3:+-d "$3"} "$B$2")
+}
+field() { python3 -c "import json,sys; d=json.load(open('$T/body')); print(eval(sys.argv[1]))" "$1"; }
+CODE=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/cookies" -H 'Content-Type: application/json' \
+	-d '{"username":"opi","password":"sandi-opi-123"}' "$B/api/v1/session")
+field 'd["csrf_token"]' >"$T/csrf"
+check "the operator logs in ($CODE)" test "$CODE" = 200
+WEEKLY='"name":"Siang Rabu","start":"11:00","duration":5,"content":"rotation","categories":["mingguan"],"hard_start":true'
+api POST /api/v1/shows "{$WEEKLY,\"days\":[3]}"
+W=$(field 'd["id"]')
+check "POST the weekly show: 201, no exceptions yet" test "$CODE/$(field 'd["except_dates"]')" = "201/[]"
+api POST /api/v1/shows '{"name":"Siang Rabu","days":[],"dates":["2026-12-02"],"start":"11:10","duration":5,"content":"rotation","categories":["mingguan"],"hard_start":true}'
+O=$(field 'd["id"]')
+check "POST the one-off at the new time: 201" test "$CODE" = 201
+version0=$(sqlite3 "$DB" "SELECT value FROM versions WHERE name = 'schedule'")
+for bad in '["2026-13-45"]' '"2026-12-02"' "[$(python3 -c 'print(",".join("\"2026-01-01\"" for _ in range(367)))')]"; do
+	api PUT "/api/v1/shows/$W" "{$WEEKLY,\"days\":[3],\"except_dates\":$bad}"
+	check "PUT except_dates ${bad:0:20}...: 400 with a reason" \
+		test "$CODE/$(field '"error" in d')" = "400/True"
+done
+api PUT "/api/v1/shows/$W" "{$WEEKLY,\"days\":[3],\"dates\":[\"2026-12-02\"],\"except_dates\":[\"2026-12-02\"]}"
+check "a date both in dates and except_dates: 400 ($(field 'd.get("error")'))" test "$CODE" = 400
+check "the refusals stored nothing" \
+	test "$(sqlite3 "$DB" "SELECT count(*) FROM show_exceptions")/$(sqlite3 "$DB" "SELECT count(*) FROM show_dates WHERE show_id = $W")" = 0/0
+api GET "/api/v1/shows/$W"
+body=$(python3 -c "import json; d=json.load(open('$T/body')); d['except_dates']=['2026-12-02']; print(json.dumps(d))")
+api PUT "/api/v1/shows/$W" "$body"
+check "PUT the GET answer back with except_dates: 200, answered" \
+	test "$CODE/$(field '",".join(d["except_dates"])')" = "200/2026-12-02"
+check "the exception is a row of show_exceptions" \
+	test "$(sqlite3 "$DB" "SELECT show_id || ' ' || date FROM show_exceptions")" = "$W 2026-12-02"
+check "and it moved the schedule version (the engine re-reads)" \
+	test "$(sqlite3 "$DB" "SELECT value FROM versions WHERE name = 'schedule'")" -gt "$version0"
+api GET "/api/v1/shows/$W?from=2026-12-01&days=14"
+check "the weekly show's airings skip the date: $(field '[a["date"] for a in d["airings"]]')" \
+	test "$(field '",".join(a["date"] for a in d["airings"])')" = 2026-12-09
+api GET "/api/v1/shows/$O?from=2026-12-01&days=14"
+check "the one-off airs that date at 11:10" \
+	test "$(field '",".join(a["date"] + " " + a["start"][11:16] for a in d["airings"])')" = "2026-12-02 11:10"
+kill "$RUN_PID" 2>/dev/null
+wait "$RUN_PID" 2>/dev/null
+
+"$SIARAN" render -c "$T/siaran.conf" --from "2026-12-02 10:58:00" --to "2026-12-02 11:16:00" \
+	-o "$T/moved.ogg" --asrun "$T/moved.csv" 2>"$T/render4.log"
+check "render of the moved Wednesday exits 0" test $? -eq 0
+"$SIARAN" render -c "$T/siaran.conf" --from "2026-12-09 10:58:00" --to "2026-12-09 11:06:00" \
+	-o "$T/next.ogg" --asrun "$T/next.csv" 2>"$T/render5.log"
+check "render of the next Wednesday exits 0" test $? -eq 0
+check "as-run: on the excepted date nothing of the weekly show airs at 11:00" \
+	bash -c "! grep -q ',2026-12-02 11:0[0-4]:[0-9.]*,[^,]*,[^,]*,Lagu Mingguan,' '$T/moved.csv'"
+check "as-run: the one-off starts at 11:10:00.000 with the weekly show's song" \
+	grep -q '^[^,]*,2026-12-02 11:10:00.000,[^,]*,[^,]*,Lagu Mingguan,' "$T/moved.csv"
+check "as-run: the next Wednesday the weekly show airs at 11:00:00.000 as before" \
+	grep -q '^[^,]*,2026-12-09 11:00:00.000,[^,]*,[^,]*,Lagu Mingguan,' "$T/next.csv"
+# the decoded audio: the strongest frequency of a second (zero crossings)
+freq_at() { # FILE SECONDS-FROM-START
+	ffmpeg -nostdin -loglevel error -i "$1" -af "atrim=$2:$(($2 + 1)),pan=mono|c0=c0" \
+		-f s16le -acodec pcm_s16le - | python3 -c "
+import array, sys
+a = array.array('h'); a.frombytes(sys.stdin.buffer.read())
+print(round(sum(1 for x, y in zip(a, a[1:]) if x < 0 <= y) / (len(a) / 44100)))"
+}
+f_old=$(freq_at "$T/moved.ogg" 150)  # 11:00:30 on the excepted date
+f_new=$(freq_at "$T/moved.ogg" 750)  # 11:10:30
+f_next=$(freq_at "$T/next.ogg" 150) # 11:00:30 a week later
+echo "# 2026-12-02 11:00:30: $f_old Hz; 11:10:30: $f_new Hz; 2026-12-09 11:00:30: $f_next Hz (the show's song: 660)"
+check "audio: 11:00:30 on the excepted date is not the weekly song ($f_old Hz)" \
+	python3 -c "import sys; sys.exit(0 if abs(int('$f_old') - 660) > 20 else 1)"
+check "audio: 11:10:30 on that date is the song ($f_new Hz)" \
+	python3 -c "import sys; sys.exit(0 if abs(int('$f_new') - 660) <= 5 else 1)"
+check "audio: a week later 11:00:30 is the song again ($f_next Hz)" \
+	python3 -c "import sys; sys.exit(0 if abs(int('$f_next') - 660) <= 5 else 1)"

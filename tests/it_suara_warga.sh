@@ -40,15 +40,16 @@ PHONE="0857$RANDOM$RANDOM"
 
 # ---- an older database migrates, its complaints and their events kept ------------------
 # the version before Suara Warga as an older siaran left it: made from this one's
-# by undoing the migrations from Suara Warga's (5 -> 6) on: the podcasts' (7 -> 8),
-# the planner checkpoint's (6 -> 7), the insert order's (9 -> 10) and Suara Warga's
+# by undoing the migrations from Suara Warga's (5 -> 6) on: the show exceptions'
+# (10 -> 11), the insert order's (9 -> 10), the podcasts' (7 -> 8), the planner
+# checkpoint's (6 -> 7) and Suara Warga's
 mkdir -p "$D/old"
 printf '[storage]\ndatabase = siaran.db\nmedia = media\n[web]\nlisten =\n' >"$D/old/siaran.conf"
 echo "sandi-lama-1234" | "$SIARAN" user add -c "$D/old/siaran.conf" lama --role staff >/dev/null 2>&1
 OLD=$D/old/siaran.db
 NEW_VERSION=$(sqlite3 "$OLD" 'PRAGMA user_version')
 SW_VERSION=6
-sqlite3 "$OLD" "PRAGMA foreign_keys=OFF; DROP TABLE podcast_episodes;
+sqlite3 "$OLD" "PRAGMA foreign_keys=OFF; DROP TABLE show_exceptions; DROP TABLE podcast_episodes;
 ALTER TABLE shows DROP COLUMN podcast; ALTER TABLE shows DROP COLUMN podcast_description;
 ALTER TABLE shows DROP COLUMN podcast_image; ALTER TABLE shows DROP COLUMN podcast_category;
 DROP TABLE plan_checkpoint; DROP TABLE public_submissions;

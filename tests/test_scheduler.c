@@ -683,6 +683,50 @@ static void test_one_off_item_not_cut_at_beaten_weekly_start(void **state)
         station_free(st);
 }
 
+/* "Only this date": a weekly show with an exception does not air on that
+ * date (the fallback holds its hour), the one-off made for the move airs at
+ * its new time with the same content, and the other weeks are unchanged. */
+static void test_weekly_show_skips_its_excepted_date(void **state)
+{
+        (void)state;
+        struct station *st = station_with_fallback("Asia/Jakarta");
+        add_media(st, "music", "Mingguan", "W", 300, "weekly");
+        /* every day 06:00 for 1 h; on 2026-12-09 moved to 09:00 */
+        exec(st, "INSERT INTO shows (id, name, days, start_time, duration, content,"
+                 " categories, track_separation_hours, artist_separation_minutes,"
+                 " created_at) VALUES (1, 'Pagi', 127, 21600, 3600, 'rotation', 'weekly',"
+                 " 0, 0, 0), (2, 'Pagi', 0, 32400, 3600, 'rotation', 'weekly', 0, 0, 0)");
+        exec(st, "INSERT INTO show_exceptions VALUES (1, '2026-12-09')");
+        exec(st, "INSERT INTO show_dates VALUES (2, '2026-12-09')");
+        int64_t day = 24LL * 3600000;
+        int64_t six = time_from_local(2026, 12, 8, 6, 0, 0);
+        /* items of the show in an hour from at (hours planned one by one: a
+         * day of 2-second fallback items would not fit in a collection) */
+        int counts[4];
+        int64_t hours[4] = {six, six + day, six + day + 3 * 3600000, six + 2 * day};
+        for (int h = 0; h < 4; h++) {
+                struct collected *c = plan(st, hours[h], hours[h] + 3600000);
+                counts[h] = 0;
+                for (int i = 0; i < c->n; i++)
+                        counts[h] += !strcmp(c->title[i], "Mingguan");
+                free(c);
+        }
+        assert_int_equal(counts[0], 12); /* 12 x 300 s */
+        assert_int_equal(counts[1], 0);  /* excepted: the fallback airs */
+        assert_int_equal(counts[2], 12); /* the one-off at its new time */
+        assert_int_equal(counts[3], 12); /* the next week-day as before */
+        /* the API's airings leave the date out too: 3 days, 2 airings */
+        struct sched_airing a[8];
+        char err[256];
+        assert_int_equal(sched_show_airings(st->db, 1, six, 3, a, 8, err, sizeof err), 2);
+        assert_int_equal(a[0].date_key, 20261208);
+        assert_int_equal(a[1].date_key, 20261210);
+        /* a one-off date of the show itself still airs on an excepted date */
+        exec(st, "INSERT INTO show_dates VALUES (1, '2026-12-09')");
+        assert_int_equal(sched_show_airings(st->db, 1, six, 3, a, 8, err, sizeof err), 3);
+        station_free(st);
+}
+
 /* A show that starts in the spring-forward gap airs from the end of the gap
  * for its whole length. */
 static void test_show_in_spring_gap_airs(void **state)
@@ -1815,6 +1859,7 @@ int main(void)
             cmocka_unit_test(test_deleted_and_missing_media_skipped),
             cmocka_unit_test(test_dst_days_in_berlin),
             cmocka_unit_test(test_one_off_item_not_cut_at_beaten_weekly_start),
+            cmocka_unit_test(test_weekly_show_skips_its_excepted_date),
             cmocka_unit_test(test_show_in_spring_gap_airs),
             cmocka_unit_test(test_show_duration_is_real_time_on_dst_days),
             cmocka_unit_test(test_all_day_show_on_the_long_autumn_day),

@@ -133,9 +133,10 @@ struct show_input {
         const char *name, *host, *valid_from, *valid_to, *content;
         const char *url; /* relay: the remote stream */
         int days;
-        int start;      /* seconds after local midnight */
-        int64_t length; /* seconds */
-        json_t *dates;  /* borrowed from the body */
+        int start;            /* seconds after local midnight */
+        int64_t length;       /* seconds */
+        json_t *dates;        /* borrowed from the body */
+        json_t *except_dates; /* weekly airings left out ("only this date") */
         json_t *items;
         char *categories;
         double track_hours, artist_minutes;
@@ -219,15 +220,53 @@ out:
         return found;
 }
 
+/* A list of dates (dates, except_dates): absent or null is none.  0, or -1
+ * with the reason in err. */
+static int get_date_list(json_t *body, const char *key, json_t **out, char *err,
+                         size_t err_size)
+{
+        size_t i;
+        json_t *d, *list = json_object_get(body, key);
+        *out = NULL;
+        if (!list || json_is_null(list))
+                return 0;
+        if (!json_is_array(list) || json_array_size(list) > MAX_DATES)
+                goto bad;
+        json_array_foreach(list, i, d)
+        {
+                if (!json_is_string(d) || !manage_date_valid(json_string_value(d)))
+                        goto bad;
+        }
+        *out = list;
+        return 0;
+bad:
+        snprintf(err, err_size, "%s must be a list of at most %d dates YYYY-MM-DD", key,
+                 MAX_DATES);
+        return -1;
+}
+
+static bool date_in_list(json_t *list, const char *date)
+{
+        size_t i;
+        json_t *d;
+        json_array_foreach(list, i, d)
+        {
+                if (!strcmp(json_string_value(d), date))
+                        return true;
+        }
+        return false;
+}
+
 /* Checks a show's body.  Returns 0, 400 or 422 (reason in err), or 500. */
 static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err,
                      size_t err_size)
 {
         static const char *const allowed[] = {
             "name", "host", "days", "start", "duration", "valid_from", "valid_to",
-            "dates", "content", "items", "categories", "track_separation_hours",
-            "artist_separation_minutes", "hard_start", "hard_end", "url", "podcast",
-            "podcast_description", "podcast_image", "podcast_category", "feed",
+            "dates", "except_dates", "content", "items", "categories",
+            "track_separation_hours", "artist_separation_minutes", "hard_start",
+            "hard_end", "url", "podcast", "podcast_description", "podcast_image",
+            "podcast_category", "feed",
             /* read-only fields of a GET answer, ignored so it can be sent back */
             "id", "end", "playlist", "airings", NULL};
         const char *start = NULL;
@@ -280,17 +319,17 @@ static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err
                 snprintf(err, err_size, "valid_to is before valid_from");
                 return 400;
         }
-        in->dates = json_object_get(body, "dates");
-        if (json_is_null(in->dates))
-                in->dates = NULL;
-        if (in->dates) {
-                if (!json_is_array(in->dates) || json_array_size(in->dates) > MAX_DATES)
-                        goto bad_dates;
-                json_array_foreach(in->dates, i, d)
-                {
-                        if (!json_is_string(d) ||
-                            !manage_date_valid(json_string_value(d)))
-                                goto bad_dates;
+        if (get_date_list(body, "dates", &in->dates, err, err_size) < 0 ||
+            get_date_list(body, "except_dates", &in->except_dates, err, err_size) < 0)
+                return 400;
+        json_array_foreach(in->except_dates, i, d)
+        {
+                /* an exception takes the weekly airing off a date; a one-off
+                 * date says it airs: both at once is a contradiction */
+                if (date_in_list(in->dates, json_string_value(d))) {
+                        snprintf(err, err_size, "%s is in both dates and except_dates",
+                                 json_string_value(d));
+                        return 400;
                 }
         }
         if (in->days == 0 && json_array_size(in->dates) == 0) {
@@ -348,10 +387,41 @@ static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err
         }
         int checked = manage_check_media(db, in->items, NULL, err, err_size);
         return checked == 0 ? 0 : checked > 0 ? 422 : 500;
-bad_dates:
-        snprintf(err, err_size, "dates must be a list of at most %d dates YYYY-MM-DD",
-                 MAX_DATES);
-        return 400;
+}
+
+/* Replaces the show's rows in a date table (show_dates, show_exceptions:
+ * constant names) with list.  0 or -1. */
+static int write_dates(sqlite3 *db, const char *table, int64_t id, json_t *list)
+{
+        sqlite3_stmt *stmt = NULL;
+        size_t i;
+        json_t *d;
+        int rc = -1;
+        char *clear = xasprintf("DELETE FROM %s WHERE show_id = ?1", table);
+        char *insert =
+            xasprintf("INSERT OR IGNORE INTO %s (show_id, date) VALUES (?1, ?2)", table);
+        if (exec_id(db, clear, id) < 0)
+                goto out;
+        if (!list) {
+                rc = 0;
+                goto out;
+        }
+        if (sqlite3_prepare_v2(db, insert, -1, &stmt, NULL) != SQLITE_OK)
+                goto out;
+        json_array_foreach(list, i, d)
+        {
+                sqlite3_reset(stmt);
+                sqlite3_bind_int64(stmt, 1, id);
+                sqlite3_bind_text(stmt, 2, json_string_value(d), -1, SQLITE_STATIC);
+                if (sqlite3_step(stmt) != SQLITE_DONE)
+                        goto out;
+        }
+        rc = 0;
+out:
+        sqlite3_finalize(stmt);
+        free(clear);
+        free(insert);
+        return rc;
 }
 
 /* Writes the show (id 0: a new one) and its dates and items, in the
@@ -406,29 +476,10 @@ static int64_t write_show(sqlite3 *db, int64_t id, const struct show_input *in)
                 goto out;
         if (!id)
                 id = sqlite3_last_insert_rowid(db);
-        if (exec_id(db, "DELETE FROM show_dates WHERE show_id = ?1", id) < 0 ||
+        if (write_dates(db, "show_dates", id, in->dates) < 0 ||
+            write_dates(db, "show_exceptions", id, in->except_dates) < 0 ||
             exec_id(db, "DELETE FROM show_items WHERE show_id = ?1", id) < 0)
                 goto out;
-        sqlite3_finalize(stmt);
-        stmt = NULL;
-        if (in->dates) {
-                size_t i;
-                json_t *d;
-                if (sqlite3_prepare_v2(db,
-                                       "INSERT OR IGNORE INTO show_dates (show_id, date) "
-                                       "VALUES (?1, ?2)",
-                                       -1, &stmt, NULL) != SQLITE_OK)
-                        goto out;
-                json_array_foreach(in->dates, i, d)
-                {
-                        sqlite3_reset(stmt);
-                        sqlite3_bind_int64(stmt, 1, id);
-                        sqlite3_bind_text(stmt, 2, json_string_value(d), -1,
-                                          SQLITE_STATIC);
-                        if (sqlite3_step(stmt) != SQLITE_DONE)
-                                goto out;
-                }
-        }
         if (insert_items(db,
                          "INSERT INTO show_items (show_id, position, media_id) "
                          "VALUES (?1, ?2, ?3)",
@@ -532,6 +583,11 @@ static json_t *show_json(sqlite3 *db, sqlite3_stmt *stmt,
                             child_ids(db,
                                       "SELECT date FROM show_dates WHERE show_id = ?1 "
                                       "ORDER BY date",
+                                      id));
+        json_object_set_new(o, "except_dates",
+                            child_ids(db,
+                                      "SELECT date FROM show_exceptions WHERE "
+                                      "show_id = ?1 ORDER BY date",
                                       id));
         json_object_set_new(o, "content", manage_column_text(stmt, 8));
         json_object_set_new(

@@ -150,7 +150,21 @@ try {
     if (!near(top, 960)) return `top ${top}`;
   });
 
-  async function dragBy(selector, dy, grip, dx = 0) {
+  // the grid is stable: drawn, no save or reload under way, no redraw waiting
+  const settled = () => page.waitForSelector('#grid[data-ready="1"]:not([data-busy])');
+  // scope: the answer to "Semua minggu / Hanya tanggal ini" a weekly show asks
+  // ---- "only this date" ----
+  const isoAdd = (iso, n) => new Date(Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10) + n))
+    .toISOString().slice(0, 10);
+  const blockIn = (date, id) => `.cal-col[data-date="${date}"] .block[data-show="${id}"]`;
+  const shows = () => page.evaluate(async () => (await (await fetch('/api/v1/shows', { cache: 'no-store' })).json()).shows);
+  const oneOffs = async () => (await shows()).filter((x) => x.name === 'Siang Mingguan' && x.days.length === 0)
+    .map((x) => x.dates.join(',') + ' ' + x.start + ' ' + x.duration);
+  // a weekly show on every day but today (today's public list stays as it is)
+  let W = 0, OTHER = '', OTHER2 = '', OTHER3 = '';
+  const D3 = isoAdd(env.TODAY, 8), D4 = isoAdd(env.TODAY, 9);
+  async function dragBy(selector, dy, grip, dx = 0, scope = null) {
+    await settled();
     const el = page.locator(selector + (grip ? ' .grip' : ''));
     await el.scrollIntoViewIfNeeded();
     const box = await el.boundingBox();
@@ -159,6 +173,7 @@ try {
     await page.mouse.down();
     for (let i = 1; i <= 5; i++) await page.mouse.move(x + (dx * i) / 5, y + (dy * i) / 5);
     await page.mouse.up();
+    if (scope) await page.click(`.scope button[data-scope="${scope}"]`);
   }
   // polls the API until the show matches (page.waitForFunction does not await a promise)
   async function waitShow(id, pred, what) {
@@ -176,7 +191,7 @@ try {
     return s.start + ' ' + s.duration;
   }, id);
   await step('dragging a block an hour down moves it: the API then answers 08:00', async () => {
-    await dragBy(todayBlock(2), 60 * 0.75, false);
+    await dragBy(todayBlock(2), 60 * 0.75, false, 0, 'all');
     await waitShow(2, (x) => x.start === '08:00', 'started at 08:00');
     await page.waitForFunction((sel) => {
       const b = document.querySelector(sel);
@@ -185,7 +200,7 @@ try {
     if (await page.locator('.cal-col[data-date] .block[data-show="2"] .refusal').count()) return 'a refusal shown';
   });
   await step('dragging its lower edge resizes it: the API then answers 90 minutes', async () => {
-    await dragBy(todayBlock(2), 30 * 0.75, true);
+    await dragBy(todayBlock(2), 30 * 0.75, true, 0, 'all');
     await waitShow(2, (x) => x.duration === 90, 'lasted 90 min');
     const p = await place(page, todayBlock(2));
     if (!near(p.top, 480) || !near(p.height, 90)) return JSON.stringify(p);
@@ -193,7 +208,7 @@ try {
     if (s !== '08:00 90') return s;
   });
   await step('a refused move puts the block back with the reason in Indonesian beside it', async () => {
-    await dragBy(todayBlock(3), 60 * 0.75, false);
+    await dragBy(todayBlock(3), 60 * 0.75, false, 0, 'all');
     await page.waitForSelector(todayBlock(3) + ' .refusal');
     const text = await page.textContent(todayBlock(3) + ' .refusal');
     if (!/^Ditolak: rotasi kosong, kategori 'pop daerah' tidak punya lagu\.$/.test(text)) return text;
@@ -204,7 +219,7 @@ try {
   await step('dragging a weekly show onto the next day moves its weekday (same time)', async () => {
     const dow = Number(env.DOW), dir = dow === 0 ? -1 : 1; // Sunday is the last column
     const width = await page.evaluate(() => document.querySelector('.cal-col').getBoundingClientRect().width);
-    await dragBy(todayBlock(4), 0, false, dir * width);
+    await dragBy(todayBlock(4), 0, false, dir * width, 'all');
     const want = String((dow + dir + 7) % 7);
     await waitShow(4, (x) => x.days.join(',') === want && x.start === '16:00', `moved to day ${want}`);
     await page.waitForSelector(`.cal-col:not([data-date="${env.TODAY}"]) .block[data-show="4"]`);
@@ -250,6 +265,68 @@ try {
       return JSON.stringify([en, id]);
     if (errors.length) return errors.join('; ');
   });
+  await step('a weekly show dragged with "Hanya tanggal ini" moves that date only; the other days and weeks keep it', async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    const days = [0, 1, 2, 3, 4, 5, 6].filter((d) => d !== Number(env.DOW));
+    const made = await page.evaluate((d) => Manage.send('POST', '/api/v1/shows', { name: 'Siang Mingguan', days: d,
+      start: '11:00', duration: 60, content: 'rotation', categories: ['pop'] }), days);
+    W = made.id;
+    await page.reload();
+    await page.waitForSelector('#grid[data-ready="1"]');
+    const cols = await page.evaluate(() => Array.from(document.querySelectorAll('.cal-col')).map((c) => c.dataset.date));
+    [OTHER, OTHER2, OTHER3] = cols.filter((d) => d !== env.TODAY);
+    await dragBy(blockIn(OTHER, W), 60 * 0.75, false);
+    await page.waitForSelector('.scope button[data-scope="only"]');
+    const words = await page.$$eval('.scope button', (l) => l.map((b) => [b.textContent, b.getBoundingClientRect().height]));
+    await page.screenshot({ path: path.join(OUT, 'only-this-date-ask-1366.png') });
+    if (words.map((w) => w[0]).join('|') !== 'Semua minggu|Hanya tanggal ini|Batal') return JSON.stringify(words);
+    if (words.some((w) => w[1] < 44)) return `tap targets: ${JSON.stringify(words)}`;
+    await page.click('.scope button[data-scope="only"]');
+    await waitShow(W, (x) => x.except_dates.join(',') === OTHER && x.start === '11:00' && x.duration === 60,
+      `excepted ${OTHER} only`);
+    const list = await oneOffs();
+    if (list.join(';') !== `${OTHER} 12:00 60`) return `one-offs: ${JSON.stringify(list)}`;
+    await settled();
+    if (await page.locator(blockIn(OTHER, W)).count()) return 'the weekly show still drawn on the moved date';
+    const moved = await page.evaluate((d) => Array.from(document.querySelectorAll(`.cal-col[data-date="${d}"] .block`))
+      .filter((b) => b.textContent.includes('Siang Mingguan'))
+      .map((b) => [(b.getBoundingClientRect().top - b.closest('.cal-col').getBoundingClientRect().top) / 0.75, b.textContent]), OTHER);
+    if (moved.length !== 1 || !near(moved[0][0], 720) || !/tanggal khusus/.test(moved[0][1])) return `moved: ${JSON.stringify(moved)}`;
+    const kept = await place(page, blockIn(OTHER2, W));
+    if (!kept || !near(kept.top, 660) || !near(kept.height, 60)) return `another day: ${JSON.stringify(kept)}`;
+    await page.screenshot({ path: path.join(OUT, 'only-this-date-1366.png'), fullPage: true });
+    await page.click('#week-next');
+    await settled();
+    const nextWeek = await place(page, blockIn(isoAdd(OTHER, 7), W));
+    await page.click('#week-prev');
+    if (!nextWeek || !near(nextWeek.top, 660)) return `the next week: ${JSON.stringify(nextWeek)}`;
+  });
+  await step('"Hapus hanya tanggal ini" from a block takes that date off; the form lists it and "Pulihkan" puts it back', async () => {
+    await settled();
+    await page.click(blockIn(OTHER2, W));
+    await page.waitForSelector('#show-skip-date', { state: 'visible' });
+    const label = await page.textContent('#show-skip-date');
+    if (!label.startsWith('Hapus hanya tanggal ini (') || !label.includes(OTHER2.slice(8) + '/' + OTHER2.slice(5, 7))) return label;
+    await page.click('#show-skip-date');
+    const both = [OTHER, OTHER2].sort().join(',');
+    await waitShow(W, (x) => x.except_dates.join(',') === both, `excepted ${both}`);
+    await page.waitForSelector('#show-card', { state: 'hidden' });
+    await settled();
+    if (await page.locator(blockIn(OTHER2, W)).count()) return 'still drawn on the removed date';
+    if (!(await page.locator(blockIn(OTHER3, W)).count())) return 'gone from the other days too';
+    await page.click(blockIn(OTHER3, W));
+    await page.waitForSelector('#show-except-box', { state: 'visible' });
+    const listed = await page.$$eval('#show-excepts li', (l) => l.map((x) => x.textContent));
+    await page.locator('#show-except-box').screenshot({ path: path.join(OUT, 'excepts-1366.png') });
+    if (listed.length !== 2 || !listed.every((t) => /Pulihkan$/.test(t))) return JSON.stringify(listed);
+    await page.click(`#show-excepts button[data-date="${OTHER2}"]`);
+    await waitShow(W, (x) => x.except_dates.join(',') === OTHER, `restored ${OTHER2}`);
+    await page.waitForFunction(() => document.querySelectorAll('#show-excepts li').length === 1);
+    await settled();
+    const back = await place(page, blockIn(OTHER2, W));
+    await page.click('#show-cancel');
+    if (!back || !near(back.top, 660)) return `restored block: ${JSON.stringify(back)}`;
+  });
   await step('the day view is one column of today', async () => {
     await page.click('#view-day');
     const cols = await page.evaluate(() => Array.from(document.querySelectorAll('.cal-col')).map((c) => c.dataset.date));
@@ -263,6 +340,38 @@ try {
     if (n !== 1) return `${n} columns`;
   });
   await page.screenshot({ path: path.join(OUT, 'day-390.png'), fullPage: true });
+  await step('on a phone: a weekly show dragged with "Hanya tanggal ini" moves that date only; a week later it is unchanged', async () => {
+    await page.fill('#week', D3);
+    await page.waitForSelector(blockIn(D3, W));
+    await dragBy(blockIn(D3, W), 30 * 0.75, false, 0, 'only');
+    await waitShow(W, (x) => x.except_dates.includes(D3), `excepted ${D3}`);
+    const list = await oneOffs();
+    if (!list.includes(`${D3} 11:30 60`)) return `one-offs: ${JSON.stringify(list)}`;
+    await settled();
+    if (await page.locator(blockIn(D3, W)).count()) return 'the weekly show still drawn on the moved date';
+    const moved = await page.evaluate((d) => Array.from(document.querySelectorAll(`.cal-col[data-date="${d}"] .block`))
+      .filter((b) => b.textContent.includes('Siang Mingguan'))
+      .map((b) => (b.getBoundingClientRect().top - b.closest('.cal-col').getBoundingClientRect().top) / 0.75), D3);
+    if (moved.length !== 1 || !near(moved[0], 690)) return `moved: ${JSON.stringify(moved)}`;
+    await page.screenshot({ path: path.join(OUT, 'only-this-date-390.png'), fullPage: true });
+    await page.fill('#week', isoAdd(D3, 7));
+    await page.waitForSelector(blockIn(isoAdd(D3, 7), W));
+    const kept = await place(page, blockIn(isoAdd(D3, 7), W));
+    if (!near(kept.top, 660) || !near(kept.height, 60)) return JSON.stringify(kept);
+  });
+  await step('on a phone: "Hapus hanya tanggal ini" takes one date off', async () => {
+    await page.fill('#week', D4);
+    await page.waitForSelector(blockIn(D4, W));
+    await settled();
+    await page.click(blockIn(D4, W));
+    await page.waitForSelector('#show-skip-date', { state: 'visible' });
+    const h = await page.evaluate(() => document.getElementById('show-skip-date').getBoundingClientRect().height);
+    await page.click('#show-skip-date');
+    await waitShow(W, (x) => x.except_dates.includes(D4), `excepted ${D4}`);
+    await settled();
+    if (await page.locator(blockIn(D4, W)).count()) return 'still drawn';
+    if (h < 44) return `tap target ${h} px`;
+  });
 
   await step('on a touch screen a finger scrolls the grid over a block and drags it by its name', async () => {
     const cdp = await page.context().newCDPSession(page);
@@ -292,6 +401,7 @@ try {
     await touch('touchStart', x, y);
     for (let i = 1; i <= 6; i++) await touch('touchMove', x, y + i * 7.5);
     await touch('touchEnd', x, y + 45);
+    await page.click('.scope button[data-scope="all"]');
     await waitShow(2, (v) => v.start === '09:00', 'started at 09:00 after a drag by its name');
     await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
   });

@@ -5,7 +5,11 @@
  * (docs/scheduling.md): a one-off date beats a weekly slot, then the later
  * start wins, equal starts the lower id.  Dragging a block moves it (also to
  * another day), dragging its lower edge resizes it; both save through
- * PUT /api/v1/shows/{id}. */
+ * PUT /api/v1/shows/{id}.  A weekly show's move or resize asks whether it is
+ * for all weeks or only this date: only this date excepts the date from the
+ * weekly show (except_dates) and makes a one-off show at the new time.
+ * The grid is never redrawn under a pointer or an open question; #grid
+ * carries data-busy while a save or a reload is under way or a redraw waits. */
 'use strict';
 (function () {
   var S = Siaran, M = Manage, $ = M.$;
@@ -15,16 +19,21 @@
   var showItems = [], campaignItems = [];
   var refusal = null; /* {id, date, text}: shown next to a block put back */
   var gesture = false; /* a pointer is down on a block: the grid is not redrawn under it */
+  var asking = false; /* the "all weeks / only this date" question is open */
+  var redrawLater = false, busyCount = 0;
+  var showExcepts = [], showDate = null, openedShow = null; /* the open form: excepted dates; the date clicked */
 
   /* The page's own words (Indonesian first, English when switched). */
   function L(id, en) { return document.documentElement.lang === 'en' ? en : id; }
 
   /* This page's own labels (data-s): English here, Indonesian in the HTML. */
   var EN = {
+    excepts: 'Excepted dates (this weekly show does not air)',
     view_week: 'Week', view_day: 'Day', go_date: 'Date', cat_typed: 'Categories', copy: 'Copy to other days',
     copying: 'Copy: choose the days (or dates) of this copy, then Save. The original show stays.',
     grid_hint: 'Click an empty slot to create a show at that time; drag a show to move it (also to another day), ' +
-      'drag its lower edge to change its length; click a show (or Enter) to open its form. When shows overlap: ' +
+      'drag its lower edge to change its length (a weekly show: for all weeks or only this date); ' +
+      'click a show (or Enter) to open its form. When shows overlap: ' +
       'a one-off date beats the weekly slot, then the later start airs (equal starts: the lower show number).'
   };
   var ID = {};
@@ -68,12 +77,28 @@
     return ('0' + Math.floor(min / 60)).slice(-2) + ':' + ('0' + (min % 60)).slice(-2);
   }
 
+  /* data-busy on the grid while it may still change by itself */
+  function mark() {
+    if (busyCount > 0 || redrawLater) $('grid').setAttribute('data-busy', '1');
+    else $('grid').removeAttribute('data-busy');
+  }
+  function busy(promise) {
+    busyCount++;
+    mark();
+    function done() { busyCount--; mark(); }
+    return promise.then(function (v) { done(); return v; }, function (e) { done(); throw e; });
+  }
+  /* the redraw put off by a gesture or a question, once both are over */
+  function settle() {
+    if (redrawLater && !gesture && !asking) grid();
+  }
+
   function load() {
-    return Promise.all([M.get('/api/v1/shows'), M.get('/api/v1/campaigns')]).then(function (r) {
+    return busy(Promise.all([M.get('/api/v1/shows'), M.get('/api/v1/campaigns')]).then(function (r) {
       shows = r[0].shows;
       campaigns = r[1].campaigns;
       grid();
-    }).catch(function (e) { M.say(S.errorText(e), true); });
+    }).catch(function (e) { M.say(S.errorText(e), true); }));
   }
 
   /* ---- what is on a day ---- */
@@ -86,7 +111,8 @@
       var base = k === 0 ? -DAY : 0;
       shows.forEach(function (s) {
         var oneoff = s.dates.indexOf(day) >= 0;
-        var weekly = s.days.indexOf(dow(day)) >= 0 && inRange(day, s.valid_from, s.valid_to);
+        var weekly = s.days.indexOf(dow(day)) >= 0 && inRange(day, s.valid_from, s.valid_to) &&
+          (s.except_dates || []).indexOf(day) < 0;
         if (!oneoff && !weekly) return;
         var start = base + minutes(s.start), end = start + s.duration;
         if (end <= 0) return;
@@ -181,6 +207,9 @@
 
   function grid() {
     var box = $('grid');
+    if (gesture || asking) { redrawLater = true; mark(); return; }
+    redrawLater = false;
+    mark();
     S.clear(box);
     box.className = 'cal v-' + view;
     box.setAttribute('data-px-per-minute', PX_PER_MINUTE);
@@ -278,7 +307,7 @@
     }
     b.addEventListener('click', function () {
       if (b.getAttribute('data-dragged')) { b.removeAttribute('data-dragged'); return; }
-      openShow(s);
+      openShow(s, null, { date: iso, oneoff: a.oneoff });
     });
     return b;
   }
@@ -336,15 +365,143 @@
         b.removeEventListener('pointermove', move);
         b.removeEventListener('pointerup', up);
         b.removeEventListener('pointercancel', up);
-        if (!moved) return;
+        var cols = document.querySelectorAll('.cal-col.drop');
+        for (var i = 0; i < cols.length; i++) cols[i].classList.remove('drop');
+        if (!moved) { settle(); return; }
         b.setAttribute('data-dragged', '1');
         if (dm === 0 && target === iso) { grid(); return; }
-        save(s, a, iso, resize ? { duration: s.duration + dm } : { start: a.start + dm, to: target });
+        var change = resize ? { duration: s.duration + dm } : { start: a.start + dm, to: target };
+        if (a.oneoff) save(s, a, iso, change);
+        else ask(b, function (only) {
+          if (only === null) grid();
+          else if (only) saveOnly(s, iso, change);
+          else save(s, a, iso, change);
+        });
       }
       b.addEventListener('pointermove', move);
       b.addEventListener('pointerup', up);
       b.addEventListener('pointercancel', up);
     });
+  }
+
+  /* Asks under the moved block whether the change is for every week or
+   * only this date; answer(false | true | null for cancel). */
+  function ask(b, answer) {
+    asking = true;
+    var box = S.make('div', undefined, 'scope');
+    box.setAttribute('role', 'group');
+    box.setAttribute('aria-label', L('Ubah jadwal', 'Change the schedule'));
+    box.style.top = parseFloat(b.style.top) + parseFloat(b.style.height) + 'px';
+    box.appendChild(S.make('strong', L('Perubahan ini untuk:', 'This change is for:')));
+    var all = S.make('button', L('Semua minggu', 'All weeks'));
+    var only = S.make('button', L('Hanya tanggal ini', 'Only this date'));
+    var cancel = S.make('button', L('Batal', 'Cancel'), 'secondary');
+    all.setAttribute('data-scope', 'all');
+    only.setAttribute('data-scope', 'only');
+    cancel.setAttribute('data-scope', 'cancel');
+    function close(value) {
+      document.removeEventListener('keydown', key);
+      if (box.parentNode) box.parentNode.removeChild(box);
+      asking = false;
+      answer(value);
+    }
+    function key(e) { if (e.key === 'Escape') close(null); }
+    [all, only, cancel].forEach(function (x, k) {
+      x.type = 'button';
+      x.addEventListener('click', function (e) { e.stopPropagation(); close(k === 0 ? false : k === 1 ? true : null); });
+      box.appendChild(x);
+    });
+    document.addEventListener('keydown', key);
+    b.parentNode.appendChild(box);
+    only.focus();
+  }
+
+  /* A copy of a show's answer for a request: read-only fields left out. */
+  function bodyOf(s) {
+    var body = JSON.parse(JSON.stringify(s));
+    ['id', 'end', 'airings', 'feed', 'playlist'].forEach(function (k) { delete body[k]; });
+    return body;
+  }
+
+  /* Only this date: a one-off show at the new time with the same content
+   * (no podcast feed of its own), then the date excepted from the weekly
+   * show; if the second step is refused the one-off is taken back. */
+  function saveOnly(s, iso, change) {
+    var day = change.to || iso;
+    var one = bodyOf(s);
+    one.days = [];
+    one.dates = [day];
+    one.except_dates = [];
+    one.valid_from = null;
+    one.valid_to = null;
+    one.podcast = false;
+    if (change.duration) one.duration = change.duration;
+    if (change.start !== undefined) one.start = clock(change.start);
+    var weekly = bodyOf(s);
+    weekly.except_dates = (s.except_dates || []).concat([iso]).sort();
+    var created = null;
+    busy(M.send('POST', '/api/v1/shows', one).then(function (r) {
+      created = r.id;
+      return M.send('PUT', '/api/v1/shows/' + s.id, weekly);
+    }).then(function () {
+      refusal = null;
+      M.say(L('Tersimpan hanya untuk ', 'Saved for ') + iso + L(': ', ' only: ') + s.name + ' ' + one.start +
+        ' (' + Math.round(one.duration) + L(' menit)', ' min)'));
+      return load();
+    }).catch(function (err) {
+      refusal = { id: s.id, date: iso, text: reason(err, s) };
+      var undo = created ? M.send('DELETE', '/api/v1/shows/' + created).catch(function () {}) : Promise.resolve();
+      return undo.then(load);
+    }));
+  }
+
+  /* Takes one date off a show: a weekly airing becomes an exception, a
+   * one-off date is dropped from its dates. */
+  function removeDate(s, at, anchor) {
+    var body = bodyOf(s);
+    if (at.oneoff) body.dates = body.dates.filter(function (d) { return d !== at.date; });
+    else body.except_dates = (s.except_dates || []).concat([at.date]).sort();
+    busy(M.send('PUT', '/api/v1/shows/' + s.id, body).then(function () {
+      $('show-card').hidden = true;
+      M.say(L('Dihapus hanya untuk ', 'Removed for ') + at.date + L(': ', ' only: ') + s.name);
+      return load();
+    }).catch(function (err) { M.tell(anchor, reason(err, s)); }));
+  }
+
+  /* Puts an excepted date back: the weekly show airs on it again. */
+  function restoreDate(s, date, anchor) {
+    var body = bodyOf(s);
+    body.except_dates = (s.except_dates || []).filter(function (d) { return d !== date; });
+    busy(M.send('PUT', '/api/v1/shows/' + s.id, body).then(function (r) {
+      openedShow = r;
+      showExcepts = r.except_dates.slice();
+      renderExcepts(r);
+      M.say(L('Dipulihkan: ', 'Restored: ') + s.name + ' ' + date);
+      return load();
+    }).catch(function (err) { M.tell(anchor, reason(err, s)); }));
+  }
+
+  function skipLabel() {
+    if (showDate) S.text($('show-skip-date'), L('Hapus hanya tanggal ini', 'Remove only this date') + ' (' +
+      M.t('d' + dow(showDate.date)) + ' ' + showDate.date.slice(8) + '/' + showDate.date.slice(5, 7) + ')');
+  }
+
+  /* The form's list of excepted dates, each with its restore button. */
+  function renderExcepts(s) {
+    var list = $('show-excepts');
+    S.clear(list);
+    showExcepts.forEach(function (d) {
+      var li = S.make('li', M.t('d' + dow(d)) + ' ' + d + ' ');
+      if (writer && s) {
+        var b = S.make('button', L('Pulihkan', 'Restore'), 'secondary');
+        b.type = 'button';
+        b.setAttribute('data-date', d);
+        b.addEventListener('click', function () { restoreDate(s, d, b); });
+        li.appendChild(b);
+      }
+      list.appendChild(li);
+    });
+    $('show-except-box').hidden = showExcepts.length === 0;
   }
 
   /* The show's answer with the change, sent back whole. */
@@ -361,14 +518,14 @@
         if (body.days.indexOf(dow(change.to)) < 0) body.days.push(dow(change.to));
       }
     }
-    M.send('PUT', '/api/v1/shows/' + s.id, body).then(function () {
+    busy(M.send('PUT', '/api/v1/shows/' + s.id, body).then(function () {
       refusal = null;
       M.say(L('Tersimpan: ', 'Saved: ') + s.name + ' ' + body.start + ' (' + Math.round(body.duration) + L(' menit)', ' min)'));
-      load();
+      return load();
     }).catch(function (err) {
       refusal = { id: s.id, date: iso, text: reason(err, s) };
       grid(); /* the block goes back where it was */
-    });
+    }));
   }
 
   /* A refusal in the page's language. */
@@ -479,10 +636,19 @@
 
   /* ---- shows ---- */
   /* s: the show to edit, or null for a new one (at: {date, start} from a
-   * click on an empty slot). */
-  function openShow(s, at) {
+   * click on an empty slot; airing: {date, oneoff} of the block clicked). */
+  function openShow(s, at, airing) {
     var f = $('show-form').elements;
     showId = s ? s.id : null;
+    showDate = s && airing ? airing : null;
+    showExcepts = s && s.except_dates ? s.except_dates.slice() : [];
+    renderExcepts(s);
+    /* one date off: a weekly airing, or one of several dates */
+    var skip = $('show-skip-date');
+    skip.hidden = !showDate || (showDate.oneoff && s.days.length === 0 && s.dates.length < 2);
+    openedShow = s;
+    skipLabel();
+    skip.onclick = function () { removeDate(openedShow, showDate, skip); };
     f.name.value = s ? s.name : '';
     f.host.value = s ? s.host : '';
     setDays($('show-form'), s ? s.days : at ? [dow(at.date)] : [1, 2, 3, 4, 5]);
@@ -531,7 +697,7 @@
     var body = {
       name: f.name.value, host: f.host.value, days: getDays(form), start: f.start.value.slice(0, 5),
       duration: Number(f.duration.value), valid_from: f.valid_from.value || null, valid_to: f.valid_to.value || null,
-      dates: M.splitList(f.dates.value), content: f.content.value, items: playlist ? showItems : [],
+      dates: M.splitList(f.dates.value), except_dates: showId ? showExcepts : [], content: f.content.value, items: playlist ? showItems : [],
       categories: playlist ? [] : M.splitList(f.categories.value),
       url: f.content.value === 'relay' ? f.url.value : '',
       track_separation_hours: Number(f.track_separation_hours.value),
@@ -540,11 +706,11 @@
       podcast: f.podcast.checked, podcast_description: f.podcast_description.value,
       podcast_image: f.podcast_image.value, podcast_category: f.podcast_category.value
     };
-    M.send(showId ? 'PUT' : 'POST', '/api/v1/shows' + (showId ? '/' + showId : ''), body).then(function () {
+    busy(M.send(showId ? 'PUT' : 'POST', '/api/v1/shows' + (showId ? '/' + showId : ''), body).then(function () {
       M.say(M.t('saved', 'Tersimpan.'));
       $('show-card').hidden = true;
-      load();
-    }).catch(function (err) {
+      return load();
+    })).catch(function (err) {
       var box = $('show-error');
       S.text(box, reason(err, { categories: body.categories }));
       box.hidden = false;
@@ -639,6 +805,9 @@
       showId = null;
       setDays($('show-form'), []);
       $('show-form').elements.dates.value = '';
+      showExcepts = [];
+      renderExcepts(null);
+      $('show-skip-date').hidden = true;
       $('show-copy').hidden = true;
       $('show-delete').hidden = true;
       $('show-copying').hidden = false;
@@ -652,7 +821,7 @@
     ['show-form', 'campaign-form'].forEach(function (id) {
       $(id).addEventListener('input', function () { if ($('show-error')) $('show-error').hidden = true; });
     });
-    M.onlang = function () { words(); legend(); grid(); fillCategories(); warn(); };
+    M.onlang = function () { words(); legend(); grid(); fillCategories(); warn(); skipLabel(); renderExcepts(openedShow); };
     words();
     legend();
     if (window.matchMedia && window.matchMedia('(max-width: 700px)').matches) view = 'day';
@@ -667,6 +836,6 @@
     }).then(load).then(function () {
       $('grid').setAttribute('data-ready', '1');
     });
-    setInterval(function () { if (!gesture) grid(); }, 60000);
+    setInterval(grid, 60000); /* put off while a pointer or a question is on the grid */
   });
 })();
