@@ -803,7 +803,7 @@ void web_handle_complaint_update(struct web_request *r)
                 }
         }
         if (text[0] && !*text[0]) {
-                web_respond_error(r, 400, "the field 'title' cannot be empty");
+                web_respond_error(r, 400, "title must not be empty");
                 return;
         }
         if (text[4] && *text[4] && !valid_date(text[4])) {

@@ -13,6 +13,7 @@
   var offsetMin = 0;       /* the station zone's offset from UTC */
   var source = null;       /* the EventSource */
   var queueVersion = -1;   /* complaints are fetched again when it moves */
+  var editing = null;      /* the complaint whose edit form is open (the list waits) */
   var skipTimer = null;
   var SKIP_DELAY = 5;      /* seconds to take a skip back */
   var LONG_PRESS_MS = 600;
@@ -347,6 +348,7 @@
   /* ---- the complaint queue ---- */
   function complaintRow(c) {
     var li = S.make('li');
+    li.setAttribute('data-id', c.id);
     li.appendChild(S.make('strong', c.title));
     var line = S.make('div');
     line.appendChild(S.make('span', statuses[c.status] || c.status, 'badge'));
@@ -386,6 +388,13 @@
       });
       ctl.appendChild(b);
     });
+    if (S.complaintEditable(c)) {
+      var edit = S.make('button', S.t('a_edit'), 'secondary edit');
+      edit.type = 'button';
+      edit.setAttribute('aria-label', S.t('a_edit') + ' ' + c.title);
+      edit.addEventListener('click', function () { openEdit(c, li, edit); });
+      ctl.appendChild(edit);
+    }
     ctl.appendChild(fb);
     li.appendChild(ctl);
     if (!aired && (c.status === 'verified' || c.status === 'queued'))
@@ -393,13 +402,38 @@
                                                   : 'Tanpa izin penelepon: tidak bisa disiarkan.', 'reason'));
     return li;
   }
+  /* The edit form under the complaint; the queue is not rebuilt while it is
+   * open, so what is typed stays. */
+  function openEdit(c, li, button) {
+    if (editing !== null) return;
+    editing = c.id;
+    button.disabled = true;
+    var save = function (body) {
+      return send('PATCH', '/api/v1/complaints/' + c.id, body).catch(function (e) {
+        throw S.failure(e.detail || e.message, e.status); /* said by common.js */
+      });
+    };
+    var form = S.complaintEditor(c, save, function () {
+      closeEdit().then(function () {
+        var fb = document.querySelector('#complaints li[data-id="' + c.id + '"] .fb');
+        if (fb) say(fb, S.t('edit_saved'));
+      });
+    }, closeEdit);
+    li.appendChild(form);
+    form.elements.title.focus();
+  }
+  function closeEdit() {
+    editing = null;
+    return refreshComplaints();
+  }
   function refreshComplaints() {
+    if (editing !== null) return Promise.resolve();
     if (role !== 'staff' && role !== 'admin') {
       $('aduan-note').hidden = false;
       S.text($('aduan-note'), 'Antrean aduan hanya untuk staf aduan.');
-      return;
+      return Promise.resolve();
     }
-    Promise.all(['received', 'verified', 'queued'].map(function (st) {
+    return Promise.all(['received', 'verified', 'queued'].map(function (st) {
       return S.getJSON('/api/v1/complaints?status=' + st).then(function (d) { return d.complaints; });
     })).then(function (lists) {
       var ul = $('complaints');
