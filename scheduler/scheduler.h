@@ -165,6 +165,35 @@ int sched_complaint_step(sqlite3 *db, int64_t id, enum sched_complaint_step step
                          int64_t user_id, const char *tracking_id, char *err,
                          size_t err_size);
 
+/* A change to a complaint's details, as the staff type it: a NULL text or a
+ * flag of -1 leaves that field as it is; "" clears incident_date,
+ * caller_name and caller_phone (the others are stored as ""); title is
+ * never "".  The texts are borrowed and already checked by the caller. */
+struct sched_complaint_edit {
+        const char *title, *summary, *category, *location, *incident_date, *caller_name,
+            *caller_phone;
+        int anonymous, confidential, consent; /* 1, 0, or -1: unchanged */
+};
+
+/* The words of a complaint's spoken intro ("Suara Warga dari <location>,
+ * tentang <title>."); the caller frees it. */
+char *sched_complaint_intro_text(const char *title, const char *location);
+
+/* Edits complaint id while it can still air (received, verified, queued), in
+ * one transaction with a complaint_events row (status to itself, the note
+ * "edit: " and the changed fields; user_id 0: none).  When the title or
+ * location change (or an intro is missing), the spoken intro is spoken again
+ * first (text-to-speech, into config's media store, before the write lock)
+ * so what airs says the new title; when that fails, or the complaint becomes
+ * confidential, it has no intro (the old one is retired, never aired under
+ * a stale title).  Nothing changed is not an error (no event row).  Returns
+ * 0; -2 when there is no such complaint; -3 when it can no longer be edited,
+ * or its title changed meanwhile (err says why: the web answers 409); -1 on
+ * a database error (err has SQLite's message); nothing changes unless 0. */
+int sched_complaint_edit(sqlite3 *db, const struct config *config, int64_t id,
+                         const struct sched_complaint_edit *edit, int64_t user_id,
+                         char *err, size_t err_size);
+
 /* Appends a complaint_events row (from may be NULL; user_id 0: none), inside
  * the caller's transaction.  0 or -1. */
 int sched_complaint_event(sqlite3 *db, int64_t complaint_id, const char *from,

@@ -159,9 +159,7 @@ static int speak_and_prepare(struct web_request *r, const char *text,
 static int make_intro(struct web_request *r, const char *title, const char *location,
                       struct sched_media_file *file)
 {
-        char *text = *location
-                         ? xasprintf("Suara Warga dari %s, tentang %s.", location, title)
-                         : xasprintf("Suara Warga, tentang %s.", title);
+        char *text = sched_complaint_intro_text(title, location);
         int rc = speak_and_prepare(r, text, file);
         free(text);
         return rc;
@@ -735,6 +733,112 @@ void web_handle_complaint_air_next(struct web_request *r)
 void web_handle_complaint_close(struct web_request *r)
 {
         simple_step(r, SCHED_COMPLAINT_CLOSE, false);
+}
+
+/* PATCH /api/v1/complaints/{id}: the details, while the complaint can still
+ * air.  Only the fields given change; the checks are those of the upload. */
+void web_handle_complaint_update(struct web_request *r)
+{
+        static const struct {
+                const char *name;
+                size_t max;
+                bool multiline, nullable;
+        } texts[] = {
+            {"title", 200, false, false},       {"summary", 4000, true, false},
+            {"category", 100, false, false},    {"location", 200, false, false},
+            {"incident_date", 10, false, true}, {"caller_name", 200, false, true},
+            {"caller_phone", 40, false, true},
+        };
+        static const char *const flags[] = {"anonymous", "confidential", "consent"};
+        const char *text[7] = {0};
+        int flag[3] = {-1, -1, -1};
+        char err[256];
+        const char *key;
+        json_t *value;
+        if (!json_is_object(r->json) || json_object_size(r->json) == 0) {
+                web_respond_error(
+                    r, 400, "the body must be a JSON object of the fields to change");
+                return;
+        }
+        json_object_foreach(r->json, key, value)
+        {
+                bool known = false;
+                for (size_t i = 0; i < 7; i++) {
+                        if (strcmp(key, texts[i].name) != 0)
+                                continue;
+                        known = true;
+                        if (json_is_null(value) && texts[i].nullable) {
+                                text[i] = "";
+                                break;
+                        }
+                        const char *v = json_string_value(value);
+                        if (!v || strlen(v) > texts[i].max ||
+                            !web_text_valid(v, texts[i].multiline)) {
+                                web_respond_error(
+                                    r, 400,
+                                    "the field '%s' must be UTF-8 text of at most %zu "
+                                    "bytes%s",
+                                    key, texts[i].max,
+                                    texts[i].multiline ? ""
+                                                       : ", on one line, without control "
+                                                         "characters");
+                                return;
+                        }
+                        text[i] = v;
+                }
+                for (size_t i = 0; i < 3; i++) {
+                        if (strcmp(key, flags[i]) != 0)
+                                continue;
+                        known = true;
+                        if (!json_is_boolean(value)) {
+                                web_respond_error(r, 400, "%s must be true or false",
+                                                  key);
+                                return;
+                        }
+                        flag[i] = json_is_true(value);
+                }
+                if (!known) {
+                        web_respond_error(r, 400, "unknown field '%.40s'", key);
+                        return;
+                }
+        }
+        if (text[0] && !*text[0]) {
+                web_respond_error(r, 400, "title must not be empty");
+                return;
+        }
+        if (text[4] && *text[4] && !valid_date(text[4])) {
+                web_respond_error(r, 400, "incident_date must be a date YYYY-MM-DD");
+                return;
+        }
+        struct sched_complaint_edit edit = {
+            .title = text[0],
+            .summary = text[1],
+            .category = text[2],
+            .location = text[3],
+            .incident_date = text[4],
+            .caller_name = text[5],
+            .caller_phone = text[6],
+            .anonymous = flag[0],
+            .confidential = flag[1],
+            .consent = flag[2],
+        };
+        int rc = sched_complaint_edit(r->db, r->web->ctx.config, r->ids[0], &edit,
+                                      r->session.user_id, err, sizeof err);
+        if (rc == -2) {
+                web_respond_error(r, 404, "%s", err);
+                return;
+        }
+        if (rc == -3) {
+                web_respond_error(r, 409, "%s", err);
+                return;
+        }
+        if (rc < 0) {
+                web_respond_db_error(r);
+                return;
+        }
+        log_info("complaint %lld edited by %s", (long long)r->ids[0], r->session.user);
+        schedule_changed(r);
+        respond_complaint(r);
 }
 
 void web_handle_complaint_forward(struct web_request *r)

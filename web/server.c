@@ -58,6 +58,8 @@ static const struct web_route routes[] = {
      web_handle_complaint_reorder, false},
     {"GET", "/api/v1/complaints/{id}", ROLES_STAFF, BODY_NONE, web_handle_complaint_get,
      false},
+    {"PATCH", "/api/v1/complaints/{id}", ROLES_STAFF, BODY_JSON,
+     web_handle_complaint_update, false},
     {"GET", "/api/v1/complaints/{id}/audio", ROLES_STAFF, BODY_NONE,
      web_handle_complaint_audio, false},
     {"GET", "/api/v1/complaints/{id}/lapor", ROLES_STAFF, BODY_NONE,

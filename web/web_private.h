@@ -188,6 +188,8 @@ int web_complaint_intros_protect(sqlite3 *db);
 void web_handle_complaint_create(struct web_request *r);
 void web_handle_complaint_list(struct web_request *r);
 void web_handle_complaint_get(struct web_request *r);
+/* PATCH: the details while it can still air (scheduler's sched_complaint_edit). */
+void web_handle_complaint_update(struct web_request *r);
 void web_handle_complaint_audio(struct web_request *r);
 void web_handle_complaint_verify(struct web_request *r);
 void web_handle_complaint_reject(struct web_request *r);

@@ -177,6 +177,13 @@ try {
       await sleep(250);
       before = await nowPlaying();
     }
+    // when the dashboard shows it, timed in the page (later steps take a while)
+    await panel.evaluate((t) => {
+      const el = document.getElementById('now-title');
+      new MutationObserver(() => {
+        if (!window.shownOnAirAt && el.textContent.includes(t)) window.shownOnAirAt = Date.now();
+      }).observe(el, { childList: true, characterData: true, subtree: true });
+    }, TITLE);
     await row().getByRole('button', { name: 'Siarkan berikutnya' }).click();
     airNextAt = Date.now();
     remaining = before.now.duration - before.now.elapsed;
@@ -261,13 +268,39 @@ try {
     console.log(`# on air ${waited.toFixed(1)} s after air-next; the item on air had ${remaining.toFixed(1)} s left`);
     if (waited > remaining + 3) return `after ${waited.toFixed(1)} s, expected by ${(remaining + 3).toFixed(1)} s`;
   });
-  await step('the dashboard shows it on air within its 5 s refresh', async () => {
+  // every nowplaying request of the dashboard: it reads it on a pushed change only
+  const nowplayingAt = [];
+  let streams = 0;
+  panel.on('request', (r) => {
+    if (r.url().endsWith('/api/v1/nowplaying')) nowplayingAt.push(Date.now());
+    if (r.url().endsWith('/api/v1/events')) streams++;
+  });
+  await step('the dashboard shows it on air within 2 s, by server push', async () => {
     await panel.waitForFunction((t) => document.getElementById('now-title').textContent.includes(t),
       TITLE, { timeout: 20000, polling: 250 });
-    const late = (Date.now() - (apiOnAir || airNextAt)) / 1000;
+    const late = ((await panel.evaluate(() => window.shownOnAirAt)) - (apiOnAir || airNextAt)) / 1000;
     const kind = await panel.textContent('#now-kind');
     if (kind !== 'Aduan') return `kind "${kind}"`;
-    if (late > 6.5) return `${late.toFixed(1)} s after the API`;
+    if (late > 2) return `${late.toFixed(1)} s after the API`;
+  });
+  await step('the dashboard does not poll while its event stream is open', async () => {
+    await panel.reload(); /* so this page's stream is seen from its start */
+    await panel.waitForSelector('#dashboard', { state: 'visible' });
+    await sleep(1500);
+    if (streams < 1) return 'no /api/v1/events stream was opened';
+    // 12 s of the same item on air: a 5 s poll asks at least twice; a pushed
+    // change (the listener count, the next items planned again) may ask once
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = await nowPlaying();
+      const from = Date.now(), count = nowplayingAt.length;
+      await sleep(12000);
+      const after = await nowPlaying();
+      if (before.now?.title !== after.now?.title) continue; /* it changed: try another window */
+      const asked = nowplayingAt.length - count;
+      if (asked > 1) return `${asked} nowplaying requests in 12 s without a change (since ${from})`;
+      return '';
+    }
+    return 'the item on air changed in every window';
   });
   await panel.screenshot({ path: path.join(OUT, 'dashboard.png'), fullPage: true });
   await step('the complaint is on air on the public page', async () => {
@@ -369,21 +402,47 @@ try {
     if ((await res).status() !== 200) return `skip answered ${(await res).status()}`;
     await panel.waitForFunction(() => document.querySelector('#skip + .feedback')?.textContent === 'Dilewati.');
   });
-  const NO_CONSENT = 'Aduan tanpa izin siar';
-  await step('without consent "Siarkan berikutnya" is not offered and the row says why', async () => {
+  // Staff upload a complaint without consent at this size: the air actions are
+  // offered disabled with the reason; "Ubah" edits it and turns consent on,
+  // then "Siarkan berikutnya" is enabled.
+  async function editConsent(width, height, title) {
+    await panel.setViewportSize({ width, height });
     const f = '#complaint-form ';
     await panel.setInputFiles(f + 'input[name=audio]', env.CALL_WAV);
-    await panel.fill(f + 'input[name=title]', NO_CONSENT);
+    await panel.fill(f + 'input[name=title]', title);
     await panel.click(f + 'button[type=submit]');
-    const r = panel.locator('#complaints tr', { hasText: NO_CONSENT });
+    const r = panel.locator('#complaints tr', { hasText: title });
     await r.getByRole('button', { name: 'Verifikasi' }).click();
     await r.locator('td:nth-child(5)', { hasText: 'Diverifikasi' }).waitFor();
-    const buttons = await r.locator('button').allTextContents();
-    if (buttons.includes('Siarkan berikutnya') || buttons.includes('Masukkan ke antrean'))
-      return `offered: ${buttons.join(', ')}`;
+    const air = r.getByRole('button', { name: 'Siarkan berikutnya' });
+    if (!(await air.isDisabled())) return 'air-next is enabled without consent';
     const why = await r.locator('.why-not').textContent();
     if (!/belum setuju disiarkan/.test(why)) return `why "${why}"`;
-  });
+    const described = await air.getAttribute('aria-describedby');
+    if (!described || !(await panel.locator('#' + described).isVisible())) return 'the reason is not tied to the button';
+    await r.getByRole('button', { name: 'Ubah' }).click();
+    const form = panel.locator('#complaints .edit-row form');
+    const edited = title + ' (diubah)';
+    await form.locator('input[name=title]').fill(edited);
+    await form.locator('input[name=consent]').check();
+    const box = await form.locator('input[name=consent]').boundingBox();
+    if (width < 500 && box.height < 24) return `the consent box is ${box.height} px tall`;
+    await panel.screenshot({ path: path.join(OUT, `complaint-edit-${width}.png`) });
+    const res = panel.waitForResponse((x) => x.request().method() === 'PATCH');
+    await form.getByRole('button', { name: 'Simpan perubahan' }).click();
+    if ((await res).status() !== 200) return `PATCH answered ${(await res).status()}`;
+    const r2 = panel.locator('#complaints tr', { hasText: edited });
+    await r2.locator('.feedback', { hasText: 'Perubahan tersimpan.' }).waitFor();
+    if (await r2.getByRole('button', { name: 'Siarkan berikutnya' }).isDisabled()) return 'air-next still disabled with consent';
+    if (await r2.locator('.why-not').count()) return 'the reason still shows';
+    await panel.screenshot({ path: path.join(OUT, `complaint-edited-${width}.png`) });
+    return '';
+  }
+  const NO_CONSENT = 'Aduan tanpa izin siar';
+  await step('at 390x844 staff edit a complaint and turn consent on: "Siarkan berikutnya" becomes enabled', () =>
+    editConsent(390, 844, NO_CONSENT));
+  await step('at 1366x768 the same', () => editConsent(1366, 768, 'Aduan kedua tanpa izin'));
+  await panel.setViewportSize({ width: 1280, height: 900 });
   await step('the dashboard shows no English kind, role or wording', async () => {
     const text = await panel.evaluate(() => document.body.innerText);
     const english = ['(now, pending)', 'Mount', 'Level', 'Setelah item ini', 'Keluaran', 'Antrekan',
@@ -596,7 +655,9 @@ try {
     await users.fill('#user-form input[name=password]', 'sandi-eve-1234');
     await users.fill('#user-form input[name=password2]', 'sandi-eve-9999');
     await users.click('#user-form button[type=submit]');
-    await users.waitForFunction(() => document.getElementById('message').className === 'error');
+    await users.waitForFunction(() =>
+      document.querySelector('#user-form input[name=password2] + .feedback.error')?.textContent === 'Kedua kata sandi berbeda.');
+    if (await users.textContent('#message')) return 'the message shows at the top of the page';
     await users.screenshot({ path: path.join(OUT, 'users.png'), fullPage: true });
     const names = await users.locator('#users td:first-child').allTextContents();
     if (names.includes('eve')) return 'eve was added';
@@ -619,11 +680,29 @@ try {
     await row().locator('button[data-action=disable]').waitFor();
     users.once('dialog', (d) => d.accept('sandi-opi-5678'));
     await row().locator('button[data-action=new_password]').click();
-    await users.waitForFunction(() => /Kata sandi baru tersimpan.*opi/.test(document.getElementById('message').textContent));
+    await row().locator('button[data-control=password] + .feedback', { hasText: /Kata sandi baru tersimpan.*opi/ }).waitFor();
     const fresh = await tryLogin('sandi-opi-5678');
     if (fresh !== 200) return `the new password logs in: ${fresh}`;
   });
 
+  // a message appears next to the control that was used, on the screen, at both sizes
+  for (const [width, height] of [[390, 844], [1366, 768]]) {
+    await step(`at ${width}x${height} "Keluarkan dari semua sesi" says so next to its button`, async () => {
+      await users.setViewportSize({ width, height });
+      const row = users.locator('#users tr', { hasText: 'opi' });
+      const b = row.locator('button[data-control=sessions]');
+      await b.click();
+      const note = row.locator('button[data-control=sessions] + .feedback');
+      await note.filter({ hasText: /Sesi diakhiri: opi/ }).waitFor();
+      const [nb, bb] = [await note.boundingBox(), await b.boundingBox()];
+      if (Math.abs(nb.y - (bb.y + bb.height)) > 40) return `the note is ${nb.y - bb.y} px from its button`;
+      if (nb.y < 0 || nb.y + nb.height > height) return `the note is off screen at y ${nb.y}`;
+      if (width < 500 && bb.height < 44) return `the button is ${bb.height} px tall`;
+      if (await users.textContent('#message')) return 'the message shows at the top of the page';
+      await users.screenshot({ path: path.join(OUT, `users-feedback-${width}.png`) });
+    });
+  }
+  await users.setViewportSize({ width: 1280, height: 900 });
   await step('the English switch changes the users page', async () => {
     await users.click('#lang');
     const texts = await users.evaluate(() => [document.getElementById('h-users').textContent,

@@ -86,6 +86,9 @@ var Siaran = (function () {
     done_queue: 'Complaint added to the queue.', 'done_air-next': 'Complaint airs after the current item.',
     done_forward: 'Complaint forwarded to LAPOR!.', done_close: 'Complaint closed.',
     no_consent_why: 'Cannot air: the caller did not agree to airing.',
+    a_edit: 'Edit', edit_heading: 'Edit complaint', edit_save: 'Save changes', edit_cancel: 'Cancel',
+    edit_saved: 'Changes saved.', edit_nothing: 'Nothing changed.',
+    e_edit: 'This complaint has aired or is closed: it can no longer be edited.',
     confidential_why: 'Cannot air: the complaint is confidential.',
     listen_rec: 'Listen to the recording', alert_ended: 'Alert ended.',
     e_network: 'The connection failed. Try again.', e_401: 'The session ended: log in again.',
@@ -190,6 +193,9 @@ var Siaran = (function () {
     done_queue: 'Aduan masuk antrean.', 'done_air-next': 'Aduan disiarkan sesudah yang sedang diputar.',
     done_forward: 'Aduan diteruskan ke LAPOR!.', done_close: 'Aduan ditutup.',
     no_consent_why: 'Tidak bisa disiarkan: penelepon belum setuju disiarkan.',
+    a_edit: 'Ubah', edit_heading: 'Ubah aduan', edit_save: 'Simpan perubahan', edit_cancel: 'Batal',
+    edit_saved: 'Perubahan tersimpan.', edit_nothing: 'Tidak ada yang berubah.',
+    e_edit: 'Aduan ini sudah disiarkan atau ditutup: tidak bisa diubah lagi.',
     confidential_why: 'Tidak bisa disiarkan: aduan ini rahasia.',
     listen_rec: 'Dengarkan rekaman', alert_ended: 'Peringatan diakhiri.',
     e_network: 'Sambungan terputus. Coba lagi.', e_401: 'Sesi berakhir: silakan masuk lagi.',
@@ -244,7 +250,7 @@ var Siaran = (function () {
   var reasons = [
     [/wrong user name or password/, 'e_login'], [/not logged in/, 'e_401'],
     [/may not do this/, 'e_403'], [/did not consent/, 'e_consent'],
-    [/confidential complaint/, 'e_confidential'], [/cannot \w+ a complaint that is|is not queued|no longer forwarded/, 'e_state'],
+    [/can no longer be edited/, 'e_edit'], [/confidential complaint/, 'e_confidential'], [/cannot \w+ a complaint that is|is not queued|no longer forwarded/, 'e_state'],
     [/mode at needs at/, 'e_at'], [/has passed/, 'e_passed'],
     [/^text must be|a text or an audio|text or audio/, 'e_text'], [/is required/, 'e_required'],
     [/title must not be empty/, 'e_title'], [/longer than \d+ minutes/, 'e_long'],
@@ -292,6 +298,78 @@ var Siaran = (function () {
   }
   function showError(anchor, err) {
     return feedback(anchor, errorText(err), true, err && err.message);
+  }
+  /* The form that edits a complaint until it airs (PATCH
+   * /api/v1/complaints/{id}), filled from c.  On submit only what changed is
+   * sent, through save(body) (a promise of the updated complaint); then
+   * onDone(updated).  A refusal shows next to the save button. */
+  var editFields = [
+    ['title', 'text', 200], ['summary', 'textarea', 4000], ['category', 'text', 100],
+    ['location', 'text', 200], ['incident_date', 'date', 10], ['caller_name', 'text', 200],
+    ['caller_phone', 'tel', 40]
+  ];
+  var editFlags = ['anonymous', 'confidential', 'consent'];
+  function complaintEditor(c, save, onDone, onCancel) {
+    var form = make('form', undefined, 'complaint-edit');
+    form.setAttribute('data-id', c.id);
+    form.appendChild(make('h4', t('edit_heading') + ' · #' + c.id));
+    editFields.forEach(function (f) {
+      var label = make('label');
+      label.appendChild(make('span', t(f[0])));
+      var input = document.createElement(f[1] === 'textarea' ? 'textarea' : 'input');
+      if (f[1] !== 'textarea') input.type = f[1];
+      input.name = f[0];
+      input.maxLength = f[2];
+      input.required = f[0] === 'title';
+      input.value = c[f[0]] || '';
+      label.appendChild(input);
+      form.appendChild(label);
+    });
+    editFlags.forEach(function (k) {
+      var label = make('label', undefined, 'check');
+      var box = document.createElement('input');
+      box.type = 'checkbox';
+      box.name = k;
+      box.checked = !!c[k];
+      label.appendChild(box);
+      label.appendChild(make('span', t(k)));
+      form.appendChild(label);
+    });
+    var bar = make('div', undefined, 'edit-actions');
+    var saveButton = make('button', t('edit_save'));
+    saveButton.type = 'submit';
+    var cancel = make('button', t('edit_cancel'), 'secondary');
+    cancel.type = 'button';
+    cancel.addEventListener('click', onCancel);
+    bar.appendChild(saveButton);
+    bar.appendChild(cancel);
+    form.appendChild(bar);
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var body = {};
+      editFields.forEach(function (f) {
+        var v = form.elements[f[0]].value;
+        if (f[1] !== 'textarea') v = v.trim();
+        if (v !== (c[f[0]] || '')) body[f[0]] = v;
+      });
+      editFlags.forEach(function (k) {
+        if (form.elements[k].checked !== !!c[k]) body[k] = form.elements[k].checked;
+      });
+      if (!Object.keys(body).length) { feedback(saveButton, t('edit_nothing'), false); return; }
+      saveButton.disabled = true;
+      save(body).then(function (updated) {
+        saveButton.disabled = false;
+        onDone(updated);
+      }, function (err) {
+        saveButton.disabled = false;
+        showError(saveButton, err);
+      });
+    });
+    return form;
+  }
+  /* A complaint can be edited until it airs (scheduler/complaints.c). */
+  function complaintEditable(c) {
+    return c.status === 'received' || c.status === 'verified' || c.status === 'queued';
   }
   function kind(k) { return k ? t('k_' + k) : ''; }
   function reason(r) { return r ? t('r_' + r) : ''; }
@@ -361,5 +439,6 @@ var Siaran = (function () {
   });
   return { t: t, apply: apply, clock: clock, text: text, make: make, clear: clear,
            getJSON: getJSON, renderNext: renderNext, errorText: errorText, failure: failure,
-           feedback: feedback, showError: showError, kind: kind, reason: reason, role: role };
+           feedback: feedback, showError: showError, kind: kind, reason: reason, role: role,
+           complaintEditor: complaintEditor, complaintEditable: complaintEditable };
 })();

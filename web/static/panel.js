@@ -20,6 +20,7 @@
   var answering = null; /* the forwarded complaint the answer form is open for */
   var answerNotes = {}; /* complaint id -> what became of its answer, shown in its view */
   var notes = {}; /* complaint id -> {text, error, until}: its last action's outcome */
+  var editing = null; /* the complaint whose edit form is open (the list waits) */
 
   function $(id) { return document.getElementById(id); }
 
@@ -65,9 +66,12 @@
     for (var i = 0; i < cards.length; i++) cards[i].hidden = !staff;
     refreshNow();
     if (staff) { refreshComplaints(); refreshAnnouncements(); }
+    startPush();
   }
 
   function showLogin() {
+    stopPush();
+    stopPolling();
     csrf = null;
     $('login').hidden = false;
     $('dashboard').hidden = true;
@@ -122,6 +126,9 @@
       }
       progress();
     }).catch(function () { /* next round */ });
+    refreshLive();
+  }
+  function refreshLive() {
     S.getJSON('/api/v1/live').then(function (live) {
       $('live-box').hidden = !live.connected;
       if (!live.connected) return;
@@ -130,6 +137,67 @@
       $('live-meter').value = Math.max(-60, live.level_db);
       S.text($('live-level'), Math.round(live.level_db) + ' dBFS');
     }).catch(function () { /* next round */ });
+  }
+
+  /* ---- server push ---- */
+  /* The dashboard follows the studio's stream (GET /api/v1/events): a
+   * snapshot comes within a fraction of a second of each change, and the
+   * parts it shows are fetched then, not every few seconds.  Only while the
+   * stream is down does it poll. */
+  var source = null;
+  var polling = null;
+  var seen = { now: null, queue: null };
+  function isStaff() { return role === 'staff' || role === 'admin'; }
+  function onState(e) {
+    var st;
+    try { st = JSON.parse(e.data); } catch (err) { return; }
+    stopPolling();
+    var next = (st.timeline || []).slice(0, 6).map(function (i) { return i.title; });
+    var now = JSON.stringify([st.on_air, next, st.outputs, (st.inserts || []).length]);
+    if (now !== seen.now) refreshNow();
+    seen.now = now;
+    /* not while an answer is recorded: the rows would be rebuilt under the
+     * staff member's hands (the edit form holds the list itself) */
+    if (seen.queue !== null && st.queue_version !== seen.queue && isStaff() && answering === null) {
+      refreshComplaints();
+      refreshAnnouncements();
+    }
+    seen.queue = st.queue_version;
+  }
+  function startPush() {
+    stopPush();
+    if (!window.EventSource) { startPolling(); return; }
+    seen = { now: null, queue: null };
+    source = new EventSource('/api/v1/events');
+    source.addEventListener('state', onState);
+    source.addEventListener('error', function () {
+      /* reconnecting (or refused): poll until a snapshot comes again */
+      startPolling();
+      if (source && source.readyState === EventSource.CLOSED) {
+        source = null;
+        setTimeout(function () { if (csrf && !source) startPush(); }, 15000);
+      }
+    });
+  }
+  function stopPush() {
+    if (source) source.close();
+    source = null;
+  }
+  function poll() {
+    if (!csrf) return;
+    refreshNow();
+    /* a pending announcement's state changes when it airs */
+    if (annPending && isStaff()) refreshAnnouncements();
+    if (++polling.rounds % 3 === 0 && isStaff() && answering === null) refreshComplaints();
+  }
+  function startPolling() {
+    if (polling) return;
+    polling = { timer: setInterval(poll, 5000), rounds: 0 };
+  }
+  function stopPolling() {
+    if (!polling) return;
+    clearInterval(polling.timer);
+    polling = null;
   }
 
   /* ---- complaints ---- */
@@ -206,6 +274,29 @@
   function historyRow(tr) {
     var next = tr.nextSibling;
     return next && next.className === 'history-row' ? next : null;
+  }
+  /* The edit form in a row under the complaint; the list is not rebuilt
+   * while it is open, so what is typed stays. */
+  function openEdit(c, tr) {
+    if (editing !== null) closeEdit();
+    editing = c.id;
+    var row = S.make('tr', undefined, 'edit-row');
+    var cell = S.make('td');
+    cell.colSpan = 6;
+    var save = function (body) { return send('PATCH', '/api/v1/complaints/' + c.id, body); };
+    cell.appendChild(S.complaintEditor(c, save, function () {
+      notes[c.id] = { text: S.t('edit_saved'), error: false, until: Date.now() + 8000 };
+      closeEdit();
+    }, closeEdit));
+    row.appendChild(cell);
+    tr.parentNode.insertBefore(row, tr.nextSibling);
+    row.querySelector('input[name=title]').focus();
+  }
+  function closeEdit() {
+    var open = document.querySelector('#complaints .edit-row');
+    if (open) open.remove();
+    editing = null;
+    refreshComplaints();
   }
   function toggleHistory(id, tr) {
     var open = historyRow(tr);
@@ -297,6 +388,7 @@
     }).then(function () { $('answer-submit').disabled = false; });
   }
   function refreshComplaints() {
+    if (editing !== null) return;
     var filter = $('filter').value;
     var url = '/api/v1/complaints' + (filter ? '?status=' + encodeURIComponent(filter) : '');
     S.getJSON(url).then(function (data) {
@@ -340,16 +432,27 @@
         tr.appendChild(S.make('td', status));
         var cell = S.make('td');
         var blocked = airBlocked(c);
+        var whyId = 'why-not-' + c.id;
         (actions[c.status] || []).forEach(function (a) {
-          if ((a === 'air-next' || a === 'queue') && blocked) return;
           var b = S.make('button', S.t('a_' + a), a === 'reject' ? 'danger' : '');
           b.type = 'button';
+          /* offered but disabled, with the reason next to it */
+          if ((a === 'air-next' || a === 'queue') && blocked) {
+            b.disabled = true;
+            b.setAttribute('aria-describedby', whyId);
+          }
           b.addEventListener('click', function () {
             if (a === 'answer') openAnswer(c, tr, true);
             else act(c.id, a);
           });
           cell.appendChild(b);
         });
+        if (S.complaintEditable(c)) {
+          var edit = S.make('button', S.t('a_edit'), 'secondary edit');
+          edit.type = 'button';
+          edit.addEventListener('click', function () { openEdit(c, tr); });
+          cell.appendChild(edit);
+        }
         var lapor = S.make('button', S.t('a_lapor'), 'secondary');
         lapor.type = 'button';
         lapor.addEventListener('click', function () { showLapor(c.id); });
@@ -359,7 +462,9 @@
         history.addEventListener('click', function () { toggleHistory(c.id, tr); });
         cell.appendChild(history);
         if (blocked && (actions[c.status] || []).indexOf('air-next') >= 0) {
-          cell.appendChild(S.make('p', blocked, 'muted why-not'));
+          var why = S.make('p', blocked, 'muted why-not');
+          why.id = whyId;
+          cell.appendChild(why);
         }
         showNote(c.id, cell);
         tr.appendChild(cell);
@@ -587,17 +692,10 @@
       if (role === 'staff' || role === 'admin') { refreshComplaints(); refreshAnnouncements(); }
     });
     S.getJSON('/api/v1/session').then(showLoggedIn).catch(showLogin);
+    /* the live input's level meter moves on its own: read while it shows */
     setInterval(function () {
-      if (!csrf) return;
-      refreshNow();
-      /* a pending announcement's state changes when it airs */
-      if (annPending && (role === 'staff' || role === 'admin')) refreshAnnouncements();
-    }, 5000);
-    /* not while an answer is being recorded: the rows would be rebuilt
-     * under the staff member's hands */
-    setInterval(function () {
-      if (csrf && (role === 'staff' || role === 'admin') && answering === null) refreshComplaints();
-    }, 15000);
+      if (csrf && !$('live-box').hidden) refreshLive();
+    }, 2000);
     setInterval(progress, 1000);
   });
 })();

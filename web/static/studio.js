@@ -15,6 +15,7 @@
   var offsetMin = 0;       /* the station zone's offset from UTC */
   var source = null;       /* the EventSource */
   var queueVersion = -1;   /* complaints are fetched again when it moves */
+  var editing = null;      /* the complaint whose edit form is open (the list waits) */
   var skipTimer = null;
   var skipLeft = 0;
   var SKIP_DELAY = 5;      /* seconds to take a skip back */
@@ -387,6 +388,7 @@
   /* ---- the complaint queue ---- */
   function complaintRow(c) {
     var li = S.make('li');
+    li.setAttribute('data-id', c.id);
     li.appendChild(S.make('strong', c.title));
     var line = S.make('div');
     line.appendChild(S.make('span', t('st_' + c.status), 'badge'));
@@ -426,19 +428,51 @@
       });
       ctl.appendChild(b);
     });
+    if (S.complaintEditable(c)) {
+      var edit = S.make('button', S.t('a_edit'), 'secondary edit');
+      edit.type = 'button';
+      edit.setAttribute('aria-label', S.t('a_edit') + ' ' + c.title);
+      edit.addEventListener('click', function () { openEdit(c, li, edit); });
+      ctl.appendChild(edit);
+    }
     ctl.appendChild(fb);
     li.appendChild(ctl);
     if (!aired && (c.status === 'verified' || c.status === 'queued'))
       li.appendChild(S.make('div', c.confidential ? t('sd_reason_conf') : t('sd_reason_consent'), 'reason'));
     return li;
   }
+  /* The edit form under the complaint; the queue is not rebuilt while it is
+   * open, so what is typed stays. */
+  function openEdit(c, li, button) {
+    if (editing !== null) return;
+    editing = c.id;
+    button.disabled = true;
+    var save = function (body) {
+      return send('PATCH', '/api/v1/complaints/' + c.id, body).catch(function (e) {
+        throw S.failure(e.detail || e.message, e.status); /* said by common.js */
+      });
+    };
+    var form = S.complaintEditor(c, save, function () {
+      closeEdit().then(function () {
+        var fb = document.querySelector('#complaints li[data-id="' + c.id + '"] .fb');
+        if (fb) say(fb, S.t('edit_saved'));
+      });
+    }, closeEdit);
+    li.appendChild(form);
+    form.elements.title.focus();
+  }
+  function closeEdit() {
+    editing = null;
+    return refreshComplaints();
+  }
   function refreshComplaints() {
+    if (editing !== null) return Promise.resolve();
     if (role !== 'staff' && role !== 'admin') {
       $('aduan-note').hidden = false;
       S.text($('aduan-note'), t('sd_cq_staff'));
-      return;
+      return Promise.resolve();
     }
-    Promise.all(['received', 'verified', 'queued'].map(function (st) {
+    return Promise.all(['received', 'verified', 'queued'].map(function (st) {
       return S.getJSON('/api/v1/complaints?status=' + st).then(function (d) { return d.complaints; });
     })).then(function (lists) {
       complaintLists = lists;
@@ -451,7 +485,7 @@
     });
   }
   function renderComplaints() {
-    if (!complaintLists) return;
+    if (!complaintLists || editing !== null) return; /* an open edit form keeps what is typed */
     var ul = $('complaints');
     S.clear(ul);
     var all = complaintLists[2].concat(complaintLists[1], complaintLists[0]);

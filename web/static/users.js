@@ -2,7 +2,8 @@
  * form to add one (POST /api/v1/users), and per account: disable or enable
  * it, set a new password (PATCH /api/v1/users/{id}), end its sessions
  * (DELETE /api/v1/users/{id}/sessions).  Only an admin sees the content;
- * the server refuses everyone else anyway. */
+ * the server refuses everyone else anyway.  What became of an action shows
+ * next to the control that was used. */
 'use strict';
 (function () {
   var S = Siaran, M = Manage, $ = M.$;
@@ -41,11 +42,12 @@
   }
 
   function load() {
-    M.get('/api/v1/users').then(function (data) {
+    return M.get('/api/v1/users').then(function (data) {
       var body = $('users');
       S.clear(body);
       data.users.forEach(function (u) {
         var tr = S.make('tr');
+        tr.setAttribute('data-user', u.id);
         tr.appendChild(S.make('td', u.name));
         tr.appendChild(S.make('td', S.role(u.role)));
         tr.appendChild(S.make('td', t(u.disabled ? 'disabled' : 'active')));
@@ -56,34 +58,45 @@
     }).catch(function (e) { M.say(S.errorText(e), true); });
   }
 
-  function button(label, action) {
+  function button(label, control, action) {
     var b = S.make('button', t(label));
     b.type = 'button';
     b.setAttribute('data-action', label);
+    b.setAttribute('data-control', control);
     b.addEventListener('click', action);
     return b;
   }
 
-  function change(u, body, done) {
+  /* The account's row is drawn again after a change: the note goes next to
+   * the same control in the new row. */
+  function tellRow(u, control, message) {
+    var b = document.querySelector('#users tr[data-user="' + u.id + '"] button[data-control="' + control + '"]');
+    if (b) S.feedback(b, message, false);
+  }
+  function change(u, body, done, control, b) {
     M.send('PATCH', '/api/v1/users/' + u.id, body)
-      .then(function () { M.say(t(done) + u.name); load(); })
-      .catch(function (err) { M.say(S.errorText(err), true); });
+      .then(function () {
+        return load().then(function () { tellRow(u, control, t(done) + u.name); });
+      })
+      .catch(function (err) { S.showError(b, err); });
   }
 
   /* Disabling or a new password also ends the account's sessions (server side). */
   function actions(u) {
     var td = S.make('td');
-    td.appendChild(button(u.disabled ? 'enable' : 'disable', function () {
-      change(u, { disabled: !u.disabled }, 'changed');
+    td.appendChild(button(u.disabled ? 'enable' : 'disable', 'state', function (e) {
+      change(u, { disabled: !u.disabled }, 'changed', 'state', e.currentTarget);
     }));
-    td.appendChild(button('new_password', function () {
+    td.appendChild(button('new_password', 'password', function (e) {
+      var b = e.currentTarget;
       var pw = window.prompt(t('ask_password').replace('%s', u.name));
-      if (pw) change(u, { password: pw }, 'password_set');
+      if (pw) change(u, { password: pw }, 'password_set', 'password', b);
     }));
-    td.appendChild(button('end_sessions', function () {
+    td.appendChild(button('end_sessions', 'sessions', function (e) {
+      var b = e.currentTarget;
       M.send('DELETE', '/api/v1/users/' + u.id + '/sessions')
-        .then(function (r) { M.say(t('ended') + u.name + ' (' + r.ended + ')'); })
-        .catch(function (err) { M.say(S.errorText(err), true); });
+        .then(function (r) { S.feedback(b, t('ended') + u.name + ' (' + r.ended + ')', false); })
+        .catch(function (err) { S.showError(b, err); });
     }));
     return td;
   }
@@ -91,16 +104,18 @@
   function add(e) {
     e.preventDefault();
     var f = e.target.elements;
+    var submit = e.target.querySelector('button[type=submit]');
     if (f.password.value !== f.password2.value) {
-      M.say(t('mismatch'), true);
+      S.feedback(f.password2, t('mismatch'), true);
+      f.password2.focus();
       return;
     }
     M.send('POST', '/api/v1/users', { name: f.name.value, role: f.role.value, password: f.password.value })
       .then(function (user) {
-        M.say(t('added') + user.name + ' (' + S.role(user.role) + ')');
+        S.feedback(submit, t('added') + user.name + ' (' + S.role(user.role) + ')', false);
         e.target.reset();
         load();
-      }).catch(function (err) { M.say(S.errorText(err), true); });
+      }).catch(function (err) { S.showError(submit, err); });
   }
 
   document.addEventListener('DOMContentLoaded', translate);
