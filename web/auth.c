@@ -504,7 +504,8 @@ void web_handle_login(struct web_request *r)
         char role[16] = "";
 
         if (!name || !password || !*name) {
-                web_respond_error(r, 400, "username and password are required");
+                web_respond_error(r, 400, "field_required",
+                                  "username and password are required");
                 return;
         }
         web_client_address(r, address, sizeof address);
@@ -521,7 +522,7 @@ void web_handle_login(struct web_request *r)
                 char seconds[24];
                 log_warn("login throttled for %s from %s (%lld s)", name, address,
                          (long long)wait);
-                web_respond_error(r, 429,
+                web_respond_error(r, 429, "rate_limited",
                                   "too many failed logins; try again in %lld seconds",
                                   (long long)wait);
                 snprintf(seconds, sizeof seconds, "%lld", (long long)wait);
@@ -537,7 +538,7 @@ void web_handle_login(struct web_request *r)
         if (verified != 1) {
                 /* the failure is already on record (take_attempt) */
                 log_warn("failed login for %s from %s", name, address);
-                web_respond_error(r, 401, "wrong user name or password");
+                web_respond_error(r, 401, "login_failed", "wrong user name or password");
                 return;
         }
 
@@ -656,11 +657,11 @@ void web_handle_users_add(struct web_request *r)
         const char *password = json_string_value(json_object_get(r->json, "password"));
         int64_t id = insert_user(r->db, name, role, password, err, sizeof err);
         if (id == -2) {
-                web_respond_error(r, 400, "%s", err);
+                web_respond_error(r, 400, "field_invalid", "%s", err);
                 return;
         }
         if (id == -3) {
-                web_respond_error(r, 409, "%s", err);
+                web_respond_error(r, 409, "user_exists", "%s", err);
                 return;
         }
         if (id == -4) {
@@ -668,7 +669,7 @@ void web_handle_users_add(struct web_request *r)
                 return;
         }
         if (id < 0) {
-                web_respond_error(r, 500, "%s", err);
+                web_respond_error(r, 500, "internal_error", "%s", err);
                 return;
         }
         web_respond_json(
@@ -687,29 +688,31 @@ void web_handle_users_update(struct web_request *r)
         json_object_foreach(r->json, key, value)
         {
                 if (strcmp(key, "disabled") != 0 && strcmp(key, "password") != 0) {
-                        web_respond_error(r, 400, "unknown field '%.40s'", key);
+                        web_respond_error(r, 400, "field_invalid",
+                                          "unknown field '%.40s'", key);
                         return;
                 }
         }
         if ((disabled_v && !json_is_boolean(disabled_v)) ||
             (password_v && !json_is_string(password_v)) || (!disabled_v && !password_v)) {
-                web_respond_error(r, 400,
+                web_respond_error(r, 400, "field_invalid",
                                   "give disabled (true or false) and/or password (text)");
                 return;
         }
         int disabled = disabled_v ? json_is_true(disabled_v) : -1;
         if (disabled == 1 && r->ids[0] == r->session.user_id) {
-                web_respond_error(r, 409, "you cannot disable your own account");
+                web_respond_error(r, 409, "own_account",
+                                  "you cannot disable your own account");
                 return;
         }
         int rc = update_user(r->db, r->ids[0], disabled, json_string_value(password_v),
                              r->session.token_hash, err, sizeof err);
         if (rc == -2) {
-                web_respond_error(r, 400, "%s", err);
+                web_respond_error(r, 400, "field_invalid", "%s", err);
                 return;
         }
         if (rc == -3) {
-                web_respond_error(r, 404, "%s", err);
+                web_respond_error(r, 404, "not_found", "%s", err);
                 return;
         }
         if (rc < 0) {

@@ -13,24 +13,26 @@ void web_handle_insert_create(struct web_request *r)
         json_t *id_value = json_object_get(r->json, "media_id");
         const char *mode = json_string_value(json_object_get(r->json, "mode"));
         if (!json_is_integer(id_value) || json_integer_value(id_value) <= 0) {
-                web_respond_error(r, 400, "media_id must be a library item's id");
+                web_respond_error(r, 400, "field_invalid",
+                                  "media_id must be a library item's id");
                 return;
         }
         if (!mode)
                 mode = "next";
         if (strcmp(mode, "next") != 0 && strcmp(mode, "now") != 0) {
-                web_respond_error(r, 400, "mode must be next or now");
+                web_respond_error(r, 400, "field_invalid", "mode must be next or now");
                 return;
         }
         int64_t media_id = json_integer_value(id_value);
         int64_t id = 0;
         int rc = sched_insert_create(r->db, media_id, mode, r->session.user_id, &id);
         if (rc == -2) {
-                web_respond_error(r, 404, "no library item %lld", (long long)media_id);
+                web_respond_error(r, 404, "not_found", "no library item %lld",
+                                  (long long)media_id);
                 return;
         }
         if (rc == -3) {
-                web_respond_error(r, 403,
+                web_respond_error(r, 403, "complaint_queue_only",
                                   "a complaint airs only from the complaint queue");
                 return;
         }
@@ -58,7 +60,8 @@ void web_handle_insert_cancel(struct web_request *r)
 {
         int rc = sched_announcement_cancel(r->db, r->ids[0]);
         if (rc == -2) {
-                web_respond_error(r, 404, "no pending insert %lld (aired or cancelled)",
+                web_respond_error(r, 404, "insert_gone",
+                                  "no pending insert %lld (aired or cancelled)",
                                   (long long)r->ids[0]);
                 return;
         }
