@@ -45,25 +45,13 @@
   function $(id) { return document.getElementById(id); }
 
   /* ---- talking to the server ---- */
-  function indonesian(status, message) {
-    var m = message || '';
-    if (/consent/i.test(m)) return 'Penelepon belum setuju rekamannya disiarkan.';
-    if (/confidential/i.test(m)) return 'Aduan rahasia tidak pernah disiarkan.';
-    if (/CSRF/i.test(m)) return 'Sesi tidak cocok; muat ulang halaman.';
-    switch (status) {
-      case 0: return 'Tidak tersambung ke server. Periksa jaringan.';
-      case 400: return 'Isian tidak bisa diterima. Periksa lagi.';
-      case 401: return 'Sesi berakhir. Silakan masuk lagi.';
-      case 403: return 'Peran Anda tidak boleh melakukan ini.';
-      case 404: return 'Tidak ditemukan: mungkin sudah disiarkan atau dibatalkan.';
-      case 409: return 'Bentrok dengan perubahan lain. Coba lagi.';
-      case 413: return 'Terlalu besar.';
-      case 422: return 'Rekaman tidak bisa dipakai.';
-      case 429: return 'Terlalu sering. Tunggu sebentar.';
-      case 503: return 'Server sedang sibuk. Coba lagi sebentar.';
-      case 507: return 'Disk server penuh.';
-    }
-    return 'Kesalahan server (' + status + ').';
+  /* A refusal in the panel's words, by the API's error code (common.js);
+   * the English reason goes to the tooltip (detail). */
+  function refused(status, data) {
+    var e = S.refusal(status, data);
+    e.detail = e.message;
+    e.message = S.errorText(e);
+    return e;
   }
   function send(method, url, body, raw) {
     var options = { method: method, credentials: 'same-origin', headers: {} };
@@ -73,15 +61,11 @@
       options.body = JSON.stringify(body);
     }
     return fetch(url, options).catch(function () {
-      var e = new Error(indonesian(0, ''));
-      throw e;
+      throw refused(0, null);
     }).then(function (r) {
       if (r.ok) return raw ? r : r.json();
-      return r.json().catch(function () { return {}; }).then(function (data) {
-        var e = new Error(indonesian(r.status, data.error));
-        e.detail = data.error || ('HTTP ' + r.status);
-        e.status = r.status;
-        throw e;
+      return r.json().catch(function () { return null; }).then(function (data) {
+        throw refused(r.status, data);
       });
     });
   }
@@ -410,7 +394,7 @@
       $('aduan-note').hidden = true;
     }).catch(function (e) {
       $('aduan-note').hidden = false;
-      S.text($('aduan-note'), indonesian(e.status || 500, e.message));
+      S.text($('aduan-note'), e.detail ? e.message : S.errorText(e));
     });
   }
 
@@ -507,7 +491,7 @@
                                         password: f.elements.password.value })
         .then(function (data) { f.reset(); showStudio(data); })
         .catch(function (err) {
-          say($('login-msg'), err.status === 401 ? 'Nama pengguna atau kata sandi salah.' : err.message, true, err.detail);
+          say($('login-msg'), err.message, true, err.detail);
         });
     });
     $('logout').addEventListener('click', function () {
