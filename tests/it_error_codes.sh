@@ -187,6 +187,8 @@ as adi POST /api/v1/users "${JSON[@]}" --data-binary "@$D/big.json"
 refused "a JSON body over 64 KB" 413 body_too_large
 as adi POST /api/v1/users "${JSON[@]}" -d '{"name":"ani","role":"staff","password":"panjang-sekali"}'
 refused "a user name that exists" 409 user_exists
+as adi POST /api/v1/users "${JSON[@]}" -d '{"name":"budi","role":"staff","password":"pendek"}'
+refused "a new user with a short password" 400 password_short
 adi_id=$(sqlite3 "$D/siaran.db" "SELECT id FROM users WHERE name = 'adi'")
 as adi PATCH "/api/v1/users/$adi_id" "${JSON[@]}" -d '{"disabled":true}'
 refused "an admin disabling their own account" 409 own_account

@@ -10,6 +10,7 @@
 #include "web/web_private.h"
 
 #define COOKIE_NAME "siaran_session"
+#define PASSWORD_MIN 8 /* bytes */
 /* Per client (the real one, behind a trusted proxy): failures allowed within
  * the window; the next attempt waits until the window has passed. */
 #define CLIENT_WINDOW 300 /* seconds */
@@ -65,8 +66,9 @@ static int64_t insert_user(sqlite3 *db, const char *name, const char *role,
                 snprintf(err, err_size, "the role must be admin, operator or staff");
                 return -2;
         }
-        if (!password || strlen(password) < 8) {
-                snprintf(err, err_size, "the password must have at least 8 characters");
+        if (!password || strlen(password) < PASSWORD_MIN) {
+                snprintf(err, err_size, "the password must have at least %d characters",
+                         PASSWORD_MIN);
                 return -2;
         }
         if (crypto_pwhash_str(hash, password, strlen(password),
@@ -136,8 +138,9 @@ static int update_user(sqlite3 *db, int64_t id, int disabled, const char *passwo
         char hash[crypto_pwhash_STRBYTES] = "";
         sqlite3_stmt *stmt = NULL;
         int rc = -4;
-        if (password && strlen(password) < 8) {
-                snprintf(err, err_size, "the password must have at least 8 characters");
+        if (password && strlen(password) < PASSWORD_MIN) {
+                snprintf(err, err_size, "the password must have at least %d characters",
+                         PASSWORD_MIN);
                 return -2;
         }
         if (password && crypto_pwhash_str(hash, password, strlen(password),
@@ -655,6 +658,12 @@ void web_handle_users_add(struct web_request *r)
         const char *name = json_string_value(json_object_get(r->json, "name"));
         const char *role = json_string_value(json_object_get(r->json, "role"));
         const char *password = json_string_value(json_object_get(r->json, "password"));
+        if (password && strlen(password) < PASSWORD_MIN) {
+                web_respond_error(r, 400, "password_short",
+                                  "the password must have at least %d characters",
+                                  PASSWORD_MIN);
+                return;
+        }
         int64_t id = insert_user(r->db, name, role, password, err, sizeof err);
         if (id == -2) {
                 web_respond_error(r, 400, "field_invalid", "%s", err);
@@ -705,8 +714,15 @@ void web_handle_users_update(struct web_request *r)
                                   "you cannot disable your own account");
                 return;
         }
-        int rc = update_user(r->db, r->ids[0], disabled, json_string_value(password_v),
-                             r->session.token_hash, err, sizeof err);
+        const char *password = json_string_value(password_v);
+        if (password && strlen(password) < PASSWORD_MIN) {
+                web_respond_error(r, 400, "password_short",
+                                  "the password must have at least %d characters",
+                                  PASSWORD_MIN);
+                return;
+        }
+        int rc = update_user(r->db, r->ids[0], disabled, password, r->session.token_hash,
+                             err, sizeof err);
         if (rc == -2) {
                 web_respond_error(r, 400, "field_invalid", "%s", err);
                 return;
