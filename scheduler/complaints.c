@@ -104,24 +104,29 @@ out:
         return rc;
 }
 
-/* Why the step cannot be taken from this state, or NULL when it can. */
-static const char *refusal(const struct step *t, const char *from, bool consent,
-                           bool confidential, char *err, size_t err_size)
+/* Why the step cannot be taken from this state (a SCHED_COMPLAINT_ refusal,
+ * reason in err), or 0 when it can. */
+static int refusal(const struct step *t, const char *from, bool consent,
+                   bool confidential, char *err, size_t err_size)
 {
         bool allowed = false;
         for (int i = 0; i < 4 && t->from[i]; i++)
                 if (strcmp(from, t->from[i]) == 0)
                         allowed = true;
-        if (!allowed)
+        if (!allowed) {
                 snprintf(err, err_size, "cannot %s a complaint that is %s", t->action,
                          from);
-        else if ((t->flags & NEEDS_AIRABLE) && confidential)
+                return SCHED_COMPLAINT_WRONG_STATUS;
+        }
+        if ((t->flags & NEEDS_AIRABLE) && confidential) {
                 snprintf(err, err_size, "a confidential complaint is never aired");
-        else if ((t->flags & NEEDS_AIRABLE) && !consent)
+                return SCHED_COMPLAINT_CONFIDENTIAL;
+        }
+        if ((t->flags & NEEDS_AIRABLE) && !consent) {
                 snprintf(err, err_size, "the caller did not consent to airing");
-        else
-                return NULL;
-        return err;
+                return SCHED_COMPLAINT_NO_CONSENT;
+        }
+        return 0;
 }
 
 static int write_step(sqlite3 *db, int64_t id, const struct step *t,
@@ -161,7 +166,7 @@ int sched_complaint_step(sqlite3 *db, int64_t id, enum sched_complaint_step whic
 {
         if ((unsigned)which >= sizeof steps / sizeof steps[0]) {
                 snprintf(err, err_size, "no such step");
-                return -3;
+                return SCHED_COMPLAINT_WRONG_STATUS;
         }
         const struct step *t = &steps[which];
         char from[16] = "";
@@ -176,9 +181,10 @@ int sched_complaint_step(sqlite3 *db, int64_t id, enum sched_complaint_step whic
         }
         if (rc < 0)
                 goto db_error;
-        if (refusal(t, from, consent, confidential, err, err_size)) {
+        int refused = refusal(t, from, consent, confidential, err, err_size);
+        if (refused) {
                 sched_db_rollback(db);
-                return -3;
+                return refused;
         }
         const char *note = which == SCHED_COMPLAINT_AIR_NEXT ? "air-next"
                            : tracking_id                     ? tracking_id

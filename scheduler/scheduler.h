@@ -154,13 +154,21 @@ enum sched_complaint_step {
         SCHED_COMPLAINT_CLOSE,    /* aired, forwarded, answered -> closed */
 };
 
+/* Why sched_complaint_step refused a step (the web answers 409 to each). */
+enum {
+        SCHED_COMPLAINT_WRONG_STATUS = -3, /* not allowed from its status */
+        SCHED_COMPLAINT_CONFIDENTIAL = -4, /* an airing step for a confidential one */
+        SCHED_COMPLAINT_NO_CONSENT = -5,   /* an airing step without the caller's
+                                              consent */
+};
+
 /* Takes one step of complaint id's workflow in one transaction, with its
  * complaint_events row (by user_id; 0: none): queue and air-next only for a
  * complaint whose caller consented and that is not confidential.
  * tracking_id is for forward (may be NULL otherwise).  Returns 0; -2 when
- * there is no such complaint; -3 when the step is not allowed from its
- * status (err says why: the web answers 409); -1 on a database error (err
- * has SQLite's message); nothing changes unless 0. */
+ * there is no such complaint; a SCHED_COMPLAINT_ refusal above (err says
+ * why); -1 on a database error (err has SQLite's message); nothing changes
+ * unless 0. */
 int sched_complaint_step(sqlite3 *db, int64_t id, enum sched_complaint_step step,
                          int64_t user_id, const char *tracking_id, char *err,
                          size_t err_size);

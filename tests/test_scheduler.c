@@ -1484,7 +1484,7 @@ static void test_complaint_steps(void **state)
         int pos, next;
         assert_int_equal(sched_complaint_step(st->db, 1, SCHED_COMPLAINT_QUEUE, 0, NULL,
                                               err, sizeof err),
-                         -3);
+                         SCHED_COMPLAINT_WRONG_STATUS);
         assert_string_equal(err, "cannot queue a complaint that is received");
         assert_int_equal(sched_complaint_step(st->db, 9, SCHED_COMPLAINT_VERIFY, 0, NULL,
                                               err, sizeof err),
@@ -1495,11 +1495,11 @@ static void test_complaint_steps(void **state)
                                  0);
         assert_int_equal(sched_complaint_step(st->db, 2, SCHED_COMPLAINT_AIR_NEXT, 0,
                                               NULL, err, sizeof err),
-                         -3);
+                         SCHED_COMPLAINT_CONFIDENTIAL);
         assert_string_equal(err, "a confidential complaint is never aired");
         assert_int_equal(sched_complaint_step(st->db, 3, SCHED_COMPLAINT_QUEUE, 0, NULL,
                                               err, sizeof err),
-                         -3);
+                         SCHED_COMPLAINT_NO_CONSENT);
         assert_string_equal(err, "the caller did not consent to airing");
         assert_string_equal(complaint_status(st, 3, NULL, NULL), "verified");
         assert_int_equal(sched_complaint_step(st->db, 1, SCHED_COMPLAINT_QUEUE, 0, NULL,
@@ -1517,7 +1517,7 @@ static void test_complaint_steps(void **state)
         assert_int_equal(next, 1);
         assert_int_equal(sched_complaint_step(st->db, 1, SCHED_COMPLAINT_FORWARD, 0,
                                               "LAP-1", err, sizeof err),
-                         -3);
+                         SCHED_COMPLAINT_WRONG_STATUS);
         assert_int_equal(sched_complaint_step(st->db, 1, SCHED_COMPLAINT_REJECT, 0, NULL,
                                               err, sizeof err),
                          0);

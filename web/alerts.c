@@ -83,17 +83,18 @@ void web_handle_alert_end(struct web_request *r)
 {
         char err[256];
         if (!r->web->ctx.alerts) {
-                web_respond_error(r, 503, "alerts are not running");
+                web_respond_error(r, 503, "alerts_down", "alerts are not running");
                 return;
         }
         int rc = alerts_end(r->web->ctx.alerts, r->db, r->ids[0], r->session.user, err,
                             sizeof err);
         if (rc == -1) {
-                web_respond_error(r, 404, "no alert %lld", (long long)r->ids[0]);
+                web_respond_error(r, 404, "not_found", "no alert %lld",
+                                  (long long)r->ids[0]);
                 return;
         }
         if (rc < -1) {
-                web_respond_error(r, 500, "%s", err);
+                web_respond_error(r, 500, "internal_error", "%s", err);
                 return;
         }
         web_status_schedule_changed(r->web->status);
@@ -107,12 +108,13 @@ void web_handle_alert_test(struct web_request *r)
         char err[256];
         int64_t id = 0;
         if (!r->web->ctx.alerts) {
-                web_respond_error(r, 503, "alerts are not running");
+                web_respond_error(r, 503, "alerts_down", "alerts are not running");
                 return;
         }
         if (alerts_air_test(r->web->ctx.alerts, r->db, r->session.user, &id, err,
                             sizeof err) < 0) {
-                web_respond_error(r, 500, "the test bulletin did not air: %s", err);
+                web_respond_error(r, 500, "alert_test_failed",
+                                  "the test bulletin did not air: %s", err);
                 return;
         }
         log_info("test alert %lld by %s", (long long)id, r->session.user);

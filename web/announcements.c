@@ -74,18 +74,19 @@ void web_handle_announcement_preview(struct web_request *r)
         char err[256];
         const char *text = json_string_value(json_object_get(r->json, "text"));
         if (!valid_text(text)) {
-                web_respond_error(r, 400, "text must be 1-%d characters of text",
-                                  TEXT_MAX);
+                web_respond_error(r, 400, "text_length",
+                                  "text must be 1-%d characters of text", TEXT_MAX);
                 return;
         }
         char *path = sched_speak(text, err, sizeof err);
         if (!path) {
-                web_respond_error(r, 500, "text-to-speech failed: %s", err);
+                web_respond_error(r, 500, "tts_failed", "text-to-speech failed: %s", err);
                 return;
         }
         /* the open descriptor keeps the data readable after the unlink */
         if (web_respond_file(r, path, "audio/wav") < 0)
-                web_respond_error(r, 500, "cannot read the spoken text");
+                web_respond_error(r, 500, "internal_error",
+                                  "cannot read the spoken text");
         unlink(path);
         free(path);
 }
@@ -94,9 +95,9 @@ void web_handle_announcement_preview(struct web_request *r)
 static void respond_create_error(struct web_request *r, int rc, const char *err)
 {
         if (rc == -3)
-                web_respond_error(r, 409, "%s", err);
+                web_respond_error(r, 409, "recording_duplicate", "%s", err);
         else if (rc == SCHED_ANNOUNCEMENT_TTS_FAILED)
-                web_respond_error(r, 500, "text-to-speech failed: %s", err);
+                web_respond_error(r, 500, "tts_failed", "text-to-speech failed: %s", err);
         else if (rc == SCHED_ANNOUNCEMENT_DB_ERROR)
                 web_respond_db_error(r);
         else
@@ -114,7 +115,8 @@ void web_handle_announcement_create(struct web_request *r)
                 mode = json_string_value(json_object_get(r->json, "mode"));
                 at = json_string_value(json_object_get(r->json, "at"));
                 if (!valid_text(text)) {
-                        web_respond_error(r, 400, "text must be 1-%d characters of text",
+                        web_respond_error(r, 400, "text_length",
+                                          "text must be 1-%d characters of text",
                                           TEXT_MAX);
                         return;
                 }
@@ -124,12 +126,13 @@ void web_handle_announcement_create(struct web_request *r)
                 at = web_field(r, "at");
                 if (!r->upload_path || r->upload_size == 0) {
                         web_respond_error(
-                            r, 400, "the form needs an audio file in the field 'audio'");
+                            r, 400, "audio_required",
+                            "the form needs an audio file in the field 'audio'");
                         return;
                 }
                 if (text && *text && !valid_text(text)) {
-                        web_respond_error(r, 400, "text must be at most %d characters",
-                                          TEXT_MAX);
+                        web_respond_error(r, 400, "text_length",
+                                          "text must be at most %d characters", TEXT_MAX);
                         return;
                 }
         }
@@ -137,18 +140,20 @@ void web_handle_announcement_create(struct web_request *r)
                 mode = "next";
         if (strcmp(mode, "now") != 0 && strcmp(mode, "next") != 0 &&
             strcmp(mode, "at") != 0) {
-                web_respond_error(r, 400, "mode must be now, next or at");
+                web_respond_error(r, 400, "field_invalid",
+                                  "mode must be now, next or at");
                 return;
         }
         if (strcmp(mode, "at") == 0) {
                 if (!at || parse_time(at, &air_at) < 0) {
                         web_respond_error(
-                            r, 400,
+                            r, 400, "at_required",
                             "mode at needs at: a time YYYY-MM-DDTHH:MM[:SS][+HH:MM]");
                         return;
                 }
                 if (air_at < time_now_ms() - 60 * 1000) {
-                        web_respond_error(r, 400, "the time %s has passed", at);
+                        web_respond_error(r, 400, "time_passed", "the time %s has passed",
+                                          at);
                         return;
                 }
         }
@@ -228,7 +233,7 @@ void web_handle_announcement_list(struct web_request *r)
 void web_handle_skip(struct web_request *r)
 {
         if (!r->web->ctx.playout) {
-                web_respond_error(r, 503, "the engine is not running");
+                web_respond_error(r, 503, "engine_down", "the engine is not running");
                 return;
         }
         playout_skip(r->web->ctx.playout);

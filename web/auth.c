@@ -10,6 +10,7 @@
 #include "web/web_private.h"
 
 #define COOKIE_NAME "siaran_session"
+#define PASSWORD_MIN 8 /* bytes */
 /* Per client (the real one, behind a trusted proxy): failures allowed within
  * the window; the next attempt waits until the window has passed. */
 #define CLIENT_WINDOW 300 /* seconds */
@@ -65,8 +66,9 @@ static int64_t insert_user(sqlite3 *db, const char *name, const char *role,
                 snprintf(err, err_size, "the role must be admin, operator or staff");
                 return -2;
         }
-        if (!password || strlen(password) < 8) {
-                snprintf(err, err_size, "the password must have at least 8 characters");
+        if (!password || strlen(password) < PASSWORD_MIN) {
+                snprintf(err, err_size, "the password must have at least %d characters",
+                         PASSWORD_MIN);
                 return -2;
         }
         if (crypto_pwhash_str(hash, password, strlen(password),
@@ -136,8 +138,9 @@ static int update_user(sqlite3 *db, int64_t id, int disabled, const char *passwo
         char hash[crypto_pwhash_STRBYTES] = "";
         sqlite3_stmt *stmt = NULL;
         int rc = -4;
-        if (password && strlen(password) < 8) {
-                snprintf(err, err_size, "the password must have at least 8 characters");
+        if (password && strlen(password) < PASSWORD_MIN) {
+                snprintf(err, err_size, "the password must have at least %d characters",
+                         PASSWORD_MIN);
                 return -2;
         }
         if (password && crypto_pwhash_str(hash, password, strlen(password),
@@ -504,7 +507,8 @@ void web_handle_login(struct web_request *r)
         char role[16] = "";
 
         if (!name || !password || !*name) {
-                web_respond_error(r, 400, "username and password are required");
+                web_respond_error(r, 400, "field_required",
+                                  "username and password are required");
                 return;
         }
         web_client_address(r, address, sizeof address);
@@ -521,7 +525,7 @@ void web_handle_login(struct web_request *r)
                 char seconds[24];
                 log_warn("login throttled for %s from %s (%lld s)", name, address,
                          (long long)wait);
-                web_respond_error(r, 429,
+                web_respond_error(r, 429, "rate_limited",
                                   "too many failed logins; try again in %lld seconds",
                                   (long long)wait);
                 snprintf(seconds, sizeof seconds, "%lld", (long long)wait);
@@ -537,7 +541,7 @@ void web_handle_login(struct web_request *r)
         if (verified != 1) {
                 /* the failure is already on record (take_attempt) */
                 log_warn("failed login for %s from %s", name, address);
-                web_respond_error(r, 401, "wrong user name or password");
+                web_respond_error(r, 401, "login_failed", "wrong user name or password");
                 return;
         }
 
@@ -654,13 +658,19 @@ void web_handle_users_add(struct web_request *r)
         const char *name = json_string_value(json_object_get(r->json, "name"));
         const char *role = json_string_value(json_object_get(r->json, "role"));
         const char *password = json_string_value(json_object_get(r->json, "password"));
+        if (password && strlen(password) < PASSWORD_MIN) {
+                web_respond_error(r, 400, "password_short",
+                                  "the password must have at least %d characters",
+                                  PASSWORD_MIN);
+                return;
+        }
         int64_t id = insert_user(r->db, name, role, password, err, sizeof err);
         if (id == -2) {
-                web_respond_error(r, 400, "%s", err);
+                web_respond_error(r, 400, "field_invalid", "%s", err);
                 return;
         }
         if (id == -3) {
-                web_respond_error(r, 409, "%s", err);
+                web_respond_error(r, 409, "user_exists", "%s", err);
                 return;
         }
         if (id == -4) {
@@ -668,7 +678,7 @@ void web_handle_users_add(struct web_request *r)
                 return;
         }
         if (id < 0) {
-                web_respond_error(r, 500, "%s", err);
+                web_respond_error(r, 500, "internal_error", "%s", err);
                 return;
         }
         web_respond_json(
@@ -687,29 +697,38 @@ void web_handle_users_update(struct web_request *r)
         json_object_foreach(r->json, key, value)
         {
                 if (strcmp(key, "disabled") != 0 && strcmp(key, "password") != 0) {
-                        web_respond_error(r, 400, "unknown field '%.40s'", key);
+                        web_respond_error(r, 400, "field_invalid",
+                                          "unknown field '%.40s'", key);
                         return;
                 }
         }
         if ((disabled_v && !json_is_boolean(disabled_v)) ||
             (password_v && !json_is_string(password_v)) || (!disabled_v && !password_v)) {
-                web_respond_error(r, 400,
+                web_respond_error(r, 400, "field_invalid",
                                   "give disabled (true or false) and/or password (text)");
                 return;
         }
         int disabled = disabled_v ? json_is_true(disabled_v) : -1;
         if (disabled == 1 && r->ids[0] == r->session.user_id) {
-                web_respond_error(r, 409, "you cannot disable your own account");
+                web_respond_error(r, 409, "own_account",
+                                  "you cannot disable your own account");
                 return;
         }
-        int rc = update_user(r->db, r->ids[0], disabled, json_string_value(password_v),
-                             r->session.token_hash, err, sizeof err);
+        const char *password = json_string_value(password_v);
+        if (password && strlen(password) < PASSWORD_MIN) {
+                web_respond_error(r, 400, "password_short",
+                                  "the password must have at least %d characters",
+                                  PASSWORD_MIN);
+                return;
+        }
+        int rc = update_user(r->db, r->ids[0], disabled, password, r->session.token_hash,
+                             err, sizeof err);
         if (rc == -2) {
-                web_respond_error(r, 400, "%s", err);
+                web_respond_error(r, 400, "field_invalid", "%s", err);
                 return;
         }
         if (rc == -3) {
-                web_respond_error(r, 404, "%s", err);
+                web_respond_error(r, 404, "not_found", "%s", err);
                 return;
         }
         if (rc < 0) {

@@ -264,20 +264,21 @@ static void create_complaint(struct web_request *r, bool from_public)
         bool in_transaction = false;
 
         if (!r->upload_path || r->upload_size == 0) {
-                web_respond_error(r, 400,
+                web_respond_error(r, 400, "audio_required",
                                   "the form needs an audio file in the field 'audio'");
                 goto out;
         }
         for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++) {
                 const char *v = web_field(r, text_fields[i].name);
                 if (text_fields[i].required && (!v || !*v)) {
-                        web_respond_error(r, 400, "the field '%s' is required",
+                        web_respond_error(r, 400, "field_required",
+                                          "the field '%s' is required",
                                           text_fields[i].name);
                         goto out;
                 }
                 if (v && (!web_text_valid(v, text_fields[i].multiline) ||
                           strlen(v) > text_fields[i].max)) {
-                        web_respond_error(r, 400,
+                        web_respond_error(r, 400, "text_length",
                                           "the field '%s' must be UTF-8 text of at most "
                                           "%zu bytes%s",
                                           text_fields[i].name, text_fields[i].max,
@@ -292,21 +293,23 @@ static void create_complaint(struct web_request *r, bool from_public)
         const char *location = web_field(r, "location");
         const char *incident_date = web_field(r, "incident_date");
         if (incident_date && *incident_date && !valid_date(incident_date)) {
-                web_respond_error(r, 400, "incident_date must be a date YYYY-MM-DD");
+                web_respond_error(r, 400, "date_invalid",
+                                  "incident_date must be a date YYYY-MM-DD");
                 goto out;
         }
         int anonymous = form_flag(r, "anonymous", 1);
         int confidential = form_flag(r, "confidential", 0);
         int consent = form_flag(r, "consent", 0);
         if (anonymous < 0 || confidential < 0 || consent < 0) {
-                web_respond_error(r, 400,
+                web_respond_error(r, 400, "field_invalid",
                                   "anonymous, confidential and consent must be 1 or 0");
                 goto out;
         }
         /* the cheap refusals first; the limits are taken before any decoding */
         if (from_public && consent != 1) {
                 web_respond_error(
-                    r, 400, "consent=1 is required: the station airs what you send");
+                    r, 400, "consent_required",
+                    "consent=1 is required: the station airs what you send");
                 goto out;
         }
         if (from_public && web_public_submission_admit(r) < 0)
@@ -323,7 +326,8 @@ static void create_complaint(struct web_request *r, bool from_public)
         }
         if (from_public &&
             recording.info.duration > r->web->ctx.config->public_max_seconds) {
-                web_respond_error(r, 413, "the recording is longer than %d minutes",
+                web_respond_error(r, 413, "recording_too_long",
+                                  "the recording is longer than %d minutes",
                                   r->web->ctx.config->public_max_seconds / 60);
                 goto out;
         }
@@ -342,7 +346,7 @@ static void create_complaint(struct web_request *r, bool from_public)
         if (existed && media.kind != ITEM_COMPLAINT) {
                 /* the bytes of a library item: it stays as it is, and a
                  * complaint never airs a song under its own name */
-                web_respond_error(r, 409,
+                web_respond_error(r, 409, "recording_duplicate",
                                   "this recording is already in the library; a "
                                   "complaint needs a recording of its own");
                 goto out;
@@ -462,7 +466,8 @@ void web_handle_complaint_list(struct web_request *r)
         const char *status = web_query(r, "status");
         sqlite3_stmt *stmt = NULL;
         if (status && !valid_status(status)) {
-                web_respond_error(r, 400, "unknown status '%.40s'", status);
+                web_respond_error(r, 400, "field_invalid", "unknown status '%.40s'",
+                                  status);
                 return;
         }
         /* queued ones in airing order (air-next first), the rest newest first */
@@ -530,7 +535,8 @@ void web_handle_complaint_get(struct web_request *r)
 {
         json_t *o = load_complaint(r->db, r->web->ctx.config, r->ids[0], NULL);
         if (!o) {
-                web_respond_error(r, 404, "no complaint %lld", (long long)r->ids[0]);
+                web_respond_error(r, 404, "not_found", "no complaint %lld",
+                                  (long long)r->ids[0]);
                 return;
         }
         web_respond_json(r, 200, o);
@@ -556,10 +562,12 @@ void web_handle_complaint_audio(struct web_request *r)
         char *path = NULL;
         json_t *o = load_complaint(r->db, r->web->ctx.config, r->ids[0], &path);
         if (!o || !path)
-                web_respond_error(r, 404, "no recording for complaint %lld",
+                web_respond_error(r, 404, "file_missing",
+                                  "no recording for complaint %lld",
                                   (long long)r->ids[0]);
         else if (web_respond_file(r, path, audio_type(path)) < 0)
-                web_respond_error(r, 404, "the recording's file is missing");
+                web_respond_error(r, 404, "file_missing",
+                                  "the recording's file is missing");
         json_decref(o);
         free(path);
 }
@@ -613,7 +621,8 @@ static void respond_lapor(struct web_request *r, unsigned int status)
         char *path = NULL;
         json_t *c = load_complaint(r->db, r->web->ctx.config, r->ids[0], &path);
         if (!c) {
-                web_respond_error(r, 404, "no complaint %lld", (long long)r->ids[0]);
+                web_respond_error(r, 404, "not_found", "no complaint %lld",
+                                  (long long)r->ids[0]);
                 return;
         }
         json_t *record = lapor_record(c, path);
@@ -627,7 +636,7 @@ static void respond_lapor(struct web_request *r, unsigned int status)
                 size_t len = 0;
                 FILE *out = open_memstream(&csv, &len);
                 if (!out) {
-                        web_respond_error(r, 500, "out of memory");
+                        web_respond_error(r, 500, "internal_error", "out of memory");
                         json_decref(record);
                         json_decref(c);
                         free(path);
@@ -673,9 +682,13 @@ static bool apply_transition(struct web_request *r, enum sched_complaint_step st
         int rc = sched_complaint_step(r->db, r->ids[0], step, r->session.user_id,
                                       tracking_id, err, sizeof err);
         if (rc == -2)
-                web_respond_error(r, 404, "%s", err);
-        else if (rc == -3)
-                web_respond_error(r, 409, "%s", err);
+                web_respond_error(r, 404, "not_found", "%s", err);
+        else if (rc == SCHED_COMPLAINT_WRONG_STATUS)
+                web_respond_error(r, 409, "complaint_state", "%s", err);
+        else if (rc == SCHED_COMPLAINT_CONFIDENTIAL)
+                web_respond_error(r, 409, "complaint_confidential", "%s", err);
+        else if (rc == SCHED_COMPLAINT_NO_CONSENT)
+                web_respond_error(r, 409, "consent_missing", "%s", err);
         else if (rc < 0)
                 web_respond_db_error(r);
         else
@@ -695,7 +708,7 @@ static void respond_complaint(struct web_request *r)
 {
         json_t *o = load_complaint(r->db, r->web->ctx.config, r->ids[0], NULL);
         if (!o)
-                web_respond_error(r, 500, "the complaint vanished");
+                web_respond_error(r, 500, "internal_error", "the complaint vanished");
         else
                 web_respond_json(r, 200, o);
 }
@@ -757,7 +770,8 @@ void web_handle_complaint_update(struct web_request *r)
         json_t *value;
         if (!json_is_object(r->json) || json_object_size(r->json) == 0) {
                 web_respond_error(
-                    r, 400, "the body must be a JSON object of the fields to change");
+                    r, 400, "field_invalid",
+                    "the body must be a JSON object of the fields to change");
                 return;
         }
         json_object_foreach(r->json, key, value)
@@ -775,7 +789,7 @@ void web_handle_complaint_update(struct web_request *r)
                         if (!v || strlen(v) > texts[i].max ||
                             !web_text_valid(v, texts[i].multiline)) {
                                 web_respond_error(
-                                    r, 400,
+                                    r, 400, "field_invalid",
                                     "the field '%s' must be UTF-8 text of at most %zu "
                                     "bytes%s",
                                     key, texts[i].max,
@@ -791,23 +805,25 @@ void web_handle_complaint_update(struct web_request *r)
                                 continue;
                         known = true;
                         if (!json_is_boolean(value)) {
-                                web_respond_error(r, 400, "%s must be true or false",
-                                                  key);
+                                web_respond_error(r, 400, "field_invalid",
+                                                  "%s must be true or false", key);
                                 return;
                         }
                         flag[i] = json_is_true(value);
                 }
                 if (!known) {
-                        web_respond_error(r, 400, "unknown field '%.40s'", key);
+                        web_respond_error(r, 400, "field_invalid",
+                                          "unknown field '%.40s'", key);
                         return;
                 }
         }
         if (text[0] && !*text[0]) {
-                web_respond_error(r, 400, "title must not be empty");
+                web_respond_error(r, 400, "title_empty", "title must not be empty");
                 return;
         }
         if (text[4] && *text[4] && !valid_date(text[4])) {
-                web_respond_error(r, 400, "incident_date must be a date YYYY-MM-DD");
+                web_respond_error(r, 400, "date_invalid",
+                                  "incident_date must be a date YYYY-MM-DD");
                 return;
         }
         struct sched_complaint_edit edit = {
@@ -825,11 +841,11 @@ void web_handle_complaint_update(struct web_request *r)
         int rc = sched_complaint_edit(r->db, r->web->ctx.config, r->ids[0], &edit,
                                       r->session.user_id, err, sizeof err);
         if (rc == -2) {
-                web_respond_error(r, 404, "%s", err);
+                web_respond_error(r, 404, "not_found", "%s", err);
                 return;
         }
         if (rc == -3) {
-                web_respond_error(r, 409, "%s", err);
+                web_respond_error(r, 409, "complaint_not_editable", "%s", err);
                 return;
         }
         if (rc < 0) {
@@ -845,14 +861,15 @@ void web_handle_complaint_forward(struct web_request *r)
 {
         const char *tracking = json_string_value(json_object_get(r->json, "tracking_id"));
         if (!tracking || !*tracking || strlen(tracking) > 64) {
-                web_respond_error(r, 400,
+                web_respond_error(r, 400, "field_required",
                                   "tracking_id (the LAPOR! tracking number, at most 64 "
                                   "characters) is required");
                 return;
         }
         for (const char *p = tracking; *p; p++) {
                 if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-                        web_respond_error(r, 400, "tracking_id has control characters");
+                        web_respond_error(r, 400, "field_invalid",
+                                          "tracking_id has control characters");
                         return;
                 }
         }
@@ -869,20 +886,22 @@ void web_handle_complaint_reorder(struct web_request *r)
         bool done = false;
         size_t n = json_array_size(ids);
         if (!json_is_array(ids) || n == 0 || n > 1000) {
-                web_respond_error(r, 400,
+                web_respond_error(r, 400, "field_invalid",
                                   "ids must be a non-empty array of complaint ids");
                 return;
         }
         for (size_t i = 0; i < n; i++) {
                 json_t *v = json_array_get(ids, i);
                 if (!json_is_integer(v) || json_integer_value(v) <= 0) {
-                        web_respond_error(r, 400, "ids[%zu] is not a complaint id", i);
+                        web_respond_error(r, 400, "field_invalid",
+                                          "ids[%zu] is not a complaint id", i);
                         return;
                 }
                 for (size_t j = 0; j < i; j++)
                         if (json_integer_value(json_array_get(ids, j)) ==
                             json_integer_value(v)) {
-                                web_respond_error(r, 400, "id %lld is listed twice",
+                                web_respond_error(r, 400, "field_invalid",
+                                                  "id %lld is listed twice",
                                                   (long long)json_integer_value(v));
                                 return;
                         }
@@ -897,12 +916,13 @@ void web_handle_complaint_reorder(struct web_request *r)
                 sqlite3_reset(stmt);
                 sqlite3_bind_int64(stmt, 1, id);
                 if (sqlite3_step(stmt) != SQLITE_ROW) {
-                        web_respond_error(r, 404, "no complaint %lld", (long long)id);
+                        web_respond_error(r, 404, "not_found", "no complaint %lld",
+                                          (long long)id);
                         goto out;
                 }
                 if (strcmp((const char *)sqlite3_column_text(stmt, 0), "queued") != 0) {
-                        web_respond_error(r, 409, "complaint %lld is not queued",
-                                          (long long)id);
+                        web_respond_error(r, 409, "complaint_state",
+                                          "complaint %lld is not queued", (long long)id);
                         goto out;
                 }
         }
@@ -981,18 +1001,19 @@ static int read_answer_input(struct web_request *r, struct answer_input *in)
                                  : json_string_value(json_object_get(r->json, "text"));
         if (!in->agency || !*in->agency || strlen(in->agency) > 200 ||
             !web_text_valid(in->agency, false)) {
-                web_respond_error(r, 400,
+                web_respond_error(r, 400, "field_required",
                                   "agency (who answered, one line of at most 200 bytes) "
                                   "is required");
                 return -1;
         }
         if (in->text && (strlen(in->text) > 4000 || !web_text_valid(in->text, true))) {
-                web_respond_error(r, 400, "text must be UTF-8 of at most 4000 bytes");
+                web_respond_error(r, 400, "text_length",
+                                  "text must be UTF-8 of at most 4000 bytes");
                 return -1;
         }
         bool has_audio = in->from_form && r->upload_path && r->upload_size > 0;
         if (!has_audio && (!in->text || !*in->text)) {
-                web_respond_error(r, 400,
+                web_respond_error(r, 400, "answer_missing",
                                   "the answer needs its text, or a recording in the "
                                   "field 'audio'");
                 return -1;
@@ -1013,12 +1034,13 @@ static int forwarded_title(struct web_request *r, char **title)
         }
         sqlite3_bind_int64(stmt, 1, r->ids[0]);
         if (sqlite3_step(stmt) != SQLITE_ROW) {
-                web_respond_error(r, 404, "no complaint %lld", (long long)r->ids[0]);
+                web_respond_error(r, 404, "not_found", "no complaint %lld",
+                                  (long long)r->ids[0]);
                 goto out;
         }
         const char *status = (const char *)sqlite3_column_text(stmt, 0);
         if (strcmp(status, "forwarded") != 0) {
-                web_respond_error(r, 409,
+                web_respond_error(r, 409, "complaint_state",
                                   "cannot answer a complaint that is %s (forward it "
                                   "first)",
                                   status);
@@ -1040,7 +1062,8 @@ static int prepare_answer(struct web_request *r, const struct answer_input *in,
         if (!(in->from_form && r->upload_path && r->upload_size > 0)) {
                 if (speak_and_prepare(r, in->text, file) == 0)
                         return 0;
-                web_respond_error(r, 500, "text-to-speech of the answer failed");
+                web_respond_error(r, 500, "tts_failed",
+                                  "text-to-speech of the answer failed");
                 return -1;
         }
         int rc = sched_media_prepare(r->web->ctx.config, r->upload_path, file, err,
@@ -1064,7 +1087,8 @@ static int64_t insert_answer(struct web_request *r, const struct answer_input *i
                 if (id < 0)
                         web_respond_db_error(r);
                 else if (id == 0)
-                        web_respond_error(r, 500, "text-to-speech of the answer failed");
+                        web_respond_error(r, 500, "tts_failed",
+                                          "text-to-speech of the answer failed");
                 return id > 0 ? id : 0;
         }
         int rc = sched_media_insert(r->db, file, ITEM_COMPLAINT, NULL, NULL, &existed,
@@ -1072,7 +1096,7 @@ static int64_t insert_answer(struct web_request *r, const struct answer_input *i
         if (rc < 0) {
                 web_respond_import_error(r, rc, err);
         } else if (existed && media.kind != ITEM_COMPLAINT) {
-                web_respond_error(r, 409,
+                web_respond_error(r, 409, "recording_duplicate",
                                   "this recording is already in the library; an "
                                   "answer needs a recording of its own");
         } else if (!existed && sched_media_set_title(r->db, media.id, item_title) < 0) {
@@ -1149,7 +1173,8 @@ void web_handle_complaint_answer(struct web_request *r)
         if (rc == 0 && sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
                 rc = -1;
         if (rc == -2) {
-                web_respond_error(r, 409, "the complaint is no longer forwarded");
+                web_respond_error(r, 409, "complaint_state",
+                                  "the complaint is no longer forwarded");
                 goto out;
         }
         if (rc < 0) {

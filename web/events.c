@@ -646,7 +646,8 @@ void web_handle_events(struct web_request *r)
         pthread_mutex_lock(&ev->lock);
         if (ev->n_streams >= MAX_STREAMS || ev->stopping) {
                 pthread_mutex_unlock(&ev->lock);
-                web_respond_error(r, 503, "too many open studio screens (at most %d)",
+                web_respond_error(r, 503, "server_busy",
+                                  "too many open studio screens (at most %d)",
                                   MAX_STREAMS);
                 return;
         }
@@ -666,7 +667,8 @@ void web_handle_events(struct web_request *r)
             MHD_SIZE_UNKNOWN, 16 * 1024, stream_read, s, stream_free);
         if (!response) {
                 stream_free(s);
-                web_respond_error(r, 500, "cannot open the event stream");
+                web_respond_error(r, 500, "internal_error",
+                                  "cannot open the event stream");
                 return;
         }
         MHD_add_response_header(response, "Content-Type", "text/event-stream");

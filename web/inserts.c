@@ -13,24 +13,26 @@ void web_handle_insert_create(struct web_request *r)
         json_t *id_value = json_object_get(r->json, "media_id");
         const char *mode = json_string_value(json_object_get(r->json, "mode"));
         if (!json_is_integer(id_value) || json_integer_value(id_value) <= 0) {
-                web_respond_error(r, 400, "media_id must be a library item's id");
+                web_respond_error(r, 400, "field_invalid",
+                                  "media_id must be a library item's id");
                 return;
         }
         if (!mode)
                 mode = "next";
         if (strcmp(mode, "next") != 0 && strcmp(mode, "now") != 0) {
-                web_respond_error(r, 400, "mode must be next or now");
+                web_respond_error(r, 400, "field_invalid", "mode must be next or now");
                 return;
         }
         int64_t media_id = json_integer_value(id_value);
         int64_t id = 0;
         int rc = sched_insert_create(r->db, media_id, mode, r->session.user_id, &id);
         if (rc == -2) {
-                web_respond_error(r, 404, "no library item %lld", (long long)media_id);
+                web_respond_error(r, 404, "not_found", "no library item %lld",
+                                  (long long)media_id);
                 return;
         }
         if (rc == -3) {
-                web_respond_error(r, 403,
+                web_respond_error(r, 403, "complaint_queue_only",
                                   "a complaint airs only from the complaint queue");
                 return;
         }
@@ -58,7 +60,8 @@ void web_handle_insert_cancel(struct web_request *r)
 {
         int rc = sched_announcement_cancel(r->db, r->ids[0]);
         if (rc == -2) {
-                web_respond_error(r, 404, "no pending insert %lld (aired or cancelled)",
+                web_respond_error(r, 404, "insert_gone",
+                                  "no pending insert %lld (aired or cancelled)",
                                   (long long)r->ids[0]);
                 return;
         }
@@ -86,13 +89,14 @@ void web_handle_insert_move(struct web_request *r)
              (!json_is_integer(before) || json_integer_value(before) <= 0)) ||
             (position &&
              (!json_is_integer(position) || json_integer_value(position) < 0))) {
-                web_respond_error(r, 400,
+                web_respond_error(r, 400, "field_invalid",
                                   "before must be a queued insert's id and position a "
                                   "number from 0");
                 return;
         }
         if (!json_is_integer(before) && !position) {
-                web_respond_error(r, 400, "give before (an insert's id) or position");
+                web_respond_error(r, 400, "field_invalid",
+                                  "give before (an insert's id) or position");
                 return;
         }
         int64_t before_id = json_is_integer(before) ? json_integer_value(before) : 0;
@@ -100,19 +104,21 @@ void web_handle_insert_move(struct web_request *r)
         int64_t placed = 0;
         int rc = sched_insert_move(r->db, r->ids[0], before_id, to, &placed);
         if (rc == -2) {
-                web_respond_error(r, 404, "no pending insert %lld (aired or cancelled)",
+                web_respond_error(r, 404, "insert_gone",
+                                  "no pending insert %lld (aired or cancelled)",
                                   (long long)r->ids[0]);
                 return;
         }
         if (rc == -3) {
-                web_respond_error(r, 409,
+                web_respond_error(r, 409, "insert_not_queued",
                                   "insert %lld is not queued for next (it airs now or at "
                                   "a time)",
                                   (long long)r->ids[0]);
                 return;
         }
         if (rc == -4) {
-                web_respond_error(r, 409, "insert %lld is not another queued insert",
+                web_respond_error(r, 409, "insert_not_queued",
+                                  "insert %lld is not another queued insert",
                                   (long long)before_id);
                 return;
         }

@@ -189,7 +189,7 @@ void web_handle_listeners(struct web_request *r)
                 span_ms = 7 * 24 * 3600 * 1000LL;
                 bucket_ms = 3600 * 1000LL;
         } else {
-                web_respond_error(r, 400, "range must be day or week");
+                web_respond_error(r, 400, "field_invalid", "range must be day or week");
                 return;
         }
         int64_t to_ms = (time_now_ms() / bucket_ms + 1) * bucket_ms;
@@ -236,5 +236,5 @@ fail:
         log_error("listener statistics: %s", sqlite3_errmsg(r->db));
         sqlite3_finalize(stmt);
         json_decref(series);
-        web_respond_error(r, 500, "cannot read the listener statistics");
+        web_respond_error(r, 500, "db_error", "cannot read the listener statistics");
 }

@@ -26,7 +26,7 @@ static int query_kind(struct web_request *r, const char **kind)
         for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
                 if (strcmp(*kind, kinds[i]) == 0)
                         return 0;
-        web_respond_error(r, 400, "unknown kind '%.40s'", *kind);
+        web_respond_error(r, 400, "kind_unknown", "unknown kind '%.40s'", *kind);
         return -1;
 }
 
@@ -40,7 +40,7 @@ void manage_asrun_list(struct web_request *r)
         if (query_kind(r, &kind) < 0)
                 goto out;
         if (manage_query_range(r, &from_ms, &to_ms, err, sizeof err) < 0) {
-                web_respond_error(r, 400, "%s", err);
+                web_respond_error(r, 400, "range_invalid", "%s", err);
                 goto out;
         }
         if (sqlite3_prepare_v2(r->db,
@@ -123,12 +123,12 @@ void manage_asrun_csv(struct web_request *r)
         if (query_kind(r, &kind) < 0)
                 return;
         if (manage_query_range(r, &from_ms, &to_ms, err, sizeof err) < 0) {
-                web_respond_error(r, 400, "%s", err);
+                web_respond_error(r, 400, "range_invalid", "%s", err);
                 return;
         }
         FILE *out = open_memstream(&text, &len);
         if (!out) {
-                web_respond_error(r, 500, "out of memory");
+                web_respond_error(r, 500, "internal_error", "out of memory");
                 return;
         }
         /* the source column is a path on the server: for admins only */
@@ -136,7 +136,7 @@ void manage_asrun_csv(struct web_request *r)
                                               r->session.role == ROLE_ADMIN, out);
         fclose(out);
         if (rows < 0) {
-                web_respond_error(r, 500, "cannot read the as-run log");
+                web_respond_error(r, 500, "db_error", "cannot read the as-run log");
                 free(text);
                 return;
         }
@@ -173,29 +173,31 @@ void manage_campaign_report_csv(struct web_request *r)
         }
         sqlite3_finalize(stmt);
         if (!*valid_from) {
-                web_respond_error(r, 404, "no campaign %lld", (long long)r->ids[0]);
+                web_respond_error(r, 404, "not_found", "no campaign %lld",
+                                  (long long)r->ids[0]);
                 return;
         }
         if (!web_query(r, "from") && !web_query(r, "to") && !web_query(r, "date")) {
                 if (time_parse_date(valid_from, &from_ms) < 0 ||
                     time_parse_date(valid_to, &to_ms) < 0) {
-                        web_respond_error(r, 500, "the campaign's dates are unreadable");
+                        web_respond_error(r, 500, "internal_error",
+                                          "the campaign's dates are unreadable");
                         return;
                 }
                 to_ms = time_local_midnight(to_ms + 36 * 3600 * 1000LL);
         } else if (manage_query_range(r, &from_ms, &to_ms, err, sizeof err) < 0) {
-                web_respond_error(r, 400, "%s", err);
+                web_respond_error(r, 400, "range_invalid", "%s", err);
                 return;
         }
         FILE *out = open_memstream(&text, &len);
         if (!out) {
-                web_respond_error(r, 500, "out of memory");
+                web_respond_error(r, 500, "internal_error", "out of memory");
                 return;
         }
         int plays = sched_campaign_report(r->db, r->ids[0], from_ms, to_ms, true, out);
         fclose(out);
         if (plays < 0) {
-                web_respond_error(r, 500, "cannot read the campaign report");
+                web_respond_error(r, 500, "db_error", "cannot read the campaign report");
                 free(text);
                 return;
         }

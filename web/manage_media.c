@@ -133,24 +133,26 @@ void manage_media_list(struct web_request *r)
 
         if (query_int(r, "limit", 1, LIST_LIMIT_MAX, 100, &limit) < 0 ||
             query_int(r, "offset", 0, 1000000000L, 0, &offset) < 0) {
-                web_respond_error(r, 400, "limit must be 1 to %d and offset 0 or more",
+                web_respond_error(r, 400, "field_invalid",
+                                  "limit must be 1 to %d and offset 0 or more",
                                   LIST_LIMIT_MAX);
                 goto out;
         }
         if (kind && *kind &&
             (item_kind_parse(kind, &k) < 0 || k == ITEM_COMPLAINT || k == ITEM_FALLBACK ||
              k == ITEM_LIVE || k == ITEM_ALERT || k == ITEM_RELAY)) {
-                web_respond_error(r, 400, "unknown kind '%.40s'", kind);
+                web_respond_error(r, 400, "kind_unknown", "unknown kind '%.40s'", kind);
                 goto out;
         }
         if ((q && (!manage_text_valid(q) || strlen(q) > MANAGE_TEXT_MAX)) ||
             (category && !manage_text_valid(category))) {
-                web_respond_error(r, 400, "q and category must be short text");
+                web_respond_error(r, 400, "field_invalid",
+                                  "q and category must be short text");
                 goto out;
         }
         if (spoken_text && strcmp(spoken_text, "0") != 0 &&
             strcmp(spoken_text, "1") != 0) {
-                web_respond_error(r, 400, "spoken must be 1 or 0");
+                web_respond_error(r, 400, "field_invalid", "spoken must be 1 or 0");
                 goto out;
         }
         int spoken = !spoken_text || strcmp(spoken_text, "1") == 0;
@@ -252,7 +254,7 @@ void manage_media_get(struct web_request *r)
 {
         json_t *o = load_media(r->db, r->ids[0]);
         if (!o) {
-                web_respond_error(r, 404, "no media %" PRId64, r->ids[0]);
+                web_respond_error(r, 404, "not_found", "no media %" PRId64, r->ids[0]);
                 return;
         }
         web_respond_json(r, 200, o);
@@ -330,13 +332,13 @@ void manage_media_audio(struct web_request *r)
         }
         sqlite3_finalize(stmt);
         if (!visible || sched_media_get(r->db, r->ids[0], &media) < 0) {
-                web_respond_error(r, 404, "no media %" PRId64, r->ids[0]);
+                web_respond_error(r, 404, "not_found", "no media %" PRId64, r->ids[0]);
                 goto out;
         }
         fd = open(media.path, O_RDONLY | O_CLOEXEC);
         if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-                web_respond_error(r, 404, "the file of media %" PRId64 " is missing",
-                                  r->ids[0]);
+                web_respond_error(r, 404, "file_missing",
+                                  "the file of media %" PRId64 " is missing", r->ids[0]);
                 goto out;
         }
         int64_t first = 0, last = 0;
@@ -345,7 +347,8 @@ void manage_media_audio(struct web_request *r)
         int ranged = parse_range(range, (int64_t)st.st_size, &first, &last);
         if (ranged < 0) {
                 char bound[64];
-                web_respond_error(r, 416, "the range is outside the file");
+                web_respond_error(r, 416, "range_unsatisfiable",
+                                  "the range is outside the file");
                 snprintf(bound, sizeof bound, "bytes */%lld", (long long)st.st_size);
                 MHD_add_response_header(r->response, "Content-Range", bound);
                 goto out;
@@ -354,7 +357,7 @@ void manage_media_audio(struct web_request *r)
                 close(fd);
                 fd = -1;
                 if (web_respond_file(r, media.path, audio_type(media.path)) < 0)
-                        web_respond_error(r, 404,
+                        web_respond_error(r, 404, "file_missing",
                                           "the file of media %" PRId64 " is missing",
                                           r->ids[0]);
                 else
@@ -366,7 +369,7 @@ void manage_media_audio(struct web_request *r)
         struct MHD_Response *part = MHD_create_response_from_fd_at_offset64(
             (uint64_t)(last - first + 1), fd, (uint64_t)first);
         if (!part) {
-                web_respond_error(r, 500, "cannot send the file");
+                web_respond_error(r, 500, "internal_error", "cannot send the file");
                 goto out;
         }
         fd = -1; /* the response owns it now */
@@ -478,14 +481,14 @@ void manage_media_upload(struct web_request *r)
         enum item_kind k;
 
         if (!r->upload_path || r->upload_size == 0) {
-                web_respond_error(r, 400,
+                web_respond_error(r, 400, "audio_required",
                                   "the form needs an audio file in the field 'audio'");
                 goto out;
         }
         if (!kind || !*kind)
                 kind = "music";
         if (!library_kind(kind)) {
-                web_respond_error(r, 400,
+                web_respond_error(r, 400, "kind_unknown",
                                   "kind must be music, programme, psa, jingle or "
                                   "announcement (complaints go to /api/v1/complaints)");
                 goto out;
@@ -494,7 +497,7 @@ void manage_media_upload(struct web_request *r)
         if ((title && (!manage_text_valid(title) || strlen(title) > MANAGE_TEXT_MAX)) ||
             (artist &&
              (!manage_text_valid(artist) || strlen(artist) > MANAGE_TEXT_MAX))) {
-                web_respond_error(r, 400,
+                web_respond_error(r, 400, "text_length",
                                   "title and artist must be text of at most %d bytes",
                                   MANAGE_TEXT_MAX);
                 goto out;
@@ -502,7 +505,8 @@ void manage_media_upload(struct web_request *r)
         form = json_pack("{ss}", "categories", cats ? cats : "");
         if (!form ||
             manage_get_categories(form, "categories", &categories, err, sizeof err) < 0) {
-                web_respond_error(r, 400, "%s", form ? err : "categories must be UTF-8");
+                web_respond_error(r, 400, "field_invalid", "%s",
+                                  form ? err : "categories must be UTF-8");
                 goto out;
         }
         int rc = sched_media_import(r->db, r->web->ctx.config, r->upload_path, k,
@@ -515,7 +519,7 @@ void manage_media_upload(struct web_request *r)
         if (existed && (media.kind == ITEM_COMPLAINT || media.kind != k)) {
                 /* known content that is a complaint recording stays private,
                  * and an upload never changes another item */
-                web_respond_error(r, 409,
+                web_respond_error(r, 409, "recording_duplicate",
                                   media.kind == ITEM_COMPLAINT
                                       ? "this recording is already stored as a complaint"
                                       : "this recording is already in the library as "
@@ -536,7 +540,7 @@ void manage_media_upload(struct web_request *r)
         json_t *o = load_media(r->db, media.id);
         if (!o) {
                 /* known content that is a complaint recording stays private */
-                web_respond_error(r, 409,
+                web_respond_error(r, 409, "recording_duplicate",
                                   "this recording is already stored as a complaint");
                 goto out;
         }
@@ -563,7 +567,7 @@ void manage_media_update(struct web_request *r)
         json_t *o = load_media(r->db, r->ids[0]);
 
         if (!o) {
-                web_respond_error(r, 404, "no media %" PRId64, r->ids[0]);
+                web_respond_error(r, 404, "not_found", "no media %" PRId64, r->ids[0]);
                 goto out;
         }
         if (manage_check_keys(body, allowed, err, sizeof err) < 0 ||
@@ -574,15 +578,15 @@ void manage_media_update(struct web_request *r)
             manage_get_text(body, "kind", false, 20, NULL, &kind, err, sizeof err) < 0 ||
             manage_get_bool(body, "quiet", false, &quiet, err, sizeof err) < 0 ||
             manage_get_categories(body, "categories", &categories, err, sizeof err) < 0) {
-                web_respond_error(r, 400, "%s", err);
+                web_respond_error(r, 400, "field_invalid", "%s", err);
                 goto out;
         }
         if (title && !*title) {
-                web_respond_error(r, 400, "the title must not be empty");
+                web_respond_error(r, 400, "title_empty", "the title must not be empty");
                 goto out;
         }
         if (kind && !library_kind(kind)) {
-                web_respond_error(r, 400,
+                web_respond_error(r, 400, "kind_unknown",
                                   "kind must be music, programme, psa, jingle or "
                                   "announcement");
                 goto out;
@@ -648,11 +652,11 @@ void manage_media_delete(struct web_request *r)
         sqlite3_stmt *stmt = NULL;
 
         if (force_arg && !force && strcmp(force_arg, "0") != 0) {
-                web_respond_error(r, 400, "force must be 1 or 0");
+                web_respond_error(r, 400, "field_invalid", "force must be 1 or 0");
                 goto out;
         }
         if (!o) {
-                web_respond_error(r, 404, "no media %" PRId64, r->ids[0]);
+                web_respond_error(r, 404, "not_found", "no media %" PRId64, r->ids[0]);
                 goto out;
         }
         if (manage_begin(r->db) < 0)
@@ -663,10 +667,10 @@ void manage_media_delete(struct web_request *r)
                 manage_rollback(r->db);
                 web_respond_json(
                     r, 409,
-                    json_pack("{ss sO}", "error",
+                    json_pack("{ss ss sO}", "error",
                               "the item is used by a show or a campaign; delete with "
                               "?force=1 to take it off the air anyway",
-                              "used_by", uses));
+                              "code", "media_in_use", "used_by", uses));
                 goto out;
         }
         /* soft: as-run rows and a later re-import keep referring to the row;

@@ -257,9 +257,10 @@ static bool date_in_list(json_t *list, const char *date)
         return false;
 }
 
-/* Checks a show's body.  Returns 0, 400 or 422 (reason in err), or 500. */
-static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err,
-                     size_t err_size)
+/* Checks a show's body.  Returns 0, 400 or 422 (reason in err, its error
+ * code in *code), or 500. */
+static int read_show(sqlite3 *db, json_t *body, struct show_input *in, const char **code,
+                     char *err, size_t err_size)
 {
         static const char *const allowed[] = {
             "name", "host", "days", "start", "duration", "valid_from", "valid_to",
@@ -375,9 +376,12 @@ static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err
         if (draws) {
                 /* a rotation with nothing to draw would air only the fallback */
                 int any = categories_have_media(db, in->categories);
-                if (any < 0)
+                if (any < 0) {
+                        *code = "db_error";
                         return 500;
+                }
                 if (any == 0) {
+                        *code = "rotation_empty";
                         snprintf(err, err_size,
                                  "no library item is in the categories %s: the rotation "
                                  "would have nothing to play",
@@ -386,6 +390,7 @@ static int read_show(sqlite3 *db, json_t *body, struct show_input *in, char *err
                 }
         }
         int checked = manage_check_media(db, in->items, NULL, err, err_size);
+        *code = checked > 0 ? "media_unusable" : "db_error";
         return checked == 0 ? 0 : checked > 0 ? 422 : 500;
 }
 
@@ -658,12 +663,12 @@ void manage_show_get(struct web_request *r)
         struct airing_range range;
         char err[128];
         if (read_airing_range(r, &range, err, sizeof err) < 0) {
-                web_respond_error(r, 400, "%s", err);
+                web_respond_error(r, 400, "range_invalid", "%s", err);
                 return;
         }
         json_t *o = load_show(r->db, r->ids[0], &range);
         if (!o) {
-                web_respond_error(r, 404, "no show %" PRId64, r->ids[0]);
+                web_respond_error(r, 404, "not_found", "no show %" PRId64, r->ids[0]);
                 return;
         }
         web_respond_json(r, 200, o);
@@ -744,12 +749,13 @@ static void save_show(struct web_request *r, int64_t id)
         struct show_input in;
         char err[256] = "";
         if (id && !row_exists(r->db, "SELECT 1 FROM shows WHERE id = ?1", id)) {
-                web_respond_error(r, 404, "no show %" PRId64, id);
+                web_respond_error(r, 404, "not_found", "no show %" PRId64, id);
                 return;
         }
-        int status = read_show(r->db, r->json, &in, err, sizeof err);
+        const char *code = "field_invalid";
+        int status = read_show(r->db, r->json, &in, &code, err, sizeof err);
         if (status) {
-                web_respond_error(r, (unsigned int)status, "%s", err);
+                web_respond_error(r, (unsigned int)status, code, "%s", err);
                 goto out;
         }
         if (manage_begin(r->db) < 0)
@@ -792,7 +798,7 @@ static void delete_row(struct web_request *r, const char *what, const char *sql)
         if (manage_commit(r->db) < 0)
                 goto db_error;
         if (changed == 0) {
-                web_respond_error(r, 404, "no %s %" PRId64, what, r->ids[0]);
+                web_respond_error(r, 404, "not_found", "no %s %" PRId64, what, r->ids[0]);
                 return;
         }
         log_info("%s %" PRId64 " deleted by %s", what, r->ids[0], r->session.user);
@@ -1004,7 +1010,7 @@ void manage_campaign_get(struct web_request *r)
 {
         json_t *o = load_campaign(r->db, r->ids[0]);
         if (!o) {
-                web_respond_error(r, 404, "no campaign %" PRId64, r->ids[0]);
+                web_respond_error(r, 404, "not_found", "no campaign %" PRId64, r->ids[0]);
                 return;
         }
         web_respond_json(r, 200, o);
@@ -1015,12 +1021,16 @@ static void save_campaign(struct web_request *r, int64_t id)
         struct campaign_input in;
         char err[256] = "";
         if (id && !row_exists(r->db, "SELECT 1 FROM campaigns WHERE id = ?1", id)) {
-                web_respond_error(r, 404, "no campaign %" PRId64, id);
+                web_respond_error(r, 404, "not_found", "no campaign %" PRId64, id);
                 return;
         }
         int status = read_campaign(r, r->json, &in, err, sizeof err);
         if (status) {
-                web_respond_error(r, (unsigned int)status, "%s", err);
+                web_respond_error(r, (unsigned int)status,
+                                  status == 422   ? "media_unusable"
+                                  : status == 500 ? "db_error"
+                                                  : "field_invalid",
+                                  "%s", err);
                 goto out;
         }
         if (manage_begin(r->db) < 0)
@@ -1067,7 +1077,7 @@ void manage_campaign_report(struct web_request *r)
         json_t *items = NULL;
         int64_t from_ms = 0, to_ms = 0, total = 0;
         if (!campaign) {
-                web_respond_error(r, 404, "no campaign %" PRId64, r->ids[0]);
+                web_respond_error(r, 404, "not_found", "no campaign %" PRId64, r->ids[0]);
                 goto out;
         }
         if (!web_query(r, "from") && !web_query(r, "to") && !web_query(r, "date")) {
@@ -1076,12 +1086,13 @@ void manage_campaign_report(struct web_request *r)
                 const char *vt = json_string_value(json_object_get(campaign, "valid_to"));
                 if (time_parse_date(vf, &from_ms) < 0 ||
                     time_parse_date(vt, &to_ms) < 0) {
-                        web_respond_error(r, 500, "the campaign's dates are unreadable");
+                        web_respond_error(r, 500, "internal_error",
+                                          "the campaign's dates are unreadable");
                         goto out;
                 }
                 to_ms = time_local_midnight(to_ms + 36 * 3600 * 1000LL);
         } else if (manage_query_range(r, &from_ms, &to_ms, err, sizeof err) < 0) {
-                web_respond_error(r, 400, "%s", err);
+                web_respond_error(r, 400, "range_invalid", "%s", err);
                 goto out;
         }
         if (sqlite3_prepare_v2(

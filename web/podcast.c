@@ -218,7 +218,7 @@ static bool podcast_show(struct web_request *r, sqlite3_stmt **stmt)
         }
         sqlite3_bind_int64(*stmt, 1, r->ids[0]);
         if (sqlite3_step(*stmt) != SQLITE_ROW) {
-                web_respond_error(r, 404, "no podcast %" PRId64, r->ids[0]);
+                web_respond_error(r, 404, "not_found", "no podcast %" PRId64, r->ids[0]);
                 return false;
         }
         return true;
@@ -292,7 +292,7 @@ void web_handle_podcast_episode(struct web_request *r)
         sqlite3_bind_int64(stmt, 1, r->ids[1]);
         sqlite3_bind_int64(stmt, 2, r->ids[0]);
         if (!folder || !*folder || sqlite3_step(stmt) != SQLITE_ROW) {
-                web_respond_error(r, 404, "no episode %" PRId64, r->ids[1]);
+                web_respond_error(r, 404, "not_found", "no episode %" PRId64, r->ids[1]);
                 goto out;
         }
         /* the name is the podcast thread's own ("podcast/ID/DATE.mp3"),
@@ -301,7 +301,8 @@ void web_handle_podcast_episode(struct web_request *r)
         snprintf(path, sizeof path, "%s/%s", folder,
                  (const char *)sqlite3_column_text(stmt, 0));
         if (web_respond_file_range(r, path, "audio/mpeg") < 0)
-                web_respond_error(r, 404, "episode %" PRId64 " is gone", r->ids[1]);
+                web_respond_error(r, 404, "file_missing", "episode %" PRId64 " is gone",
+                                  r->ids[1]);
 out:
         sqlite3_finalize(stmt);
         sqlite3_finalize(show);

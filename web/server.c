@@ -189,7 +189,8 @@ void web_respond_json(struct web_request *r, unsigned int status, json_t *value)
         char *text = json_dumps(value, JSON_COMPACT | JSON_ENSURE_ASCII);
         json_decref(value);
         if (!text) {
-                static const char failed[] = "{\"error\":\"cannot encode the answer\"}";
+                static const char failed[] = "{\"error\":\"cannot encode the answer\","
+                                             "\"code\":\"internal_error\"}";
                 web_respond_bytes(r, 500, "application/json", failed, sizeof failed - 1,
                                   true);
                 return;
@@ -231,14 +232,16 @@ void web_respond_import_error(struct web_request *r, int rc, const char *err)
 {
         if (rc == -2) {
                 log_error("upload not stored: %s", err);
-                web_respond_error(r, 507, "cannot store the file: %s", err);
+                web_respond_error(r, 507, "disk_full", "cannot store the file: %s", err);
         } else {
                 log_info("upload refused: %s", err);
-                web_respond_error(r, 422, "not a usable audio file: %s", err);
+                web_respond_error(r, 422, "not_audio", "not a usable audio file: %s",
+                                  err);
         }
 }
 
-void web_respond_error(struct web_request *r, unsigned int status, const char *fmt, ...)
+void web_respond_error(struct web_request *r, unsigned int status, const char *code,
+                       const char *fmt, ...)
 {
         char message[512];
         va_list ap;
@@ -246,10 +249,10 @@ void web_respond_error(struct web_request *r, unsigned int status, const char *f
         vsnprintf(message, sizeof message, fmt, ap);
         va_end(ap);
         if (status >= 500)
-                log_warn("%s %s: %u %s", r->method, r->url, status, message);
+                log_warn("%s %s: %u %s: %s", r->method, r->url, status, code, message);
         else
-                log_debug("%s %s: %u %s", r->method, r->url, status, message);
-        web_respond_json(r, status, json_pack("{ss}", "error", message));
+                log_debug("%s %s: %u %s: %s", r->method, r->url, status, code, message);
+        web_respond_json(r, status, json_pack("{ss ss}", "error", message, "code", code));
 }
 
 void web_respond_db_error(struct web_request *r)
@@ -265,11 +268,13 @@ void web_respond_db_error(struct web_request *r)
                                   : "the change could not be completed";
         }
         if (code == SQLITE_FULL)
-                web_respond_error(r, 507, "database: the disk is full (%s)", message);
+                web_respond_error(r, 507, "disk_full", "database: the disk is full (%s)",
+                                  message);
         else if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-                web_respond_error(r, 503, "database: busy, try again (%s)", message);
+                web_respond_error(r, 503, "db_busy", "database: busy, try again (%s)",
+                                  message);
         else
-                web_respond_error(r, 500, "database: %s", message);
+                web_respond_error(r, 500, "db_error", "database: %s", message);
 }
 
 void web_respond_stream(struct web_request *r, struct MHD_Response *response)
@@ -360,7 +365,8 @@ int web_respond_file_range(struct web_request *r, const char *path, const char *
         char value[96];
         if (ranged < 0) {
                 close(fd);
-                web_respond_error(r, 416, "the range is outside the file's %lld bytes",
+                web_respond_error(r, 416, "range_unsatisfiable",
+                                  "the range is outside the file's %lld bytes",
                                   (long long)size);
                 snprintf(value, sizeof value, "bytes */%lld", (long long)size);
                 MHD_add_response_header(r->response, "Content-Range", value);
@@ -687,12 +693,12 @@ static void begin_body(struct web_request *r)
                 /* a cross-site form can send text/plain or urlencoded bodies,
                  * never application/json */
                 if (!content_type_is(r, "application/json")) {
-                        web_respond_error(r, 415,
+                        web_respond_error(r, 415, "content_type",
                                           "expected Content-Type: application/json");
                         return;
                 }
                 if (content_length(r) > JSON_BODY_LIMIT)
-                        web_respond_error(r, 413,
+                        web_respond_error(r, 413, "body_too_large",
                                           "the request body is larger than %d bytes",
                                           JSON_BODY_LIMIT);
                 return;
@@ -700,19 +706,20 @@ static void begin_body(struct web_request *r)
         if (body != BODY_MULTIPART)
                 return;
         if (!content_type_is(r, "multipart/form-data")) {
-                web_respond_error(r, 415, "expected multipart/form-data");
+                web_respond_error(r, 415, "content_type", "expected multipart/form-data");
                 return;
         }
         /* the form's text fields need a little room beyond the file itself */
         if (content_length(r) > upload_limit(r) + 256 * 1024) {
-                web_respond_error(r, 413,
+                web_respond_error(r, 413, "body_too_large",
                                   "the upload is larger than the limit of %lld MB",
                                   (long long)(upload_limit(r) / (1024 * 1024)));
                 return;
         }
         r->post = MHD_create_post_processor(r->connection, POST_BUFFER, on_post_data, r);
         if (!r->post)
-                web_respond_error(r, 400, "cannot read the form (no boundary?)");
+                web_respond_error(r, 400, "form_invalid",
+                                  "cannot read the form (no boundary?)");
 }
 
 static void feed_body(struct web_request *r, const char *data, size_t size)
@@ -778,9 +785,11 @@ static void begin_request(struct web_request *r)
                 if (asset && page_method)
                         r->asset = asset; /* answered on the last call: keep-alive */
                 else if (path_matched || asset || !known_method(method))
-                        web_respond_error(r, 405, "%s is not allowed here", method);
+                        web_respond_error(r, 405, "method_not_allowed",
+                                          "%s is not allowed here", method);
                 else
-                        web_respond_error(r, 404, "no such page: %s", r->url);
+                        web_respond_error(r, 404, "not_found", "no such page: %s",
+                                          r->url);
                 return;
         }
         if (r->route->roles) {
@@ -789,11 +798,11 @@ static void begin_request(struct web_request *r)
                 web_db_release(r->web, r->db);
                 r->db = NULL;
                 if (found < 0) {
-                        web_respond_error(r, 500, "database unavailable");
+                        web_respond_error(r, 500, "db_error", "database unavailable");
                         return;
                 }
                 if (found == 0) {
-                        web_respond_error(r, 401, "not logged in");
+                        web_respond_error(r, 401, "not_logged_in", "not logged in");
                         return;
                 }
                 if (is_state_changing(method)) {
@@ -801,13 +810,14 @@ static void begin_request(struct web_request *r)
                             r->connection, MHD_HEADER_KIND, "X-CSRF-Token");
                         if (!csrf || strlen(csrf) != strlen(r->session.csrf) ||
                             sodium_memcmp(csrf, r->session.csrf, strlen(csrf)) != 0) {
-                                web_respond_error(r, 403,
+                                web_respond_error(r, 403, "csrf_missing",
                                                   "missing or wrong X-CSRF-Token");
                                 return;
                         }
                 }
                 if (!(r->route->roles & r->session.role)) {
-                        web_respond_error(r, 403, "the role %s may not do this",
+                        web_respond_error(r, 403, "role_forbidden",
+                                          "the role %s may not do this",
                                           web_role_name(r->session.role));
                         return;
                 }
@@ -839,34 +849,38 @@ static void finish_request(struct web_request *r)
                 r->upload_fd = -1;
         }
         if (r->too_large) {
-                web_respond_error(r, 413, "the request body is too large");
+                web_respond_error(r, 413, "body_too_large",
+                                  "the request body is too large");
                 return;
         }
         if (r->nul_in_form) {
-                web_respond_error(r, 400, "a form field contains a NUL byte");
+                web_respond_error(r, 400, "form_invalid",
+                                  "a form field contains a NUL byte");
                 return;
         }
         if (r->bad_form) {
                 web_respond_error(
-                    r, 400, "the form is incomplete or has too many or too long fields");
+                    r, 400, "form_invalid",
+                    "the form is incomplete or has too many or too long fields");
                 return;
         }
         if (r->body_json) {
                 json_error_t error;
                 if (r->body_len == 0) {
-                        web_respond_error(r, 400, "a JSON body is required");
+                        web_respond_error(r, 400, "bad_json", "a JSON body is required");
                         return;
                 }
                 r->json = json_loadb(r->body, r->body_len, 0, &error);
                 if (!r->json || !json_is_object(r->json)) {
-                        web_respond_error(r, 400, "the body is not a JSON object: %s",
+                        web_respond_error(r, 400, "bad_json",
+                                          "the body is not a JSON object: %s",
                                           r->json ? "wrong type" : error.text);
                         return;
                 }
         }
         r->db = web_db_acquire(r->web);
         if (!r->db) {
-                web_respond_error(r, 500, "database unavailable");
+                web_respond_error(r, 500, "db_error", "database unavailable");
                 return;
         }
         sched_db_failure_clear();
@@ -874,7 +888,7 @@ static void finish_request(struct web_request *r)
         web_db_release(r->web, r->db);
         r->db = NULL;
         if (!r->response)
-                web_respond_error(r, 500, "no answer");
+                web_respond_error(r, 500, "internal_error", "no answer");
 }
 
 static enum MHD_Result queue_response(struct web_request *r)

@@ -413,7 +413,7 @@ void web_handle_nowplaying(struct web_request *r)
                                   st->cached_len, true);
         pthread_mutex_unlock(&st->lock);
         if (!r->response)
-                web_respond_error(r, 500, "cannot build now playing");
+                web_respond_error(r, 500, "internal_error", "cannot build now playing");
 }
 
 /* ---- metrics
@@ -651,7 +651,8 @@ void web_handle_rundown(struct web_request *r)
         int64_t day_ms, now = time_now_ms();
         if (date) {
                 if (strlen(date) != 10 || time_parse_date(date, &day_ms) < 0) {
-                        web_respond_error(r, 400, "date must be YYYY-MM-DD");
+                        web_respond_error(r, 400, "date_invalid",
+                                          "date must be YYYY-MM-DD");
                         return;
                 }
                 snprintf(today, sizeof today, "%s", date);
@@ -679,7 +680,8 @@ void web_handle_rundown(struct web_request *r)
         if (scheduler_timeline(r->web->ctx.config, r->web->ctx.scheduler, day_ms, end_ms,
                                now, 0, collect_rundown, &c, err, sizeof err) < 0) {
                 json_decref(c.items);
-                web_respond_error(r, 500, "cannot plan %s: %s", today, err);
+                web_respond_error(r, 500, "internal_error", "cannot plan %s: %s", today,
+                                  err);
                 return;
         }
         pthread_mutex_lock(&st->lock);

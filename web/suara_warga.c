@@ -105,7 +105,7 @@ int web_public_submission_admit(struct web_request *r)
         int rc = -1;
         int64_t now_s = time_now_ms() / 1000;
         if (config->public_per_hour == 0) {
-                web_respond_error(r, 403,
+                web_respond_error(r, 403, "submissions_closed",
                                   "this station takes no Suara Warga from the web");
                 return -1;
         }
@@ -135,14 +135,14 @@ int web_public_submission_admit(struct web_request *r)
         sqlite3_finalize(stmt);
         stmt = NULL;
         if (mine >= config->public_per_hour) {
-                web_respond_error(r, 429,
+                web_respond_error(r, 429, "rate_limited",
                                   "at most %d Suara Warga an hour from one place; "
                                   "please try again later",
                                   config->public_per_hour);
                 goto out;
         }
         if (waiting >= config->public_queue_limit) {
-                web_respond_error(r, 503,
+                web_respond_error(r, 503, "queue_full",
                                   "the station has many Suara Warga waiting to be "
                                   "heard; please try again later");
                 goto out;
@@ -208,7 +208,8 @@ void web_handle_public_complaint_status(struct web_request *r)
         reference = reference ? reference + 1 : "";
         if (strlen(reference) != 8 ||
             strspn(reference, "23456789ABCDEFGHJKMNPQRSTUVWXYZ") != 8) {
-                web_respond_error(r, 404, "no Suara Warga with this reference");
+                web_respond_error(r, 404, "not_found",
+                                  "no Suara Warga with this reference");
                 return;
         }
         /* a status only: the code proves nothing about who holds it */
@@ -223,7 +224,8 @@ void web_handle_public_complaint_status(struct web_request *r)
         }
         sqlite3_bind_text(stmt, 1, reference, -1, SQLITE_STATIC);
         if (sqlite3_step(stmt) != SQLITE_ROW) {
-                web_respond_error(r, 404, "no Suara Warga with this reference");
+                web_respond_error(r, 404, "not_found",
+                                  "no Suara Warga with this reference");
         } else {
                 web_respond_json(r, 200,
                                  json_pack("{ss ss so so so}", "reference", reference,
@@ -482,7 +484,7 @@ static void report_csv(struct web_request *r, json_t *report)
         size_t len = 0;
         FILE *out = open_memstream(&csv, &len);
         if (!out) {
-                web_respond_error(r, 500, "out of memory");
+                web_respond_error(r, 500, "internal_error", "out of memory");
                 return;
         }
         fputs("bulan,dimensi,nama", out);
@@ -536,12 +538,12 @@ void web_handle_complaint_report(struct web_request *r)
                 month = this_month;
         }
         if (parse_month(month, &m) < 0) {
-                web_respond_error(r, 400, "month must be YYYY-MM");
+                web_respond_error(r, 400, "date_invalid", "month must be YYYY-MM");
                 goto out;
         }
         if (format && *format && strcmp(format, "csv") != 0 &&
             strcmp(format, "json") != 0) {
-                web_respond_error(r, 400, "format must be json or csv");
+                web_respond_error(r, 400, "field_invalid", "format must be json or csv");
                 goto out;
         }
         if (sqlite3_prepare_v2(

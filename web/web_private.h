@@ -135,9 +135,12 @@ bool web_text_valid(const char *s, bool allow_control);
 /* Answers a failed sched_media_import: 422 when the upload is not usable
  * audio (rc -1), 507 when storing it failed (rc -2: disk full, database). */
 void web_respond_import_error(struct web_request *r, int rc, const char *err);
-/* Sets {"error": message} with status. */
-void web_respond_error(struct web_request *r, unsigned int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Sets {"error": message, "code": code} with status.  code is the stable
+ * snake_case name of the situation (a string literal; docs/api.md lists every
+ * one and web/static/common.js words each in Indonesian and English); the
+ * English message may change, the code does not. */
+void web_respond_error(struct web_request *r, unsigned int status, const char *code,
+                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* The answer for a failed database call on r->db: 507 when the disk is full,
  * 503 when the database is busy, else 500; the reason is SQLite's message. */
 void web_respond_db_error(struct web_request *r);

@@ -941,10 +941,14 @@ try {
     const file = path.join(OUT, 'range.opus');
     await download.saveAs(file);
     const bytes = fs.readFileSync(file);
-    // a window never archived says why, and downloads nothing
+    // a window never archived says why (in Indonesian, the server's reason
+    // in the tooltip), and downloads nothing
     await setRange('2020-01-01T06:00:00', '2020-01-01T06:00:05');
     await page.click('#range-form button[type=submit]');
-    await page.waitForFunction(() => /not archived/.test(document.getElementById('range-error').textContent));
+    await page.waitForFunction(() => {
+      const el = document.getElementById('range-error');
+      return el.textContent === 'Siaran pada waktu itu tidak terekam.' && /not archived/.test(el.title);
+    });
     await page.screenshot({ path: path.join(OUT, 'asrun.png'), fullPage: true });
     await page.close();
     if (bytes.length < 1000 || bytes.subarray(0, 4).toString() !== 'OggS') {

@@ -199,7 +199,7 @@ static void start_harness(void)
         free(path);
 }
 
-/* An error must say why, in JSON: {"error": "..."}. */
+/* An error must say why, in JSON: {"error": "...", "code": "..."}. */
 static void check_response(const struct endpoint *e, const struct response *r)
 {
         if (r->status < 200 ||
@@ -211,8 +211,10 @@ static void check_response(const struct endpoint *e, const struct response *r)
         if (r->status < 400)
                 return;
         json_t *body = json_loads(r->body, 0, NULL);
-        if (!json_is_string(json_object_get(body, "error"))) {
-                fprintf(stderr, "fuzz_http: %s %s: %d without a JSON reason:\n%s\n",
+        const char *code = json_string_value(json_object_get(body, "code"));
+        if (!json_is_string(json_object_get(body, "error")) || !code || !*code) {
+                fprintf(stderr,
+                        "fuzz_http: %s %s: %d without a JSON reason and code:\n%s\n",
                         e->method, e->path, r->status, r->text);
                 abort();
         }

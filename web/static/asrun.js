@@ -85,7 +85,8 @@
     if (!w) return;
     fetch(clipUrl(w.from, w.to), { credentials: 'same-origin' }).then(function (res) {
       if (!res.ok) {
-        return res.json().then(function (body) { throw new Error(body.error || res.status); });
+        return res.json().catch(function () { return null; })
+          .then(function (body) { throw S.refusal(res.status, body); });
       }
       return res.blob();
     }).then(function (blob) {
@@ -95,7 +96,10 @@
       a.setAttribute('download', 'siaran-' + w.from.replace(/[^0-9T]/g, '') + '-' +
         w.to.replace(/[^0-9T]/g, '') + '.opus');
       a.click();
-    }).catch(function (err) { S.text($('range-error'), err.message); });
+    }).catch(function (err) {
+      S.text($('range-error'), S.errorText(err));
+      $('range-error').title = err.message;
+    });
   }
 
   /* The filters as a query: the day, or a time-of-day span of it, and the

@@ -88,23 +88,67 @@ var Siaran = (function () {
     no_consent_why: 'Cannot air: the caller did not agree to airing.',
     a_edit: 'Edit', edit_heading: 'Edit complaint', edit_save: 'Save changes', edit_cancel: 'Cancel',
     edit_saved: 'Changes saved.', edit_nothing: 'Nothing changed.',
-    e_edit: 'This complaint has aired or is closed: it can no longer be edited.',
+    e_complaint_not_editable: 'This complaint has aired or is closed: it can no longer be edited.',
     confidential_why: 'Cannot air: the complaint is confidential.',
     listen_rec: 'Listen to the recording', alert_ended: 'Alert ended.',
-    e_network: 'The connection failed. Try again.', e_401: 'The session ended: log in again.',
-    e_login: 'Wrong user name or password.', e_403: 'Your role may not do this.',
-    e_404: 'Not found (it may have been removed).', e_409: 'It changed meanwhile: reload and try again.',
-    e_413: 'The file is too large.', e_422: 'The file is not audio the station can read.',
-    e_400: 'Refused: check what you filled in.', e_busy: 'The server is busy: try again in a moment.',
-    e_500: 'Server error: the change was not made.', e_engine: 'The playout engine is not running.',
-    e_disk: 'The disk is full: nothing was saved.', e_consent: 'The caller did not agree to airing: this complaint cannot air.',
-    e_confidential: 'A confidential complaint never airs.', e_state: 'This complaint has changed meanwhile: the list is reloaded.',
-    e_at: 'Fill in the date and time to air it.', e_passed: 'That time has passed: choose a later time.',
-    e_text: 'Write the text (at most 2000 characters) or choose an audio file.', e_required: 'A required field is empty.',
-    e_title: 'The title must not be empty.', e_long: 'The recording is too long.',
-    e_pending: 'It has already aired or was cancelled.', e_tts: 'The computer voice could not read the text.',
-    e_own: 'You cannot disable your own account.', e_range: 'The date or time is not valid.',
-    e_kind: 'Unknown kind.', e_mismatch: 'The two passwords differ.',
+    /* the API's error codes (docs/api.md, "Errors"), one a line */
+    e_alert_test_failed: 'The test bulletin did not air.',
+    e_alerts_down: 'Emergency alerts are not running at this station.',
+    e_answer_missing: 'Write the answer or record it.',
+    e_archive_disabled: 'This station keeps no recording of its broadcast.',
+    e_archive_gap: 'The broadcast was not recorded at that time.',
+    e_at_required: 'Fill in the date and time to air it.',
+    e_audio_required: 'Choose a recording (audio file).',
+    e_bad_json: 'The request could not be read. Reload the page and try again.',
+    e_body_too_large: 'Too large: choose a smaller file or a shorter text.',
+    e_complaint_confidential: 'A confidential complaint never airs.',
+    e_complaint_queue_only: 'A complaint airs only from the complaint queue.',
+    e_complaint_state: 'This complaint has changed meanwhile: reload the list.',
+    e_consent_missing: 'The caller did not agree to airing: this complaint cannot air.',
+    e_consent_required: 'Tick that you agree to your message being aired.',
+    e_content_type: 'The request was sent in the wrong form. Reload the page and try again.',
+    e_csrf_missing: 'The page is out of date: reload it and try again.',
+    e_date_invalid: 'The date is not valid.',
+    e_db_busy: 'The station is busy: try again in a moment.',
+    e_db_error: 'The station could not save or read this. Try again.',
+    e_disk_full: 'The disk is full: nothing was saved.',
+    e_engine_down: 'The playout engine is not running.',
+    e_field_invalid: 'Refused: check what you filled in.',
+    e_field_required: 'A required field is empty.',
+    e_file_missing: 'The audio file is missing on the station\'s disk.',
+    e_form_invalid: 'The form could not be read: fill it in again.',
+    e_insert_gone: 'It has already aired or was cancelled.',
+    e_insert_not_queued: 'Only inserts queued for next can be moved.',
+    e_internal_error: 'Server error: the change was not made.',
+    e_kind_unknown: 'Unknown kind.',
+    e_login_failed: 'Wrong user name or password.',
+    e_media_in_use: 'A show or campaign still uses this item.',
+    e_media_unusable: 'An item in the list is not in the library or is the wrong kind.',
+    e_method_not_allowed: 'This action is not possible here.',
+    e_not_audio: 'The file is not audio the station can read.',
+    e_not_found: 'Not found (it may have been removed).',
+    e_not_logged_in: 'The session ended: log in again.',
+    e_own_account: 'You cannot disable your own account.',
+    e_password_short: 'The password must have at least 8 characters.',
+    e_queue_full: 'Many messages are waiting: please try again later.',
+    e_range_invalid: 'The date or time range is not valid.',
+    e_range_unsatisfiable: 'That part of the file does not exist.',
+    e_rate_limited: 'Too many tries: wait a while, then try again.',
+    e_recording_duplicate: 'This recording is already stored: choose another one.',
+    e_recording_too_long: 'The recording is too long.',
+    e_role_forbidden: 'Your role may not do this.',
+    e_rotation_empty: 'No song is in these categories: the show would have nothing to play.',
+    e_server_busy: 'The station is busy: try again in a moment.',
+    e_submissions_closed: 'This station does not take messages from the web.',
+    e_text_length: 'The text is empty or too long.',
+    e_time_passed: 'That time has passed: choose a later time.',
+    e_title_empty: 'The title must not be empty.',
+    e_tts_failed: 'The computer voice could not read the text.',
+    e_user_exists: 'A user with this name already exists.',
+    /* refusals without a code: no connection, or not the API */
+    err_network: 'The connection failed. Try again.',
+    err_client: 'Refused by the station',
+    err_server: 'Server error: the change was not made',
     /* the studio (studio.html, studio.js) */
     sd_nav_dash: 'Dashboard', sd_nav_schedule: 'Schedule', sd_nav_library: 'Library', sd_nav_asrun: 'As-run log',
     sd_logout: 'Log out', sd_login_h: 'Log in to the studio', sd_username: 'User name', sd_password: 'Password',
@@ -195,23 +239,67 @@ var Siaran = (function () {
     no_consent_why: 'Tidak bisa disiarkan: penelepon belum setuju disiarkan.',
     a_edit: 'Ubah', edit_heading: 'Ubah aduan', edit_save: 'Simpan perubahan', edit_cancel: 'Batal',
     edit_saved: 'Perubahan tersimpan.', edit_nothing: 'Tidak ada yang berubah.',
-    e_edit: 'Aduan ini sudah disiarkan atau ditutup: tidak bisa diubah lagi.',
+    e_complaint_not_editable: 'Aduan ini sudah disiarkan atau ditutup: tidak bisa diubah lagi.',
     confidential_why: 'Tidak bisa disiarkan: aduan ini rahasia.',
     listen_rec: 'Dengarkan rekaman', alert_ended: 'Peringatan diakhiri.',
-    e_network: 'Sambungan terputus. Coba lagi.', e_401: 'Sesi berakhir: silakan masuk lagi.',
-    e_login: 'Nama pengguna atau kata sandi salah.', e_403: 'Peran Anda tidak boleh melakukan ini.',
-    e_404: 'Tidak ditemukan (mungkin sudah dihapus).', e_409: 'Sudah berubah di tempat lain: muat ulang lalu coba lagi.',
-    e_413: 'Berkas terlalu besar.', e_422: 'Berkas ini bukan audio yang bisa dibaca stasiun.',
-    e_400: 'Ditolak: periksa lagi isian Anda.', e_busy: 'Server sedang sibuk: coba lagi sebentar lagi.',
-    e_500: 'Kesalahan server: perubahan tidak tersimpan.', e_engine: 'Mesin siaran tidak berjalan.',
-    e_disk: 'Disk penuh: tidak ada yang tersimpan.', e_consent: 'Penelepon belum setuju disiarkan: aduan ini tidak bisa disiarkan.',
-    e_confidential: 'Aduan rahasia tidak pernah disiarkan.', e_state: 'Keadaan aduan ini sudah berubah: daftar dimuat ulang.',
-    e_at: 'Isi tanggal dan jam siarnya.', e_passed: 'Waktu itu sudah lewat: pilih waktu yang akan datang.',
-    e_text: 'Tulis teksnya (paling banyak 2000 karakter) atau pilih berkas audio.', e_required: 'Ada kolom wajib yang belum diisi.',
-    e_title: 'Judul tidak boleh kosong.', e_long: 'Rekaman terlalu panjang.',
-    e_pending: 'Sudah disiarkan atau sudah dibatalkan.', e_tts: 'Suara komputer gagal membacakan teksnya.',
-    e_own: 'Anda tidak bisa menonaktifkan akun sendiri.', e_range: 'Tanggal atau jam tidak valid.',
-    e_kind: 'Jenis tidak dikenal.', e_mismatch: 'Kedua kata sandi tidak sama.',
+    /* the API's error codes (docs/api.md, "Errors"), one a line */
+    e_alert_test_failed: 'Buletin uji tidak tersiarkan.',
+    e_alerts_down: 'Peringatan darurat tidak berjalan di stasiun ini.',
+    e_answer_missing: 'Tulis tanggapannya atau rekam suaranya.',
+    e_archive_disabled: 'Stasiun ini tidak menyimpan rekaman siarannya.',
+    e_archive_gap: 'Siaran pada waktu itu tidak terekam.',
+    e_at_required: 'Isi tanggal dan jam siarnya.',
+    e_audio_required: 'Pilih rekaman (berkas audio).',
+    e_bad_json: 'Permintaan tidak bisa dibaca. Muat ulang halaman lalu coba lagi.',
+    e_body_too_large: 'Terlalu besar: pilih berkas yang lebih kecil atau teks yang lebih pendek.',
+    e_complaint_confidential: 'Aduan rahasia tidak pernah disiarkan.',
+    e_complaint_queue_only: 'Aduan hanya bisa disiarkan dari antrean aduan.',
+    e_complaint_state: 'Keadaan aduan ini sudah berubah: muat ulang daftarnya.',
+    e_consent_missing: 'Penelepon belum setuju disiarkan: aduan ini tidak bisa disiarkan.',
+    e_consent_required: 'Centang tanda setuju pesan Anda disiarkan.',
+    e_content_type: 'Permintaan dikirim dalam bentuk yang salah. Muat ulang halaman lalu coba lagi.',
+    e_csrf_missing: 'Halaman sudah kedaluwarsa: muat ulang lalu coba lagi.',
+    e_date_invalid: 'Tanggalnya tidak valid.',
+    e_db_busy: 'Stasiun sedang sibuk: coba lagi sebentar lagi.',
+    e_db_error: 'Stasiun gagal menyimpan atau membaca data ini. Coba lagi.',
+    e_disk_full: 'Disk penuh: tidak ada yang tersimpan.',
+    e_engine_down: 'Mesin siaran tidak berjalan.',
+    e_field_invalid: 'Ditolak: periksa lagi isian Anda.',
+    e_field_required: 'Ada kolom wajib yang belum diisi.',
+    e_file_missing: 'Berkas audionya tidak ada lagi di disk stasiun.',
+    e_form_invalid: 'Formulir tidak bisa dibaca: isi ulang lalu kirim lagi.',
+    e_insert_gone: 'Sudah disiarkan atau sudah dibatalkan.',
+    e_insert_not_queued: 'Hanya sisipan yang antre berikutnya yang bisa dipindah.',
+    e_internal_error: 'Kesalahan server: perubahan tidak tersimpan.',
+    e_kind_unknown: 'Jenis tidak dikenal.',
+    e_login_failed: 'Nama pengguna atau kata sandi salah.',
+    e_media_in_use: 'Item ini masih dipakai acara atau kampanye.',
+    e_media_unusable: 'Ada item dalam daftar yang tidak ada di pustaka atau jenisnya salah.',
+    e_method_not_allowed: 'Tindakan ini tidak bisa dilakukan di sini.',
+    e_not_audio: 'Berkas ini bukan audio yang bisa dibaca stasiun.',
+    e_not_found: 'Tidak ditemukan (mungkin sudah dihapus).',
+    e_not_logged_in: 'Sesi berakhir: silakan masuk lagi.',
+    e_own_account: 'Anda tidak bisa menonaktifkan akun sendiri.',
+    e_password_short: 'Kata sandi paling sedikit 8 karakter.',
+    e_queue_full: 'Banyak pesan sedang menunggu: silakan coba lagi nanti.',
+    e_range_invalid: 'Rentang tanggal atau jam tidak valid.',
+    e_range_unsatisfiable: 'Bagian berkas itu tidak ada.',
+    e_rate_limited: 'Terlalu sering dicoba: tunggu sebentar, lalu coba lagi.',
+    e_recording_duplicate: 'Rekaman ini sudah tersimpan: pilih rekaman lain.',
+    e_recording_too_long: 'Rekaman terlalu panjang.',
+    e_role_forbidden: 'Peran Anda tidak boleh melakukan ini.',
+    e_rotation_empty: 'Tidak ada lagu di kategori ini: acara tidak akan punya apa-apa untuk diputar.',
+    e_server_busy: 'Stasiun sedang sibuk: coba lagi sebentar lagi.',
+    e_submissions_closed: 'Stasiun ini tidak menerima pesan lewat web.',
+    e_text_length: 'Teksnya kosong atau terlalu panjang.',
+    e_time_passed: 'Waktu itu sudah lewat: pilih waktu yang akan datang.',
+    e_title_empty: 'Judul tidak boleh kosong.',
+    e_tts_failed: 'Suara komputer gagal membacakan teksnya.',
+    e_user_exists: 'Pengguna dengan nama ini sudah ada.',
+    /* refusals without a code: no connection, or not the API */
+    err_network: 'Sambungan terputus. Coba lagi.',
+    err_client: 'Ditolak stasiun',
+    err_server: 'Kesalahan server: perubahan tidak tersimpan',
     /* the studio (studio.html, studio.js) */
     sd_nav_dash: 'Dasbor', sd_nav_schedule: 'Jadwal', sd_nav_library: 'Pustaka', sd_nav_asrun: 'Log siar',
     sd_logout: 'Keluar', sd_login_h: 'Masuk ke studio', sd_username: 'Nama pengguna', sd_password: 'Kata sandi',
@@ -244,36 +332,38 @@ var Siaran = (function () {
     sd_days: 'Minggu,Senin,Selasa,Rabu,Kamis,Jumat,Sabtu',
     sd_months: 'Januari,Februari,Maret,April,Mei,Juni,Juli,Agustus,September,Oktober,November,Desember'
   };
-  /* The API's refusals (English reasons, see web/*.c) in the panel's
-   * language: the first pattern that matches the reason, else the HTTP
-   * status.  The English reason stays in the message's tooltip. */
-  var reasons = [
-    [/wrong user name or password/, 'e_login'], [/not logged in/, 'e_401'],
-    [/may not do this/, 'e_403'], [/did not consent/, 'e_consent'],
-    [/can no longer be edited/, 'e_edit'], [/confidential complaint/, 'e_confidential'], [/cannot \w+ a complaint that is|is not queued|no longer forwarded/, 'e_state'],
-    [/mode at needs at/, 'e_at'], [/has passed/, 'e_passed'],
-    [/^text must be|a text or an audio|text or audio/, 'e_text'], [/is required/, 'e_required'],
-    [/title must not be empty/, 'e_title'], [/longer than \d+ minutes/, 'e_long'],
-    [/too large/, 'e_413'], [/not a usable audio|expected multipart/, 'e_422'],
-    [/no pending insert/, 'e_pending'], [/text-to-speech/, 'e_tts'],
-    [/disable your own/, 'e_own'], [/YYYY-MM-DD|must be after from|at most 400 days/, 'e_range'],
-    [/unknown kind/, 'e_kind'], [/engine is not running/, 'e_engine'],
-    [/disk is full|cannot store the file/, 'e_disk'], [/busy|try again/, 'e_busy']
-  ];
-  var statuses = { 0: 'e_network', 400: 'e_400', 401: 'e_401', 403: 'e_403', 404: 'e_404',
-    409: 'e_409', 413: 'e_413', 415: 'e_422', 422: 'e_422', 429: 'e_busy', 503: 'e_busy', 507: 'e_disk' };
+  /* The API's refusals in the panel's language: each answer carries a stable
+   * code (web/*.c, docs/api.md) worded in both tables as e_<code>; without
+   * one (no connection, a proxy's page) the HTTP status decides.  The
+   * English reason stays in the message's tooltip. */
   function errorKey(err) {
+    var code = err && err.code;
+    if (code && (('e_' + code) in id)) return 'e_' + code;
+    var status = err && err.status !== undefined ? err.status : undefined;
     var message = (err && err.message) || '';
-    var status = err && err.status !== undefined ? err.status : (/^network$|Failed to fetch/.test(message) ? 0 : undefined);
-    for (var i = 0; i < reasons.length; i++) if (reasons[i][0].test(message)) return reasons[i][1];
-    if (status in statuses) return statuses[status];
-    return status >= 500 ? 'e_500' : 'e_400';
+    if (status === 0 || (status === undefined && /^network$|Failed to fetch|NetworkError/.test(message)))
+      return 'err_network';
+    return status >= 500 ? 'err_server' : 'err_client';
   }
-  function errorText(err) { return t(errorKey(err)); }
-  function failure(message, status) {
+  function errorText(err) {
+    var key = errorKey(err);
+    if (key === 'err_client' || key === 'err_server')
+      return t(key) + (err && err.status ? ' (HTTP ' + err.status + ').' : '.');
+    return t(key);
+  }
+  /* An Error for a refused request: message is the English reason, code the
+   * API's error code (may be undefined), data the whole answer. */
+  function failure(message, status, code, data) {
     var e = new Error(message);
     e.status = status;
+    e.code = code;
+    e.data = data;
     return e;
+  }
+  /* The Error for a non-2xx answer whose body (may be null) was read. */
+  function refusal(status, body) {
+    return failure(body && body.error ? body.error : 'HTTP ' + status, status,
+                   body && body.code, body || undefined);
   }
   /* Says what became of an action next to the control that was used; the
    * line goes away after a while (an error stays longer).  It is scrolled
@@ -417,8 +507,8 @@ var Siaran = (function () {
   function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
   function getJSON(url) {
     return fetch(url, { credentials: 'same-origin', cache: 'no-store' }).then(function (r) {
-      return r.json().then(function (body) {
-        if (!r.ok) throw failure(body && body.error ? body.error : 'HTTP ' + r.status, r.status);
+      return r.json().catch(function () { return null; }).then(function (body) {
+        if (!r.ok) throw refusal(r.status, body);
         return body;
       });
     });
@@ -438,7 +528,7 @@ var Siaran = (function () {
     if (button) button.addEventListener('click', toggle);
   });
   return { t: t, apply: apply, clock: clock, text: text, make: make, clear: clear,
-           getJSON: getJSON, renderNext: renderNext, errorText: errorText, failure: failure,
+           getJSON: getJSON, renderNext: renderNext, errorText: errorText, failure: failure, refusal: refusal,
            feedback: feedback, showError: showError, kind: kind, reason: reason, role: role,
            complaintEditor: complaintEditor, complaintEditable: complaintEditable };
 })();

@@ -100,7 +100,7 @@
       $('edit-card').hidden = true;
       search();
     }).catch(function (err) {
-      if (err.status === 409 && err.data && err.data.used_by) {
+      if (err.code === 'media_in_use' && err.data && err.data.used_by) {
         var names = err.data.used_by.map(function (u) { return u.name; }).join(', ');
         if (window.confirm(M.t('force_delete', 'Dipakai oleh: %s. Tetap turunkan dari siaran?').replace('%s', names))) remove(true);
         return;

@@ -87,11 +87,7 @@ var Manage = (function () {
       return r;
     }
     return r.json().then(function (data) {
-      if (!r.ok) {
-        var e = S.failure(data.error || 'HTTP ' + r.status, r.status);
-        e.data = data;
-        throw e;
-      }
+      if (!r.ok) throw S.refusal(r.status, data);
       return data;
     });
   }
@@ -124,7 +120,7 @@ var Manage = (function () {
         var data = null;
         try { data = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
         if (xhr.status >= 200 && xhr.status < 300) resolve(data);
-        else reject(S.failure(data && data.error ? data.error : 'HTTP ' + xhr.status, xhr.status));
+        else reject(S.refusal(xhr.status, data));
       });
       xhr.addEventListener('error', function () { bar.hidden = true; reject(S.failure('network', 0)); });
       xhr.send(form);

@@ -47,7 +47,7 @@
         return r;
       }
       return r.json().then(function (data) {
-        if (!r.ok) throw S.failure(data.error || 'HTTP ' + r.status, r.status);
+        if (!r.ok) throw S.refusal(r.status, data);
         return data;
       });
     });
@@ -347,15 +347,20 @@
     answerStatus('');
     $('answer-home').appendChild(form);
   }
-  /* The server's refusals, said in the panel's language; the API's own
-   * message (English) follows in English or when there is no better one. */
+  /* The server's refusals of an answer, said in the panel's language by the
+   * API's error code (an answer's own wording where it has one, else the
+   * code's); the API's own message (English) follows in English or when
+   * there is no better one. */
+  var answerErrors = {
+    field_required: 'ae_400', field_invalid: 'ae_400', text_length: 'ae_400',
+    answer_missing: 'ae_empty', not_logged_in: 'ae_401', role_forbidden: 'ae_403',
+    not_found: 'ae_404', complaint_state: 'ae_409', recording_duplicate: 'ae_409_library',
+    body_too_large: 'ae_413', not_audio: 'ae_422', rate_limited: 'ae_busy',
+    db_busy: 'ae_busy', server_busy: 'ae_busy'
+  };
   function answerError(err) {
-    var key = {
-      0: 'ae_network', 400: 'ae_400', 401: 'ae_401', 403: 'ae_403', 404: 'ae_404',
-      409: /library/.test(err.message) ? 'ae_409_library' : 'ae_409', 413: 'ae_413',
-      415: 'ae_422', 422: 'ae_422', 429: 'ae_busy', 503: 'ae_busy'
-    }[err.status];
-    var text = S.t(key || 'ae_other');
+    var key = err.status === 0 ? 'ae_network' : answerErrors[err.code];
+    var text = key ? S.t(key) : err.code ? S.errorText(err) : S.t('ae_other');
     var english = document.documentElement.lang === 'en';
     if (err.status && err.message && (english || !key)) text += ' (' + err.message + ')';
     return text;
@@ -519,11 +524,6 @@
     }).catch(function (e) { say(S.errorText(e), true); });
   }
 
-  function failure(message, status) {
-    var e = new Error(message);
-    e.status = status;
-    return e;
-  }
   /* A multipart upload with a progress bar (fetch cannot report upload
    * progress, XMLHttpRequest can). */
   function upload(url, form, bar) {
@@ -541,9 +541,9 @@
         var data = {};
         try { data = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
         if (xhr.status >= 200 && xhr.status < 300) resolve(data);
-        else reject(failure(data.error || 'HTTP ' + xhr.status, xhr.status));
+        else reject(S.refusal(xhr.status, data));
       });
-      xhr.addEventListener('error', function () { bar.hidden = true; reject(failure('network', 0)); });
+      xhr.addEventListener('error', function () { bar.hidden = true; reject(S.failure('network', 0)); });
       xhr.send(form);
     });
   }

@@ -528,15 +528,14 @@
     }));
   }
 
-  /* A refusal in the page's language. */
+  /* A refusal in the page's language, by the API's error code. */
   function reason(err, s) {
-    if (err.status === 401) return L('Sesi berakhir: silakan masuk lagi.', 'Session ended: please log in again.');
-    if (err.status === 403) return L('Ditolak: peran Anda tidak boleh mengubah jadwal.', 'Refused: your role may not change the schedule.');
-    if (err.status === 422 && /categor/.test(err.message))
+    if (err.code === 'role_forbidden') return L('Ditolak: peran Anda tidak boleh mengubah jadwal.', 'Refused: your role may not change the schedule.');
+    if (err.code === 'rotation_empty')
       return L('Ditolak: rotasi kosong, kategori \'' + s.categories.join(', ') + '\' tidak punya lagu.',
         'Refused: empty rotation, category \'' + s.categories.join(', ') + '\' has no tracks.');
-    if (err.status === 404) return L('Ditolak: acara ini sudah dihapus.', 'Refused: this show was deleted.');
-    return L('Ditolak server: ', 'Refused: ') + err.message;
+    if (err.code === 'not_found') return L('Ditolak: acara ini sudah dihapus.', 'Refused: this show was deleted.');
+    return S.errorText(err);
   }
 
   /* ---- the library: items and categories ---- */
@@ -750,7 +749,7 @@
       M.say(M.t('saved', 'Tersimpan.'));
       $('campaign-card').hidden = true;
       load();
-    }).catch(function (err) { M.say(err.message, true); });
+    }).catch(function (err) { M.say(S.errorText(err), true); });
   }
 
   function remove(kind, id, card) {
@@ -759,7 +758,7 @@
       M.say(M.t('deleted', 'Terhapus.'));
       $(card).hidden = true;
       load();
-    }).catch(function (err) { M.say(err.message, true); });
+    }).catch(function (err) { M.say(S.errorText(err), true); });
   }
 
   function setView(v) {

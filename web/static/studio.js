@@ -37,8 +37,9 @@
   function mode(m) { return m === 'next' || m === 'now' || m === 'at' ? t('sd_mode_' + m) : m; }
 
   /* ---- talking to the server ---- */
-  /* err.message is the server's English reason (the tooltip); what is said
-   * is common.js's text for it in the panel's language */
+  /* err.message is the server's English reason (the tooltip), err.code the
+   * API's error code; what is said is common.js's text for the code in the
+   * panel's language, chosen when it is said (the language may switch) */
   function send(method, url, body, raw) {
     var options = { method: method, credentials: 'same-origin', headers: {} };
     if (csrf) options.headers['X-CSRF-Token'] = csrf;
@@ -50,8 +51,8 @@
       throw S.failure('network', 0);
     }).then(function (r) {
       if (r.ok) return raw ? r : r.json();
-      return r.json().catch(function () { return {}; }).then(function (data) {
-        throw S.failure(data.error || ('HTTP ' + r.status), r.status);
+      return r.json().catch(function () { return null; }).then(function (data) {
+        throw S.refusal(r.status, data);
       });
     });
   }
@@ -447,11 +448,8 @@
     if (editing !== null) return;
     editing = c.id;
     button.disabled = true;
-    var save = function (body) {
-      return send('PATCH', '/api/v1/complaints/' + c.id, body).catch(function (e) {
-        throw S.failure(e.detail || e.message, e.status); /* said by common.js */
-      });
-    };
+    /* a refusal is said next to the form's button by common.js, by its code */
+    var save = function (body) { return send('PATCH', '/api/v1/complaints/' + c.id, body); };
     var form = S.complaintEditor(c, save, function () {
       closeEdit().then(function () {
         var fb = document.querySelector('#complaints li[data-id="' + c.id + '"] .fb');
@@ -606,7 +604,7 @@
                                         password: f.elements.password.value })
         .then(function (data) { f.reset(); showStudio(data); })
         .catch(function (err) {
-          say($('login-msg'), err.status === 401 ? t('e_login') : S.errorText(err), true, err.message);
+          say($('login-msg'), S.errorText(err), true, err.message);
         });
     });
     $('logout').addEventListener('click', function () {

@@ -28,7 +28,7 @@
     fetch('/api/v1/public/complaints', { method: 'POST', body: data, credentials: 'omit' })
       .then(function (r) {
         return r.json().then(function (body) {
-          if (!r.ok) throw new Error(body && body.error ? body.error : 'HTTP ' + r.status);
+          if (!r.ok) throw S.refusal(r.status, body);
           return body;
         });
       })
@@ -40,7 +40,7 @@
         $('sw-result').hidden = false;
         form.reset();
       })
-      .catch(function (e) { status(e.message, true); })
+      .catch(function (e) { status(S.errorText(e), true); })
       .then(function () { $('sw-submit').disabled = false; });
   }
 
