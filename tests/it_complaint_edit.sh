@@ -23,13 +23,7 @@ B=http://127.0.0.1:$WEB_PORT
 for u in ani:staff opi:operator; do
 	echo "sandi-${u%%:*}-123" | "$SIARAN" user add -c "$CONF" "${u%%:*}" --role "${u##*:}" >/dev/null
 done
-"$SIARAN" run -c "$CONF" 2>"$D/run.log" &
-TEST_PIDS+=("$!")
-if ! wait_port "$WEB_PORT" 15; then
-	not_ok "siaran run serves the panel"
-	tail -20 "$D/run.log" | sed 's/^/# /'
-	exit 1
-fi
+start_siaran || exit 1
 ok "siaran run serves the panel"
 
 req() {

@@ -35,13 +35,7 @@ sqlite3 "$DB" "INSERT INTO shows (name, host, days, start_time, duration, conten
 	INSERT INTO shows (name, host, days, start_time, duration, content, categories, valid_to, created_at)
 	VALUES ('Sudah Lewat', '', 127, 10*3600, 3600, 'rotation', 'pop', '$yesterday', $now_s);"
 
-"$SIARAN" run -c "$CONF" 2>"$D/run.log" &
-TEST_PIDS+=("$!")
-if ! wait_port "$WEB_PORT" 15; then
-	not_ok "siaran run serves the panel"
-	tail -20 "$D/run.log" | sed 's/^/# /'
-	exit 1
-fi
+start_siaran || exit 1
 
 code=$(curl -s -o "$D/p" -w '%{http_code}' "$B/api/v1/public/programmes")
 check "the programme list is public (200 without a login): $code" test "$code" = 200

@@ -28,14 +28,7 @@ echo "sandi-staf-123" | "$SIARAN" user add -c "$CONF" ani --role staff >/dev/nul
 JINGLE=$(sqlite3 "$DB" "SELECT id FROM media WHERE kind = 'jingle'")
 check "a jingle is in the library" test -n "$JINGLE"
 
-"$SIARAN" run -c "$CONF" 2>"$D/run.log" &
-RUN_PID=$!
-TEST_PIDS+=("$RUN_PID")
-if ! wait_port "$WEB_PORT" 15; then
-	not_ok "siaran run serves the panel"
-	tail -20 "$D/run.log" | sed 's/^/# /'
-	exit 1
-fi
+start_siaran || exit 1
 ok "siaran run serves the panel"
 
 code=$(curl -s -o "$D/anon" -w '%{http_code}' -m 5 "$B/api/v1/events")

@@ -84,13 +84,7 @@ check "the migrated database has no broken reference" test -z "$(sqlite3 "$OLD" 
 for u in ani:staff opi:operator adi:admin; do
 	echo "sandi-${u%%:*}-123" | "$SIARAN" user add -c "$CONF" "${u%%:*}" --role "${u##*:}" >/dev/null
 done
-"$SIARAN" run -c "$CONF" 2>"$D/run.log" &
-TEST_PIDS+=("$!")
-if ! wait_port "$WEB_PORT" 15; then
-	not_ok "siaran run serves the panel"
-	tail -20 "$D/run.log" | sed 's/^/# /'
-	exit 1
-fi
+start_siaran || exit 1
 ok "siaran run serves the panel"
 
 req() {

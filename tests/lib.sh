@@ -222,3 +222,33 @@ for x in out:
 print(" ".join("%s:%.2f" % (x, c * 0.25) for x, c in runs))
 PY
 }
+
+# start_siaran: `siaran run -c $CONF` in the background (its log in
+# $TMP/run.log), then waits for the panel on $WEB_PORT.  Sets RUN_PID; reports
+# not_ok with the log's tail and fails when the station does not come up.
+start_siaran() {
+	"$SIARAN" run -c "$CONF" 2>"$TMP/run.log" &
+	RUN_PID=$!
+	TEST_PIDS+=("$RUN_PID")
+	if ! wait_port "$WEB_PORT" 15; then
+		not_ok "siaran run serves the panel"
+		tail -20 "$TMP/run.log" | sed 's/^/# /'
+		return 1
+	fi
+}
+
+# browser_ready: node, npm, Debian's Chromium ($CHROMIUM, set here when unset)
+# and the browser suites' npm packages (tests/browser/install.sh).  'make deps'
+# installs them all, so a missing one is reported not_ok (never a skip) and
+# fails.
+browser_ready() {
+	CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+	if ! command -v node >/dev/null || ! command -v npm >/dev/null || [ ! -x "$CHROMIUM" ]; then
+		not_ok "node, npm and $CHROMIUM are installed ('make deps' installs them)"
+		return 1
+	fi
+	if ! "$ROOT/tests/browser/install.sh" >"$TMP/npm.log" 2>&1; then
+		not_ok "the browser tests' npm packages install: $(tail -1 "$TMP/npm.log")"
+		return 1
+	fi
+}

@@ -10,15 +10,7 @@ source "$(dirname "$0")/../lib.sh"
 
 HERE=$ROOT/tests/browser
 OUT_DIR=$ROOT/tests/out/browser-a11y
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-if ! command -v node >/dev/null || [ ! -x "$CHROMIUM" ]; then
-	not_ok "node and $CHROMIUM are installed ('make deps' installs them)"
-	exit 1
-fi
-if ! "$HERE/install.sh" >"$TMP/npm.log" 2>&1; then
-	not_ok "playwright-core and axe-core install from npm: $(tail -1 "$TMP/npm.log")"
-	exit 1
-fi
+browser_ready || exit 1
 
 D=$TMP
 ICE_PORT=$(free_port)
@@ -54,13 +46,7 @@ sqlite3 "$DB" "INSERT INTO shows (name, host, days, start_time, duration, conten
 	VALUES ('ILM DBD', '$today', '$today', 'soft', '23:30', $now_s);
 	INSERT INTO campaign_items VALUES (last_insert_rowid(), 0, $PSA);"
 
-"$SIARAN" run -c "$CONF" 2>"$D/run.log" &
-TEST_PIDS+=("$!")
-if ! wait_port "$WEB_PORT" 15; then
-	not_ok "siaran run serves the panel"
-	tail -20 "$D/run.log" | sed 's/^/# /'
-	exit 1
-fi
+start_siaran || exit 1
 
 # a complaint waiting for staff, and one aired and forwarded for the board
 curl -s -c "$D/cookies" -o "$D/login" -H 'Content-Type: application/json' \

@@ -9,24 +9,9 @@ source "$(dirname "$0")/../lib.sh"
 
 HERE=$ROOT/tests/browser
 OUT_DIR=$ROOT/tests/out/browser
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-
-# All of these come with 'make deps': missing, the suite fails (a skip would
-# let a run pass that never tested the panel).
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-	not_ok "node and npm are installed ('make deps' installs them)"
-	exit 1
-fi
-if [ ! -x "$CHROMIUM" ]; then
-	not_ok "$CHROMIUM is installed ('make deps' installs it)"
-	exit 1
-fi
-
-# playwright-core from the lock file, once; a matching copy is reused
-if ! "$HERE/install.sh" >"$TMP/npm.log" 2>&1; then
-	not_ok "playwright-core installs from npm: $(tail -1 "$TMP/npm.log")"
-	exit 1
-fi
+# node, npm, Chromium and the npm packages come with 'make deps': missing, the
+# suite fails (a skip would let a run pass that never tested the panel)
+browser_ready || exit 1
 want=$(node -p 'require(process.argv[1]).dependencies["playwright-core"]' "$HERE/package.json")
 ok "playwright-core $want is installed"
 
@@ -68,13 +53,7 @@ echo "sandi-admin-123" | "$SIARAN" user add -c "$CONF" adi --role admin >/dev/nu
 sqlite3 "$D/siaran.db" "INSERT INTO shows (name, days, start_time, duration, content, created_at, podcast)
  VALUES ('Kabar Desa', 0, 21600, 3600, 'rotation', 0, 1)"
 
-"$SIARAN" run -c "$CONF" 2>"$D/run.log" &
-TEST_PIDS+=("$!")
-if ! wait_port "$WEB_PORT" 15; then
-	not_ok "siaran run serves the panel"
-	tail -20 "$D/run.log" | sed 's/^/# /'
-	exit 1
-fi
+start_siaran || exit 1
 ok "siaran run serves the panel"
 
 rm -rf "$OUT_DIR"

@@ -9,15 +9,7 @@ source "$(dirname "$0")/../lib.sh"
 
 HERE=$ROOT/tests/browser
 OUT_DIR=$ROOT/tests/out/browser-schedule
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-if ! command -v node >/dev/null || [ ! -x "$CHROMIUM" ]; then
-	not_ok "node and $CHROMIUM are installed ('make deps' installs them)"
-	exit 1
-fi
-if ! "$HERE/install.sh" >"$TMP/npm.log" 2>&1; then
-	not_ok "playwright-core installs from npm: $(tail -1 "$TMP/npm.log")"
-	exit 1
-fi
+browser_ready || exit 1
 
 D=$TMP
 ICE_PORT=$(free_port)
@@ -54,13 +46,7 @@ sqlite3 "$DB" "INSERT INTO shows (id, name, host, days, start_time, duration, co
 	VALUES ('ILM Helm', '$today', '$today', 'soft', '12:00', 10, $now_s);
 	INSERT INTO campaign_items VALUES (last_insert_rowid(), 0, $PSA);"
 
-"$SIARAN" run -c "$CONF" 2>"$D/run.log" &
-TEST_PIDS+=("$!")
-if ! wait_port "$WEB_PORT" 15; then
-	not_ok "siaran run serves the panel"
-	tail -20 "$D/run.log" | sed 's/^/# /'
-	exit 1
-fi
+start_siaran || exit 1
 ok "siaran run serves the schedule"
 
 rm -rf "$OUT_DIR"

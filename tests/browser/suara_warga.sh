@@ -12,21 +12,7 @@ source "$(dirname "$0")/../lib.sh"
 
 HERE=$ROOT/tests/browser
 OUT_DIR=$ROOT/tests/out/browser-suara-warga
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-
-# All of these come with 'make deps': missing, the suite fails.
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-	not_ok "node and npm are installed ('make deps' installs them)"
-	exit 1
-fi
-if [ ! -x "$CHROMIUM" ]; then
-	not_ok "$CHROMIUM is installed ('make deps' installs it)"
-	exit 1
-fi
-if ! "$HERE/install.sh" >"$TMP/npm.log" 2>&1; then
-	not_ok "playwright-core installs from npm: $(tail -1 "$TMP/npm.log")"
-	exit 1
-fi
+browser_ready || exit 1
 
 D=$TMP
 ICE_PORT=$(free_port)
