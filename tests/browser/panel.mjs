@@ -283,25 +283,6 @@ try {
     if (kind !== 'Aduan') return `kind "${kind}"`;
     if (late > 2) return `${late.toFixed(1)} s after the API`;
   });
-  await step('the dashboard does not poll while its event stream is open', async () => {
-    await panel.reload(); /* so this page's stream is seen from its start */
-    await panel.waitForSelector('#dashboard', { state: 'visible' });
-    await sleep(1500);
-    if (streams < 1) return 'no /api/v1/events stream was opened';
-    // 12 s of the same item on air: a 5 s poll asks at least twice; a pushed
-    // change (the listener count, the next items planned again) may ask once
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const before = await nowPlaying();
-      const from = Date.now(), count = nowplayingAt.length;
-      await sleep(12000);
-      const after = await nowPlaying();
-      if (before.now?.title !== after.now?.title) continue; /* it changed: try another window */
-      const asked = nowplayingAt.length - count;
-      if (asked > 1) return `${asked} nowplaying requests in 12 s without a change (since ${from})`;
-      return '';
-    }
-    return 'the item on air changed in every window';
-  });
   await panel.screenshot({ path: path.join(OUT, 'dashboard.png'), fullPage: true });
   await step('the complaint is on air on the public page', async () => {
     await pub.waitForFunction((t) => document.getElementById('now-title').textContent.includes(t),
@@ -322,6 +303,26 @@ try {
     if (!(t1 - t0 > 0.8)) return `currentTime ${t0} -> ${t1}`;
   });
 
+  // (after the public page's steps: its 12 s windows outlast the complaint's airing)
+  await step('the dashboard does not poll while its event stream is open', async () => {
+    await panel.reload(); /* so this page's stream is seen from its start */
+    await panel.waitForSelector('#dashboard', { state: 'visible' });
+    await sleep(1500);
+    if (streams < 1) return 'no /api/v1/events stream was opened';
+    // 12 s of the same item on air: a 5 s poll asks at least twice; a pushed
+    // change (the listener count, the next items planned again) may ask once
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = await nowPlaying();
+      const from = Date.now(), count = nowplayingAt.length;
+      await sleep(12000);
+      const after = await nowPlaying();
+      if (before.now?.title !== after.now?.title) continue; /* it changed: try another window */
+      const asked = nowplayingAt.length - count;
+      if (asked > 1) return `${asked} nowplaying requests in 12 s without a change (since ${from})`;
+      return '';
+    }
+    return 'the item on air changed in every window';
+  });
 
   // ---- announcements, skip and consent on the dashboard ------------------------
   // the requests the panel makes, to tell a dismissed confirmation sent nothing
