@@ -288,7 +288,7 @@ for i in 1 2 3 4; do
 	pids+=($!)
 done
 wait "${pids[@]}"
-codes=$(cat "$T"/par[1-4].code | sort | tr '\n' ' ')
+codes=$(for i in 1 2 3 4; do echo "$(cat "$T/par$i.code")"; done | sort | tr '\n' ' ')
 check "four moves of one date at once: one 201, three 409 ($codes)" test "$codes" = "201 409 409 409 "
 check "one copy on 2026-12-30 and one exception" \
 	test "$(sqlite3 "$DB" "SELECT count(*) FROM show_dates WHERE date = '2026-12-30'")/$(sqlite3 "$DB" "SELECT count(*) FROM show_exceptions WHERE date = '2026-12-30'")" = 1/1
