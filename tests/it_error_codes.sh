@@ -238,4 +238,16 @@ check "a song is added to the library ($CODE)" test "$CODE" = 201
 as ani POST /api/v1/complaints -F "audio=@$D/song.ogg" -F "title=Lagi" -F "location=Lebak" \
 	-F anonymous=1 -F consent=0 -F confidential=0
 refused "a library song sent as a complaint" 409 recording_duplicate
+
+# one date of a show: only a date it airs on
+as adi POST /api/v1/shows "${JSON[@]}" \
+	-d '{"name":"Senin Warga","days":[1],"start":"10:00","duration":30,"content":"complaints"}'
+weekly=$(field id)
+as adi POST "/api/v1/shows/$weekly/dates/2026-12-08/move" "${JSON[@]}" -d '{"start":"10:30","duration":30}'
+refused "moving a Monday show's Tuesday" 409 show_not_on_date
+as adi POST /api/v1/shows "${JSON[@]}" \
+	-d '{"name":"Sekali","dates":["2026-12-08"],"start":"10:00","duration":30,"content":"complaints"}'
+once=$(field id)
+as adi DELETE "/api/v1/shows/$once/dates/2026-12-08"
+refused "taking a show's only date off" 409 show_last_date
 exit 0

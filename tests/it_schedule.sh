@@ -142,11 +142,13 @@ check "as-run: the PSA airs at 10:00:00.000, then the show" \
 
 # ---- "only this date": a weekly show moved on one date through the API ----------------
 # Wednesdays 11:00 for 5 min (hard start), a 660 Hz song; on Wednesday
-# 2026-12-02 it is moved to 11:10: an exception on the weekly show and a
-# one-off show at the new time.  Renders of that day and the next Wednesday.
+# 2026-12-02 it is moved to 11:10 by POST .../dates/2026-12-02/move: one
+# transaction makes a one-off show at the new time and the exception on the
+# weekly show.  Renders of that day and the next Wednesday.
 tone "$T/mingguan.flac" 60 660 "Lagu Mingguan" "Penyanyi M"
 "$SIARAN" import -c "$T/siaran.conf" --category mingguan "$T/mingguan.flac" >/dev/null
 echo "sandi-opi-123" | "$SIARAN" user add -c "$T/siaran.conf" opi --role operator >/dev/null 2>&1
+echo "sandi-sri-123" | "$SIARAN" user add -c "$T/siaran.conf" sri --role staff >/dev/null 2>&1
 "$SIARAN" run -c "$T/siaran.conf" 2>"$T/run.log" &
 RUN_PID=$!
 TEST_PIDS+=("$RUN_PID")
@@ -162,17 +164,29 @@ api() { # api METHOD PATH [BODY]: sets CODE, the answer in $T/body
 		${3:+-d "$3"} "$B$2")
 }
 field() { python3 -c "import json,sys; d=json.load(open('$T/body')); print(eval(sys.argv[1]))" "$1"; }
-CODE=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/cookies" -H 'Content-Type: application/json' \
-	-d '{"username":"opi","password":"sandi-opi-123"}' "$B/api/v1/session")
-field 'd["csrf_token"]' >"$T/csrf"
-check "the operator logs in ($CODE)" test "$CODE" = 200
+login() { # login USER PASSWORD JAR: the session's CSRF token on stdout
+	curl -s -o "$T/body" -c "$3" -H 'Content-Type: application/json' \
+		-d "{\"username\":\"$1\",\"password\":\"$2\"}" "$B/api/v1/session"
+	field 'd["csrf_token"]'
+}
+login opi sandi-opi-123 "$T/cookies" >"$T/csrf"
+check "the operator logs in" test -s "$T/csrf"
+STAFF_CSRF=$(login sri sandi-sri-123 "$T/staff")
+check "a staff member logs in" test -n "$STAFF_CSRF"
+# the rows a date step writes, and the schedule version
+rows() {
+	sqlite3 "$DB" "SELECT (SELECT count(*) FROM shows) || '/' || (SELECT count(*) FROM show_dates)
+		|| '/' || (SELECT count(*) FROM show_exceptions) || '/' || (SELECT count(*) FROM show_items)
+		|| '/' || (SELECT value FROM versions WHERE name = 'schedule')"
+}
+move() { # move JAR CSRF PATH BODY: POST as that session (no token when CSRF is empty)
+	CODE=$(curl -s -X POST -o "$T/body" -w '%{http_code}' -b "$1" ${2:+-H "X-CSRF-Token: $2"} \
+		-H 'Content-Type: application/json' -d "$4" "$B$3")
+}
 WEEKLY='"name":"Siang Rabu","start":"11:00","duration":5,"content":"rotation","categories":["mingguan"],"hard_start":true'
 api POST /api/v1/shows "{$WEEKLY,\"days\":[3]}"
 W=$(field 'd["id"]')
 check "POST the weekly show: 201, no exceptions yet" test "$CODE/$(field 'd["except_dates"]')" = "201/[]"
-api POST /api/v1/shows '{"name":"Siang Rabu","days":[],"dates":["2026-12-02"],"start":"11:10","duration":5,"content":"rotation","categories":["mingguan"],"hard_start":true}'
-O=$(field 'd["id"]')
-check "POST the one-off at the new time: 201" test "$CODE" = 201
 version0=$(sqlite3 "$DB" "SELECT value FROM versions WHERE name = 'schedule'")
 for bad in '["2026-13-45"]' '"2026-12-02"' "[$(python3 -c 'print(",".join("\"2026-01-01\"" for _ in range(367)))')]"; do
 	api PUT "/api/v1/shows/$W" "{$WEEKLY,\"days\":[3],\"except_dates\":$bad}"
@@ -184,14 +198,121 @@ check "a date both in dates and except_dates: 400 ($(field 'd.get("error")'))" t
 check "the refusals stored nothing" \
 	test "$(sqlite3 "$DB" "SELECT count(*) FROM show_exceptions")/$(sqlite3 "$DB" "SELECT count(*) FROM show_dates WHERE show_id = $W")" = 0/0
 api GET "/api/v1/shows/$W"
-body=$(python3 -c "import json; d=json.load(open('$T/body')); d['except_dates']=['2026-12-02']; print(json.dumps(d))")
+body=$(python3 -c "import json; d=json.load(open('$T/body')); d['except_dates']=['2026-12-16']; print(json.dumps(d))")
 api PUT "/api/v1/shows/$W" "$body"
 check "PUT the GET answer back with except_dates: 200, answered" \
-	test "$CODE/$(field '",".join(d["except_dates"])')" = "200/2026-12-02"
+	test "$CODE/$(field '",".join(d["except_dates"])')" = "200/2026-12-16"
 check "the exception is a row of show_exceptions" \
+	test "$(sqlite3 "$DB" "SELECT show_id || ' ' || date FROM show_exceptions")" = "$W 2026-12-16"
+api POST "/api/v1/shows/$W/dates/2026-12-16/restore"
+check "POST .../dates/2026-12-16/restore: 200, the show without the exception ($CODE)" \
+	test "$CODE/$(field 'd["id"]')/$(field 'len(d["except_dates"])')" = "200/$W/0"
+check "restore deleted the row" test "$(sqlite3 "$DB" "SELECT count(*) FROM show_exceptions")" = 0
+api POST "/api/v1/shows/$W/dates/2026-12-16/restore"
+check "restore again: 404 not_found ($CODE)" test "$CODE/$(field 'd["code"]')" = 404/not_found
+
+# refused moves write nothing: not a weekday of the show, no real date, a bad
+# time or duration, an unknown field, no such show, the staff role, no CSRF
+before=$(rows)
+OP_CSRF=$(cat "$T/csrf")
+MOVE="/api/v1/shows/$W/dates/2026-12-02/move"
+GOOD='{"start":"11:10","duration":5}'
+refuse() { # refuse WHAT STATUS CODE JAR CSRF PATH BODY
+	move "$4" "$5" "$6" "$7"
+	check "refused move, $1: $2 $3 ($CODE $(field 'd.get("code")'))" \
+		test "$CODE/$(field 'd.get("code")')" = "$2/$3"
+}
+refuse "a Thursday (it airs Wednesdays)" 409 show_not_on_date "$T/cookies" "$OP_CSRF" \
+	"/api/v1/shows/$W/dates/2026-12-03/move" "$GOOD"
+refuse "2026-02-30" 400 date_invalid "$T/cookies" "$OP_CSRF" "/api/v1/shows/$W/dates/2026-02-30/move" "$GOOD"
+refuse "start 25:00" 400 field_invalid "$T/cookies" "$OP_CSRF" "$MOVE" '{"start":"25:00","duration":5}'
+refuse "no start" 400 field_invalid "$T/cookies" "$OP_CSRF" "$MOVE" '{"duration":5}'
+refuse "duration 0" 400 field_invalid "$T/cookies" "$OP_CSRF" "$MOVE" '{"start":"11:10","duration":0}'
+refuse "duration 1441 minutes" 400 field_invalid "$T/cookies" "$OP_CSRF" "$MOVE" '{"start":"11:10","duration":1441}'
+refuse "duration as text" 400 field_invalid "$T/cookies" "$OP_CSRF" "$MOVE" '{"start":"11:10","duration":"5"}'
+refuse "a copy date that is no date" 400 field_invalid "$T/cookies" "$OP_CSRF" "$MOVE" \
+	'{"start":"11:10","duration":5,"date":"2026-12-32"}'
+refuse "an unknown field" 400 field_invalid "$T/cookies" "$OP_CSRF" "$MOVE" '{"start":"11:10","duration":5,"days":[4]}'
+refuse "no such show" 404 not_found "$T/cookies" "$OP_CSRF" "/api/v1/shows/99999/dates/2026-12-02/move" "$GOOD"
+refuse "the staff role" 403 role_forbidden "$T/staff" "$STAFF_CSRF" "$MOVE" "$GOOD"
+refuse "no CSRF token" 403 csrf_missing "$T/cookies" "" "$MOVE" "$GOOD"
+check "the refused moves changed nothing (shows/dates/exceptions/items/version $before -> $(rows))" \
+	test "$(rows)" = "$before"
+
+move "$T/cookies" "$OP_CSRF" "$MOVE" "$GOOD"
+O=$(field 'd["id"]')
+check "POST .../dates/2026-12-02/move: 201, the new show's id and the exception ($CODE)" \
+	test "$CODE/$(field 'd["show_id"]')/$(field '",".join(d["except_dates"])')/$((O > W))" = "201/$W/2026-12-02/1"
+check "the one-off is a show of the same content at 11:10 for 5 min, no weekdays, no podcast" \
+	test "$(sqlite3 "$DB" "SELECT name || '|' || days || '|' || start_time || '|' || duration || '|' ||
+		content || '|' || categories || '|' || hard_start || '|' || podcast || '|' ||
+		ifnull(valid_from, '-') FROM shows WHERE id = $O")" = "Siang Rabu|0|40200|300|rotation|mingguan|1|0|-"
+check "the one-off airs on its date only" \
+	test "$(sqlite3 "$DB" "SELECT group_concat(date) FROM show_dates WHERE show_id = $O")" = 2026-12-02
+check "the exception is stored on the weekly show" \
 	test "$(sqlite3 "$DB" "SELECT show_id || ' ' || date FROM show_exceptions")" = "$W 2026-12-02"
+check "the weekly show itself is unchanged (Wednesdays 11:00, 5 min)" \
+	test "$(sqlite3 "$DB" "SELECT days || ' ' || start_time || ' ' || duration FROM shows WHERE id = $W")" = "8 39600 300"
 check "and it moved the schedule version (the engine re-reads)" \
 	test "$(sqlite3 "$DB" "SELECT value FROM versions WHERE name = 'schedule'")" -gt "$version0"
+after=$(rows)
+refuse "the same date again (already excepted)" 409 show_not_on_date "$T/cookies" "$OP_CSRF" "$MOVE" "$GOOD"
+check "the second move changed nothing" test "$(rows)" = "$after"
+
+# a playlist show: its items, host and flags go with the copy, here dropped
+# on the next day at 13:30:15 for 7.5 minutes; outside valid_to it is refused
+api POST /api/v1/shows "{\"name\":\"Kamis Putar\",\"host\":\"Bu Ani\",\"days\":[4],\"start\":\"13:00\",\"duration\":10,
+	\"content\":\"playlist\",\"items\":[$loud_id,$quiet_id],\"hard_end\":true,\"valid_from\":\"2026-12-01\",\"valid_to\":\"2026-12-31\"}"
+P=$(field 'd["id"]')
+check "POST a weekly playlist show: 201" test "$CODE" = 201
+before=$(rows)
+refuse "after valid_to" 409 show_not_on_date "$T/cookies" "$OP_CSRF" "/api/v1/shows/$P/dates/2027-01-07/move" "$GOOD"
+check "which changed nothing" test "$(rows)" = "$before"
+move "$T/cookies" "$OP_CSRF" "/api/v1/shows/$P/dates/2026-12-10/move" '{"start":"13:30:15","duration":7.5,"date":"2026-12-11"}'
+C=$(field 'd["id"]')
+check "a move to another day: 201, to 2026-12-11 ($CODE)" test "$CODE/$(field 'd["to"]')" = 201/2026-12-11
+check "the copy: host, hard end, 13:30:15, 450 s, its items in order, on 2026-12-11" \
+	test "$(sqlite3 "$DB" "SELECT host || '|' || hard_end || '|' || start_time || '|' || duration || '|' ||
+		(SELECT group_concat(media_id) FROM (SELECT media_id FROM show_items WHERE show_id = $C ORDER BY position))
+		|| '|' || (SELECT group_concat(date) FROM show_dates WHERE show_id = $C) FROM shows WHERE id = $C")" \
+	= "Bu Ani|1|48615|450|$loud_id,$quiet_id|2026-12-11"
+check "and 2026-12-10 is excepted on the weekly playlist show" \
+	test "$(sqlite3 "$DB" "SELECT group_concat(date) FROM show_exceptions WHERE show_id = $P")" = 2026-12-10
+
+# two operators at once: of four simultaneous moves of one date, one is made
+pids=()
+for i in 1 2 3 4; do
+	curl -s -X POST -o "$T/par$i" -w '%{http_code}' -b "$T/cookies" -H "X-CSRF-Token: $OP_CSRF" \
+		-H 'Content-Type: application/json' -d "{\"start\":\"11:2$i\",\"duration\":5}" \
+		"$B/api/v1/shows/$W/dates/2026-12-30/move" >"$T/par$i.code" &
+	pids+=($!)
+done
+wait "${pids[@]}"
+codes=$(for i in 1 2 3 4; do echo "$(cat "$T/par$i.code")"; done | sort | tr '\n' ' ')
+check "four moves of one date at once: one 201, three 409 ($codes)" test "$codes" = "201 409 409 409 "
+check "one copy on 2026-12-30 and one exception" \
+	test "$(sqlite3 "$DB" "SELECT count(*) FROM show_dates WHERE date = '2026-12-30'")/$(sqlite3 "$DB" "SELECT count(*) FROM show_exceptions WHERE date = '2026-12-30'")" = 1/1
+
+# "Hapus hanya tanggal ini": DELETE .../dates/D; refused when it does not air
+# then or is the show's only date
+api DELETE "/api/v1/shows/$W/dates/2026-12-16"
+check "DELETE .../dates/2026-12-16: 200, excepted ($CODE)" \
+	test "$CODE/$(field '",".join(d["except_dates"])')" = "200/2026-12-02,2026-12-16,2026-12-30"
+before=$(rows)
+api DELETE "/api/v1/shows/$W/dates/2026-12-16"
+check "the same date again: 409 show_not_on_date" test "$CODE/$(field 'd["code"]')" = 409/show_not_on_date
+api DELETE "/api/v1/shows/$W/dates/2026-12-17"
+check "a Thursday: 409 show_not_on_date" test "$CODE/$(field 'd["code"]')" = 409/show_not_on_date
+api DELETE "/api/v1/shows/$O/dates/2026-12-02"
+check "the one-off's only date: 409 show_last_date" test "$CODE/$(field 'd["code"]')" = 409/show_last_date
+CODE=$(curl -s -X DELETE -o "$T/body" -w '%{http_code}' -b "$T/staff" -H "X-CSRF-Token: $STAFF_CSRF" \
+	"$B/api/v1/shows/$W/dates/2026-12-23")
+check "staff may not take a date off: 403 role_forbidden" test "$CODE/$(field 'd["code"]')" = 403/role_forbidden
+check "the refused removals changed nothing" test "$(rows)" = "$before"
+api POST "/api/v1/shows/$W/dates/2026-12-16/restore"
+check "Pulihkan: restore 2026-12-16: 200" \
+	test "$CODE/$(field '",".join(d["except_dates"])')" = "200/2026-12-02,2026-12-30"
+api POST "/api/v1/shows/$W/dates/2026-12-30/restore"
 api GET "/api/v1/shows/$W?from=2026-12-01&days=14"
 check "the weekly show's airings skip the date: $(field '[a["date"] for a in d["airings"]]')" \
 	test "$(field '",".join(a["date"] for a in d["airings"])')" = 2026-12-09

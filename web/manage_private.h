@@ -102,6 +102,11 @@ void manage_show_get(struct web_request *r);
 void manage_show_create(struct web_request *r);
 void manage_show_replace(struct web_request *r);
 void manage_show_delete(struct web_request *r);
+/* One date of a show, each in one transaction: move its weekly airing to a
+ * one-off copy, take the date off, put an excepted date back. */
+void manage_show_date_move(struct web_request *r);
+void manage_show_date_remove(struct web_request *r);
+void manage_show_date_restore(struct web_request *r);
 void manage_public_programmes(struct web_request *r);
 
 void manage_campaign_list(struct web_request *r);

@@ -816,6 +816,327 @@ void manage_show_delete(struct web_request *r)
         delete_row(r, "show", "DELETE FROM shows WHERE id = ?1");
 }
 
+/* ---- one date of a show ("only this date") ------------------------------------ */
+
+/* How a show stands on one date, read in the caller's transaction. */
+struct date_standing {
+        bool weekly;    /* its weekdays and valid_from..valid_to cover the date */
+        bool excepted;  /* an exception is stored for the date */
+        bool one_off;   /* the date is one of its own dates */
+        bool only_date; /* ... and the show has no weekdays and no other date */
+};
+
+/* Returns 1 with *st filled, 0 when there is no such show, -1 on a database
+ * error. */
+static int read_date_standing(sqlite3 *db, int64_t id, const char *date,
+                              struct date_standing *st)
+{
+        sqlite3_stmt *stmt = NULL;
+        int rc = -1;
+        memset(st, 0, sizeof *st);
+        /* strftime('%w') of a bare date is its weekday, 0 = Sunday (bit 0) */
+        if (sqlite3_prepare_v2(
+                db,
+                "SELECT (days >> CAST(strftime('%w', ?2) AS INTEGER)) & 1"
+                " AND (valid_from IS NULL OR valid_from <= ?2)"
+                " AND (valid_to IS NULL OR valid_to >= ?2),"
+                " EXISTS (SELECT 1 FROM show_exceptions WHERE show_id = ?1 AND date = "
+                "?2),"
+                " EXISTS (SELECT 1 FROM show_dates WHERE show_id = ?1 AND date = ?2),"
+                " days = 0 AND (SELECT count(*) FROM show_dates WHERE show_id = ?1) = 1"
+                " FROM shows WHERE id = ?1",
+                -1, &stmt, NULL) != SQLITE_OK)
+                goto out;
+        sqlite3_bind_int64(stmt, 1, id);
+        sqlite3_bind_text(stmt, 2, date, -1, SQLITE_STATIC);
+        int step = sqlite3_step(stmt);
+        if (step == SQLITE_DONE)
+                rc = 0;
+        if (step != SQLITE_ROW)
+                goto out;
+        st->weekly = sqlite3_column_int(stmt, 0) != 0;
+        st->excepted = sqlite3_column_int(stmt, 1) != 0;
+        st->one_off = sqlite3_column_int(stmt, 2) != 0;
+        st->only_date = st->one_off && sqlite3_column_int(stmt, 3) != 0;
+        rc = 1;
+out:
+        sqlite3_finalize(stmt);
+        return rc;
+}
+
+/* Does the show air on the date by its weekly slot (not excepted, not one of
+ * its own dates)?  The only airing a move may take. */
+static bool airs_weekly(const struct date_standing *st)
+{
+        return st->weekly && !st->excepted && !st->one_off;
+}
+
+/* Why a show has no weekly airing on a date, for the 409. */
+static const char *not_weekly_reason(const struct date_standing *st)
+{
+        if (st->one_off)
+                return "it is one of the show's own dates, not a weekly airing";
+        if (st->weekly && st->excepted)
+                return "that date is already excepted";
+        return "it is not one of its weekdays, or outside valid_from..valid_to";
+}
+
+/* Runs sql with ?1 = id and ?2 = date.  Returns the rows changed, or -1. */
+static int exec_id_date(sqlite3 *db, const char *sql, int64_t id, const char *date)
+{
+        sqlite3_stmt *stmt = NULL;
+        int rc = -1;
+        if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK) {
+                sqlite3_bind_int64(stmt, 1, id);
+                sqlite3_bind_text(stmt, 2, date, -1, SQLITE_STATIC);
+                if (sqlite3_step(stmt) == SQLITE_DONE)
+                        rc = sqlite3_changes(db);
+        }
+        sqlite3_finalize(stmt);
+        return rc;
+}
+
+/* The {date} of the path names a real day; otherwise answers 400. */
+static bool path_date_valid(struct web_request *r)
+{
+        if (manage_date_valid(r->date))
+                return true;
+        web_respond_error(r, 400, "date_invalid", "%s is not a real date YYYY-MM-DD",
+                          r->date);
+        return false;
+}
+
+/* A move's body: the copy's start, duration (minutes, as a show's) and the
+ * date it airs (default: the date moved). */
+struct date_move {
+        int start;      /* seconds after local midnight */
+        int64_t length; /* seconds */
+        const char *to; /* borrowed from the body or the request */
+};
+
+static int read_date_move(json_t *body, const char *date, struct date_move *mv, char *err,
+                          size_t err_size)
+{
+        static const char *const allowed[] = {"start", "duration", "date", NULL};
+        const char *start = NULL;
+        double minutes = 0;
+        memset(mv, 0, sizeof *mv);
+        if (manage_check_keys(body, allowed, err, err_size) < 0 ||
+            manage_get_text(body, "start", true, 8, NULL, &start, err, err_size) < 0 ||
+            manage_get_number(body, "duration", true, false, 1, 1440, 0, &minutes, err,
+                              err_size) < 0 ||
+            manage_get_date(body, "date", false, &mv->to, err, err_size) < 0)
+                return -1;
+        if (manage_parse_clock(start, &mv->start) < 0) {
+                snprintf(err, err_size, "start must be a time HH:MM or HH:MM:SS");
+                return -1;
+        }
+        mv->length = llround(minutes * 60);
+        if (!mv->to)
+                mv->to = date;
+        return 0;
+}
+
+/* Copies show id as a one-off show on mv->to at the move's time: the same
+ * name, host, content, categories, items, separations and hard flags; no
+ * weekdays, no validity period and no podcast feed of its own (an airing
+ * moved for one date is not an episode of a second feed).  In the caller's
+ * transaction.  Returns the new id or -1. */
+static int64_t copy_show_once(sqlite3 *db, int64_t id, const struct date_move *mv)
+{
+        sqlite3_stmt *stmt = NULL;
+        int64_t rc = -1;
+        if (sqlite3_prepare_v2(
+                db,
+                "INSERT INTO shows (name, host, days, start_time, duration, valid_from, "
+                "valid_to, content, categories, track_separation_hours, "
+                "artist_separation_minutes, hard_start, hard_end, seed, created_at, url, "
+                "podcast, podcast_description, podcast_image, podcast_category) "
+                "SELECT name, host, 0, ?2, ?3, NULL, NULL, content, categories, "
+                "track_separation_hours, artist_separation_minutes, hard_start, "
+                "hard_end, ?4, ?5, url, 0, podcast_description, podcast_image, "
+                "podcast_category FROM shows WHERE id = ?1",
+                -1, &stmt, NULL) != SQLITE_OK)
+                goto out;
+        sqlite3_bind_int64(stmt, 1, id);
+        sqlite3_bind_int(stmt, 2, mv->start);
+        sqlite3_bind_int64(stmt, 3, mv->length);
+        /* a show of its own: its own rotation order, as a POST gives */
+        sqlite3_bind_int64(stmt, 4, 1 + (int64_t)randombytes_uniform(0x7fffffff));
+        sqlite3_bind_int64(stmt, 5, time_now_ms() / 1000);
+        if (sqlite3_step(stmt) != SQLITE_DONE || sqlite3_changes(db) != 1)
+                goto out;
+        int64_t copy = sqlite3_last_insert_rowid(db);
+        sqlite3_finalize(stmt);
+        stmt = NULL;
+        if (sqlite3_prepare_v2(db,
+                               "INSERT INTO show_items (show_id, position, media_id) "
+                               "SELECT ?2, position, media_id FROM show_items "
+                               "WHERE show_id = ?1",
+                               -1, &stmt, NULL) != SQLITE_OK)
+                goto out;
+        sqlite3_bind_int64(stmt, 1, id);
+        sqlite3_bind_int64(stmt, 2, copy);
+        if (sqlite3_step(stmt) != SQLITE_DONE ||
+            exec_id_date(db, "INSERT INTO show_dates (show_id, date) VALUES (?1, ?2)",
+                         copy, mv->to) != 1)
+                goto out;
+        rc = copy;
+out:
+        sqlite3_finalize(stmt);
+        return rc;
+}
+
+/* POST /api/v1/shows/{id}/dates/{date}/move: the weekly airing on date
+ * becomes a one-off copy at the body's time, and the date an exception of
+ * the weekly show, in one transaction (so no reader and no second operator
+ * ever sees one without the other). */
+void manage_show_date_move(struct web_request *r)
+{
+        struct date_move mv;
+        struct date_standing st;
+        char err[256] = "";
+        int64_t id = r->ids[0];
+        if (!path_date_valid(r))
+                return;
+        if (read_date_move(r->json, r->date, &mv, err, sizeof err) < 0) {
+                web_respond_error(r, 400, "field_invalid", "%s", err);
+                return;
+        }
+        if (manage_begin(r->db) < 0)
+                goto db_error;
+        int found = read_date_standing(r->db, id, r->date, &st);
+        if (found < 0)
+                goto db_error;
+        if (found == 0 || !airs_weekly(&st)) {
+                manage_rollback(r->db);
+                if (found == 0)
+                        web_respond_error(r, 404, "not_found", "no show %" PRId64, id);
+                else
+                        web_respond_error(r, 409, "show_not_on_date",
+                                          "show %" PRId64
+                                          " has no weekly airing on %s to "
+                                          "move: %s",
+                                          id, r->date, not_weekly_reason(&st));
+                return;
+        }
+        int64_t copy = copy_show_once(r->db, id, &mv);
+        if (copy < 0 ||
+            exec_id_date(r->db,
+                         "INSERT INTO show_exceptions (show_id, date) VALUES (?1, ?2)",
+                         id, r->date) != 1 ||
+            manage_commit(r->db) < 0)
+                goto db_error;
+        log_info("show %" PRId64 " on %s moved to one-off show %" PRId64 " (%s) by %s",
+                 id, r->date, copy, mv.to, r->session.user);
+        web_respond_json(
+            r, 201,
+            json_pack("{sI sI ss ss so}", "id", (json_int_t)copy, "show_id",
+                      (json_int_t)id, "date", r->date, "to", mv.to, "except_dates",
+                      child_ids(r->db,
+                                "SELECT date FROM show_exceptions WHERE show_id = ?1 "
+                                "ORDER BY date",
+                                id)));
+        manage_schedule_changed(r);
+        return;
+db_error:
+        web_respond_db_error(r);
+        manage_rollback(r->db);
+}
+
+/* DELETE /api/v1/shows/{id}/dates/{date}: the show does not air on date: a
+ * weekly airing becomes an exception, a date of its own is dropped (both when
+ * it is both).  A show's only date is refused: that is deleting the show. */
+void manage_show_date_remove(struct web_request *r)
+{
+        struct date_standing st;
+        int64_t id = r->ids[0];
+        if (!path_date_valid(r))
+                return;
+        if (manage_begin(r->db) < 0)
+                goto db_error;
+        int found = read_date_standing(r->db, id, r->date, &st);
+        if (found < 0)
+                goto db_error;
+        bool weekly = st.weekly && !st.excepted;
+        if (found == 0 || (!weekly && !st.one_off) || st.only_date) {
+                manage_rollback(r->db);
+                if (found == 0)
+                        web_respond_error(r, 404, "not_found", "no show %" PRId64, id);
+                else if (st.only_date)
+                        web_respond_error(r, 409, "show_last_date",
+                                          "%s is the only date of show %" PRId64
+                                          ": delete the show instead",
+                                          r->date, id);
+                else
+                        web_respond_error(r, 409, "show_not_on_date",
+                                          "show %" PRId64 " does not air on %s: %s", id,
+                                          r->date, not_weekly_reason(&st));
+                return;
+        }
+        if (st.one_off && exec_id_date(r->db,
+                                       "DELETE FROM show_dates WHERE show_id = ?1 "
+                                       "AND date = ?2",
+                                       id, r->date) != 1)
+                goto db_error;
+        if (weekly && exec_id_date(r->db,
+                                   "INSERT INTO show_exceptions (show_id, date) "
+                                   "VALUES (?1, ?2)",
+                                   id, r->date) != 1)
+                goto db_error;
+        if (manage_commit(r->db) < 0)
+                goto db_error;
+        log_info("show %" PRId64 " taken off %s by %s", id, r->date, r->session.user);
+        struct airing_range range;
+        web_respond_json(r, 200, load_show(r->db, id, airings_from_today(&range)));
+        manage_schedule_changed(r);
+        return;
+db_error:
+        web_respond_db_error(r);
+        manage_rollback(r->db);
+}
+
+/* POST /api/v1/shows/{id}/dates/{date}/restore: the exception goes, the
+ * weekly show airs on date again.  A one-off copy a move made stays (it is a
+ * show of its own; delete it if it should not air as well). */
+void manage_show_date_restore(struct web_request *r)
+{
+        int64_t id = r->ids[0];
+        if (!path_date_valid(r))
+                return;
+        if (manage_begin(r->db) < 0)
+                goto db_error;
+        bool show = row_exists(r->db, "SELECT 1 FROM shows WHERE id = ?1", id);
+        int removed = show
+                          ? exec_id_date(r->db,
+                                         "DELETE FROM show_exceptions WHERE show_id = ?1 "
+                                         "AND date = ?2",
+                                         id, r->date)
+                          : 0;
+        if (removed < 0)
+                goto db_error;
+        if (removed == 0) {
+                manage_rollback(r->db);
+                if (!show)
+                        web_respond_error(r, 404, "not_found", "no show %" PRId64, id);
+                else
+                        web_respond_error(r, 404, "not_found",
+                                          "show %" PRId64 " has no exception on %s", id,
+                                          r->date);
+                return;
+        }
+        if (manage_commit(r->db) < 0)
+                goto db_error;
+        log_info("show %" PRId64 " restored on %s by %s", id, r->date, r->session.user);
+        struct airing_range range;
+        web_respond_json(r, 200, load_show(r->db, id, airings_from_today(&range)));
+        manage_schedule_changed(r);
+        return;
+db_error:
+        web_respond_db_error(r);
+        manage_rollback(r->db);
+}
+
 /* ---- campaigns ---------------------------------------------------------------- */
 
 struct campaign_input {

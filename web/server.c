@@ -473,8 +473,10 @@ void web_client_address(const struct web_request *r, char *buf, size_t size)
 /* ---- routing --------------------------------------------------------------------- */
 
 /* Matches path against pattern segment by segment; {id} takes a positive
- * integer. */
-static bool match_path(const char *pattern, const char *path, int64_t ids[2])
+ * integer, {date} ten characters shaped YYYY-MM-DD (copied to date; the
+ * handler checks it is a real day, so a 2026-02-30 is a 400, not a 404). */
+static bool match_path(const char *pattern, const char *path, int64_t ids[2],
+                       char date[11])
 {
         int n_ids = 0;
         while (*pattern && *path) {
@@ -502,6 +504,21 @@ static bool match_path(const char *pattern, const char *path, int64_t ids[2])
                                 return false;
                         pattern += 5;
                         path += len;
+                        continue;
+                }
+                if (strncmp(pattern, "{date}", 6) == 0) {
+                        for (int i = 0; i < 10; i++) {
+                                bool dash = i == 4 || i == 7;
+                                if (dash ? path[i] != '-'
+                                         : path[i] < '0' || path[i] > '9')
+                                        return false;
+                        }
+                        if (path[10] != '/' && path[10] != '\0')
+                                return false;
+                        memcpy(date, path, 10);
+                        date[10] = '\0';
+                        pattern += 6;
+                        path += 10;
                         continue;
                 }
                 if (*pattern != *path)
@@ -757,13 +774,15 @@ static bool find_route(struct web_request *r, const struct web_route *table, siz
         bool head = strcmp(r->method, "HEAD") == 0;
         for (size_t i = 0; i < count; i++) {
                 int64_t ids[2] = {0, 0};
-                if (!match_path(table[i].pattern, r->url, ids))
+                char date[11] = "";
+                if (!match_path(table[i].pattern, r->url, ids, date))
                         continue;
                 *path_matched = true;
                 if (strcmp(table[i].method, r->method) == 0 ||
                     (head && strcmp(table[i].method, "GET") == 0)) {
                         r->route = &table[i];
                         memcpy(r->ids, ids, sizeof ids);
+                        memcpy(r->date, date, sizeof date);
                         return true;
                 }
         }

@@ -84,6 +84,7 @@ struct web_request {
         const struct web_route *route;
         const struct web_asset *asset; /* a page to serve instead of a route */
         int64_t ids[2];                /* {id} values in the path, in order */
+        char date[11];                 /* {date} in the path, shaped YYYY-MM-DD */
         struct web_session session;
         bool body_json; /* BODY_JSON_OR_MULTIPART: which one arrived */
 

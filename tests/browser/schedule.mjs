@@ -49,6 +49,11 @@ try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
   if (env.DEBUG_PUT) page.on('request', (r) => { if (r.method() === 'PUT') console.log('# PUT ' + r.postData()); });
+  // the page's writes to shows, for the steps that check how a change is sent
+  const writes = [];
+  page.on('request', (r) => {
+    if (r.method() !== 'GET' && r.url().includes('/api/v1/shows')) writes.push(r.method() + ' ' + new URL(r.url()).pathname);
+  });
   await page.goto(BASE + '/panel/schedule');
   await step('the operator logs in and the week grid is drawn', async () => {
     const status = await page.evaluate(async ([u, p]) => (await fetch('/api/v1/session', {
@@ -281,11 +286,13 @@ try {
     await page.screenshot({ path: path.join(OUT, 'only-this-date-ask-1366.png') });
     if (words.map((w) => w[0]).join('|') !== 'Semua minggu|Hanya tanggal ini|Batal') return JSON.stringify(words);
     if (words.some((w) => w[1] < 44)) return `tap targets: ${JSON.stringify(words)}`;
+    writes.length = 0;
     await page.click('.scope button[data-scope="only"]');
     await waitShow(W, (x) => x.except_dates.join(',') === OTHER && x.start === '11:00' && x.duration === 60,
       `excepted ${OTHER} only`);
     const list = await oneOffs();
     if (list.join(';') !== `${OTHER} 12:00 60`) return `one-offs: ${JSON.stringify(list)}`;
+    if (writes.join(';') !== `POST /api/v1/shows/${W}/dates/${OTHER}/move`) return `sent as: ${JSON.stringify(writes)}`;
     await settled();
     if (await page.locator(blockIn(OTHER, W)).count()) return 'the weekly show still drawn on the moved date';
     const moved = await page.evaluate((d) => Array.from(document.querySelectorAll(`.cal-col[data-date="${d}"] .block`))
@@ -307,6 +314,7 @@ try {
     await page.waitForSelector('#show-skip-date', { state: 'visible' });
     const label = await page.textContent('#show-skip-date');
     if (!label.startsWith('Hapus hanya tanggal ini (') || !label.includes(OTHER2.slice(8) + '/' + OTHER2.slice(5, 7))) return label;
+    writes.length = 0;
     await page.click('#show-skip-date');
     const both = [OTHER, OTHER2].sort().join(',');
     await waitShow(W, (x) => x.except_dates.join(',') === both, `excepted ${both}`);
@@ -321,6 +329,8 @@ try {
     if (listed.length !== 2 || !listed.every((t) => /Pulihkan$/.test(t))) return JSON.stringify(listed);
     await page.click(`#show-excepts button[data-date="${OTHER2}"]`);
     await waitShow(W, (x) => x.except_dates.join(',') === OTHER, `restored ${OTHER2}`);
+    const sent = [`DELETE /api/v1/shows/${W}/dates/${OTHER2}`, `POST /api/v1/shows/${W}/dates/${OTHER2}/restore`];
+    if (writes.join(';') !== sent.join(';')) return `sent as: ${JSON.stringify(writes)}`;
     await page.waitForFunction(() => document.querySelectorAll('#show-excepts li').length === 1);
     await settled();
     const back = await place(page, blockIn(OTHER2, W));

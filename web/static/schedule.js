@@ -6,8 +6,9 @@
  * start wins, equal starts the lower id.  Dragging a block moves it (also to
  * another day), dragging its lower edge resizes it; both save through
  * PUT /api/v1/shows/{id}.  A weekly show's move or resize asks whether it is
- * for all weeks or only this date: only this date excepts the date from the
- * weekly show (except_dates) and makes a one-off show at the new time.
+ * for all weeks or only this date: only this date is one request
+ * (POST /api/v1/shows/{id}/dates/{date}/move) that makes a one-off show at
+ * the new time and excepts the date from the weekly show, atomically.
  * The grid is never redrawn under a pointer or an open question; #grid
  * carries data-busy while a save or a reload is under way or a redraw waits. */
 'use strict';
@@ -416,52 +417,39 @@
     only.focus();
   }
 
-  /* A copy of a show's answer for a request: read-only fields left out. */
-  function bodyOf(s) {
-    var body = JSON.parse(JSON.stringify(s));
-    ['id', 'end', 'airings', 'feed', 'playlist'].forEach(function (k) { delete body[k]; });
-    return body;
-  }
+  function blockSelector(id, iso) { return '.cal-col[data-date="' + iso + '"] .block[data-show="' + id + '"]'; }
+  /* The path of one date of a show (POST .../move, DELETE, POST .../restore). */
+  function datePath(s, date) { return '/api/v1/shows/' + s.id + '/dates/' + date; }
 
-  /* Only this date: a one-off show at the new time with the same content
-   * (no podcast feed of its own), then the date excepted from the weekly
-   * show; if the second step is refused the one-off is taken back. */
+  /* Only this date: one request, one transaction on the server: a one-off
+   * copy at the new time (on the day it was dropped on) and the date excepted
+   * from the weekly show, or nothing at all. */
   function saveOnly(s, iso, change) {
-    var day = change.to || iso;
-    var one = bodyOf(s);
-    one.days = [];
-    one.dates = [day];
-    one.except_dates = [];
-    one.valid_from = null;
-    one.valid_to = null;
-    one.podcast = false;
-    if (change.duration) one.duration = change.duration;
-    if (change.start !== undefined) one.start = clock(change.start);
-    var weekly = bodyOf(s);
-    weekly.except_dates = (s.except_dates || []).concat([iso]).sort();
-    var created = null;
-    busy(M.send('POST', '/api/v1/shows', one).then(function (r) {
-      created = r.id;
-      return M.send('PUT', '/api/v1/shows/' + s.id, weekly);
-    }).then(function () {
+    var body = {
+      start: change.start !== undefined ? clock(change.start) : s.start,
+      duration: change.duration || s.duration
+    };
+    if (change.to && change.to !== iso) body.date = change.to;
+    busy(M.send('POST', datePath(s, iso) + '/move', body).then(function () {
       refusal = null;
-      M.say(L('Tersimpan hanya untuk ', 'Saved for ') + iso + L(': ', ' only: ') + s.name + ' ' + one.start +
-        ' (' + Math.round(one.duration) + L(' menit)', ' min)'));
+      M.say(L('Tersimpan hanya untuk ', 'Saved for ') + iso + L(': ', ' only: ') + s.name + ' ' + body.start +
+        ' (' + Math.round(body.duration) + L(' menit)', ' min)'));
       return load();
     }).catch(function (err) {
-      refusal = { id: s.id, date: iso, text: reason(err, s) };
-      var undo = created ? M.send('DELETE', '/api/v1/shows/' + created).catch(function () {}) : Promise.resolve();
-      return undo.then(load);
+      var text = reason(err, s);
+      refusal = { id: s.id, date: iso, text: text };
+      /* the block goes back, as the station has it now; when it is no
+       * longer there (taken off meanwhile) the reason goes to the page */
+      return load().then(function () {
+        if (!document.querySelector(blockSelector(s.id, iso) + ' .refusal')) M.say(text, true);
+      });
     }));
   }
 
   /* Takes one date off a show: a weekly airing becomes an exception, a
-   * one-off date is dropped from its dates. */
+   * one-off date is dropped from its dates (the server decides, in one step). */
   function removeDate(s, at, anchor) {
-    var body = bodyOf(s);
-    if (at.oneoff) body.dates = body.dates.filter(function (d) { return d !== at.date; });
-    else body.except_dates = (s.except_dates || []).concat([at.date]).sort();
-    busy(M.send('PUT', '/api/v1/shows/' + s.id, body).then(function () {
+    busy(M.send('DELETE', datePath(s, at.date)).then(function () {
       $('show-card').hidden = true;
       M.say(L('Dihapus hanya untuk ', 'Removed for ') + at.date + L(': ', ' only: ') + s.name);
       return load();
@@ -470,9 +458,7 @@
 
   /* Puts an excepted date back: the weekly show airs on it again. */
   function restoreDate(s, date, anchor) {
-    var body = bodyOf(s);
-    body.except_dates = (s.except_dates || []).filter(function (d) { return d !== date; });
-    busy(M.send('PUT', '/api/v1/shows/' + s.id, body).then(function (r) {
+    busy(M.send('POST', datePath(s, date) + '/restore').then(function (r) {
       openedShow = r;
       showExcepts = r.except_dates.slice();
       renderExcepts(r);
