@@ -5,20 +5,15 @@
  * decoding an hour of Opus and encoding it as MP3 takes CPU seconds the
  * engine must never wait for.
  */
-#define _GNU_SOURCE /* syscall(SYS_gettid) */
 #define LOG_MODULE "podcast"
 
 #include <dirent.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "archive/archive.h"
@@ -56,10 +51,7 @@ struct podcast {
         sqlite3 *db;
         int64_t next_prune_ms;
         int64_t paused_until_ms; /* after a failed cut */
-        pthread_t thread;
-        pthread_mutex_t lock;
-        pthread_cond_t wake;
-        bool stop; /* guarded by lock */
+        struct worker *worker;   /* runs pass every PASS_MS */
 };
 
 /* One finished airing: the slot and what the as-run says aired in it. */
@@ -478,26 +470,11 @@ static void pass(struct podcast *p)
         free(shows);
 }
 
-static void *podcast_thread(void *arg)
+/* The worker's run: one pass, the next in PASS_MS unless stopped. */
+static int podcast_run(void *arg)
 {
-        struct podcast *p = arg;
-        /* below the engine and the web: cutting is never urgent */
-        if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10) != 0)
-                log_debug("cannot lower the podcast thread's priority");
-        pthread_mutex_lock(&p->lock);
-        while (!p->stop) {
-                pthread_mutex_unlock(&p->lock);
-                pass(p);
-                pthread_mutex_lock(&p->lock);
-                if (p->stop)
-                        break;
-                struct timespec ts;
-                clock_gettime(CLOCK_REALTIME, &ts);
-                ts.tv_sec += PASS_MS / 1000;
-                pthread_cond_timedwait(&p->wake, &p->lock, &ts);
-        }
-        pthread_mutex_unlock(&p->lock);
-        return NULL;
+        pass(arg);
+        return PASS_MS;
 }
 
 struct podcast *podcast_new(const struct config *config, const char **errstr)
@@ -516,12 +493,10 @@ struct podcast *podcast_new(const struct config *config, const char **errstr)
         struct podcast *p = xcalloc(1, sizeof *p);
         p->config = config;
         p->db = db;
-        pthread_mutex_init(&p->lock, NULL);
-        pthread_cond_init(&p->wake, NULL);
-        if (pthread_create(&p->thread, NULL, podcast_thread, p) != 0) {
+        /* below the engine and the web: cutting is never urgent */
+        p->worker = worker_new("podcast", 10, podcast_run, p);
+        if (!p->worker) {
                 *errstr = "cannot start the podcast thread";
-                pthread_mutex_destroy(&p->lock);
-                pthread_cond_destroy(&p->wake);
                 sqlite3_close_v2(db);
                 free(p);
                 return NULL;
@@ -533,13 +508,7 @@ void podcast_free(struct podcast *p)
 {
         if (!p)
                 return;
-        pthread_mutex_lock(&p->lock);
-        p->stop = true;
-        pthread_cond_signal(&p->wake);
-        pthread_mutex_unlock(&p->lock);
-        pthread_join(p->thread, NULL);
-        pthread_mutex_destroy(&p->lock);
-        pthread_cond_destroy(&p->wake);
+        worker_free(p->worker); /* a cut under way is finished first */
         sqlite3_close_v2(p->db);
         free(p);
 }

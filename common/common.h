@@ -264,6 +264,42 @@ int icecast_update_title(const char *host, int port, const struct addrinfo *addr
                          const char *user, const char *password, const char *mount,
                          const char *song, int timeout_ms, char *err, size_t err_size);
 
+/* ---- worker threads (common/worker.c) ------------------------------------------ */
+
+/* A background thread that runs one function again and again: at once when it
+ * starts, then each time it is woken or when the wait its last run asked for
+ * has passed.  It holds no lock of its own while the function runs, so the
+ * function may take its module's locks, and any thread may wake the worker
+ * while holding them.  A module keeps its own lock and condition for what it
+ * shares with other threads (a queue, a snapshot, a handshake); the worker is
+ * only the thread, the wake-up and the stop. */
+struct worker;
+
+/* fn's answer: wait for worker_wake alone before the next run. */
+#define WORKER_UNTIL_WOKEN (-1)
+
+/* Starts a thread that calls fn(arg) (on that thread, never two at once).  fn
+ * returns how many milliseconds to wait before its next run unless woken first
+ * (0: at once; WORKER_UNTIL_WOKEN: until woken).  A wake that comes while fn
+ * runs is not lost: fn runs again as soon as it returns.  name (copied) is for
+ * the log; nice > 0 lowers the thread's priority (Linux: a thread has its own
+ * nice value) for work the engine must never wait for.  Everything fn uses
+ * must be ready before this call.  NULL when the thread cannot start. */
+struct worker *worker_new(const char *name, int nice, int (*fn)(void *arg), void *arg);
+
+/* Any thread (also fn itself, and while holding the locks fn takes): fn runs
+ * again soon, without waiting out the rest of its wait.  After worker_stop it
+ * does nothing.  NULL is a no-op. */
+void worker_wake(struct worker *worker);
+
+/* The owner's thread, never fn's: lets the run under way finish, ends the
+ * thread and returns once it has been joined; fn is never called again.  A
+ * second call does nothing.  NULL is a no-op. */
+void worker_stop(struct worker *worker);
+
+/* The owner's thread: worker_stop, then frees.  worker_free(NULL) is a no-op. */
+void worker_free(struct worker *worker);
+
 /* ---- small helpers --------------------------------------------------------- */
 
 /* Makes every folder in path (like mkdir -p).  Returns 0 or -1. */

@@ -4,15 +4,12 @@
  * announcements; listener counts and logins do not move them).  The engine
  * takes the result at its next pick with a pointer swap and hands back what it
  * replaced, which is freed here too. */
-#define _GNU_SOURCE /* gettid */
 #define LOG_MODULE "scheduler"
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "scheduler/background.h"
 
@@ -29,10 +26,10 @@ struct sched_loader {
         int64_t schedule_version, queue_version; /* of what was loaded last */
         bool measure_fallback;
 
-        pthread_t thread;
-        pthread_mutex_t lock; /* guards everything below */
-        pthread_cond_t wake, ready_cond;
-        bool stop;
+        struct worker *worker; /* threaded: loader_run every POLL_MS */
+        pthread_mutex_t lock;  /* guards everything below */
+        pthread_cond_t ready_cond;
+        bool stop;           /* sched_loader_free began: a sync waits no more */
         char *fallback_path; /* a reload asked for this playlist */
         bool want_fallback;
         uint64_t syncs_asked, syncs_served;
@@ -187,42 +184,30 @@ static void deadline_in(struct timespec *ts, int ms)
         }
 }
 
-static void *loader_main(void *arg)
+/* The worker's run: one load, handed over as the ready snapshot, the next in
+ * POLL_MS unless a sync or a fallback reload asks sooner. */
+static int loader_run(void *arg)
 {
         struct sched_loader *l = arg;
-        /* Background work (decoding a new fallback file to measure it can take
-         * seconds of CPU): on Linux a thread has its own nice value, so the
-         * engine thread keeps the CPU it needs. */
-        setpriority(PRIO_PROCESS, (id_t)gettid(), LOADER_NICE);
         pthread_mutex_lock(&l->lock);
-        while (!l->stop) {
-                uint64_t serving = l->syncs_asked;
-                bool want_fallback = l->want_fallback;
-                char *path =
-                    want_fallback && l->fallback_path ? xstrdup(l->fallback_path) : NULL;
-                l->want_fallback = false;
-                pthread_mutex_unlock(&l->lock);
-
-                free_retired(l);
-                struct snapshot snap;
-                bool changed = load_changes(l, want_fallback, path, &snap);
-                free(path);
-
-                pthread_mutex_lock(&l->lock);
-                if (changed)
-                        merge_into_ready(l, &snap);
-                l->syncs_served = serving;
-                pthread_cond_broadcast(&l->ready_cond);
-                if (l->stop || l->syncs_asked != serving || l->want_fallback)
-                        continue;
-                struct timespec until;
-                deadline_in(&until, POLL_MS);
-                while (!l->stop && l->syncs_asked == serving && !l->want_fallback &&
-                       pthread_cond_timedwait(&l->wake, &l->lock, &until) != ETIMEDOUT)
-                        ;
-        }
+        uint64_t serving = l->syncs_asked;
+        bool want_fallback = l->want_fallback;
+        char *path = want_fallback && l->fallback_path ? xstrdup(l->fallback_path) : NULL;
+        l->want_fallback = false;
         pthread_mutex_unlock(&l->lock);
-        return NULL;
+
+        free_retired(l);
+        struct snapshot snap;
+        bool changed = load_changes(l, want_fallback, path, &snap);
+        free(path);
+
+        pthread_mutex_lock(&l->lock);
+        if (changed)
+                merge_into_ready(l, &snap);
+        l->syncs_served = serving;
+        pthread_cond_broadcast(&l->ready_cond);
+        pthread_mutex_unlock(&l->lock);
+        return POLL_MS;
 }
 
 /* ---- the interface --------------------------------------------------------------- */
@@ -242,7 +227,6 @@ struct sched_loader *sched_loader_new(const struct config *config, sqlite3 *db,
         pthread_condattr_t attr;
         pthread_condattr_init(&attr);
         pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-        pthread_cond_init(&l->wake, &attr);
         pthread_cond_init(&l->ready_cond, &attr);
         pthread_condattr_destroy(&attr);
         if (!threaded) {
@@ -252,7 +236,12 @@ struct sched_loader *sched_loader_new(const struct config *config, sqlite3 *db,
         l->db = sched_db_open(config->database, err, err_size);
         l->own_db = true;
         l->threaded = true;
-        if (!l->db || pthread_create(&l->thread, NULL, loader_main, l) != 0) {
+        /* Background work (decoding a new fallback file to measure it can take
+         * seconds of CPU) runs at a lower priority: the engine thread keeps the
+         * CPU it needs. */
+        if (l->db)
+                l->worker = worker_new("schedule loader", LOADER_NICE, loader_run, l);
+        if (!l->worker) {
                 if (l->db)
                         snprintf(err, err_size, "cannot start the schedule loader");
                 l->threaded = false;
@@ -298,8 +287,8 @@ void sched_loader_reload_fallback(struct sched_loader *l, const char *path)
         free(l->fallback_path);
         l->fallback_path = xstrdup(path ? path : "");
         l->want_fallback = true;
-        pthread_cond_signal(&l->wake);
         pthread_mutex_unlock(&l->lock);
+        worker_wake(l->worker);
 }
 
 void sched_loader_sync(struct sched_loader *l, int timeout_ms)
@@ -310,7 +299,7 @@ void sched_loader_sync(struct sched_loader *l, int timeout_ms)
         deadline_in(&until, timeout_ms);
         pthread_mutex_lock(&l->lock);
         uint64_t mine = ++l->syncs_asked;
-        pthread_cond_signal(&l->wake);
+        worker_wake(l->worker); /* takes no lock of ours: safe under l->lock */
         while (!l->stop && l->syncs_served < mine &&
                pthread_cond_timedwait(&l->ready_cond, &l->lock, &until) != ETIMEDOUT)
                 ;
@@ -328,10 +317,9 @@ void sched_loader_free(struct sched_loader *l)
         if (l->threaded) {
                 pthread_mutex_lock(&l->lock);
                 l->stop = true;
-                pthread_cond_broadcast(&l->wake);
                 pthread_cond_broadcast(&l->ready_cond);
                 pthread_mutex_unlock(&l->lock);
-                pthread_join(l->thread, NULL);
+                worker_free(l->worker); /* a load under way is finished first */
         }
         free_retired(l);
         if (l->has_ready)
@@ -339,7 +327,6 @@ void sched_loader_free(struct sched_loader *l)
         if (l->own_db)
                 sqlite3_close_v2(l->db);
         free(l->fallback_path);
-        pthread_cond_destroy(&l->wake);
         pthread_cond_destroy(&l->ready_cond);
         pthread_mutex_destroy(&l->lock);
         free(l);

@@ -4,11 +4,9 @@
  * write lock, the disk is full) the queue holds it and the writer tries again
  * every second, so the as-run log keeps its order and has no hole. */
 #define LOG_MODULE "scheduler"
-#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "scheduler/background.h"
 
@@ -39,11 +37,9 @@ struct write_job {
 struct db_writer {
         sqlite3 *db;
         bool own_db;
-        bool threaded;
-        pthread_t thread;
+        struct worker *worker; /* threaded: writer_run; NULL inline */
         pthread_mutex_t lock;
-        pthread_cond_t wake;
-        bool stop;
+        int64_t retry_ms; /* the worker's: no attempt before (monotonic ms) */
         struct write_job jobs[MAX_PENDING]; /* a ring: head, count (guarded) */
         size_t head, count;
         uint64_t last_seq, done_seq; /* guarded */
@@ -263,12 +259,11 @@ static uint64_t queue_add(struct db_writer *w, struct write_job *job)
         } else {
                 *job_at(w, w->count++) = *job;
         }
-        if (w->threaded)
-                pthread_cond_signal(&w->wake);
-        else
+        if (!w->worker)
                 while (w->count > 0 && flush_batch(w) == 0)
                         ;
         pthread_mutex_unlock(&w->lock);
+        worker_wake(w->worker);
         return seq;
 }
 
@@ -317,59 +312,45 @@ uint64_t db_writer_done(struct db_writer *w)
 
 /* ---- the thread ---------------------------------------------------------------- */
 
-static void deadline_in(struct timespec *ts, int ms)
-{
-        clock_gettime(CLOCK_MONOTONIC, ts);
-        ts->tv_sec += ms / 1000;
-        ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-        if (ts->tv_nsec >= 1000000000L) {
-                ts->tv_sec++;
-                ts->tv_nsec -= 1000000000L;
-        }
-}
-
-static void *writer_main(void *arg)
+/* The worker's run: writes what waits, batch after batch, until the queue is
+ * empty (then waits for the next write) or the database refuses (then tries
+ * again RETRY_MS later: a write queued meanwhile does not hurry the attempt). */
+static int writer_run(void *arg)
 {
         struct db_writer *w = arg;
+        int wait_ms = WORKER_UNTIL_WOKEN;
         pthread_mutex_lock(&w->lock);
-        while (!w->stop) {
-                if (w->count == 0) {
-                        pthread_cond_wait(&w->wake, &w->lock);
-                        continue;
-                }
-                if (flush_batch(w) == 0)
-                        continue;
-                struct timespec until;
-                deadline_in(&until, RETRY_MS);
-                while (!w->stop &&
-                       pthread_cond_timedwait(&w->wake, &w->lock, &until) != ETIMEDOUT)
-                        ;
+        int64_t now_ms = time_monotonic_ns() / 1000000;
+        if (w->count > 0 && now_ms < w->retry_ms) {
+                wait_ms = (int)(w->retry_ms - now_ms);
+        } else {
+                while (w->count > 0)
+                        if (flush_batch(w) < 0) {
+                                w->retry_ms = time_monotonic_ns() / 1000000 + RETRY_MS;
+                                wait_ms = RETRY_MS;
+                                break;
+                        }
         }
         pthread_mutex_unlock(&w->lock);
-        return NULL;
+        return wait_ms;
 }
 
 struct db_writer *db_writer_new(const char *database, sqlite3 *db, bool threaded,
                                 char *err, size_t err_size)
 {
         struct db_writer *w = xcalloc(1, sizeof *w);
-        w->threaded = threaded;
         pthread_mutex_init(&w->lock, NULL);
-        pthread_condattr_t attr;
-        pthread_condattr_init(&attr);
-        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-        pthread_cond_init(&w->wake, &attr);
-        pthread_condattr_destroy(&attr);
         if (!threaded) {
                 w->db = db;
                 return w;
         }
         w->db = sched_db_open(database, err, err_size);
         w->own_db = true;
-        if (!w->db || pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+        if (w->db)
+                w->worker = worker_new("database writer", 0, writer_run, w);
+        if (!w->worker) {
                 if (w->db)
                         snprintf(err, err_size, "cannot start the database writer");
-                w->threaded = false;
                 db_writer_free(w);
                 return NULL;
         }
@@ -380,13 +361,7 @@ void db_writer_free(struct db_writer *w)
 {
         if (!w)
                 return;
-        if (w->threaded) {
-                pthread_mutex_lock(&w->lock);
-                w->stop = true;
-                pthread_cond_signal(&w->wake);
-                pthread_mutex_unlock(&w->lock);
-                pthread_join(w->thread, NULL);
-        }
+        worker_free(w->worker); /* a run under way writes what it can first */
         pthread_mutex_lock(&w->lock);
         while (w->count > 0 && w->db && flush_batch(w) == 0) /* the last try */
                 ;
@@ -402,7 +377,6 @@ void db_writer_free(struct db_writer *w)
         pthread_mutex_unlock(&w->lock);
         if (w->own_db)
                 sqlite3_close_v2(w->db);
-        pthread_cond_destroy(&w->wake);
         pthread_mutex_destroy(&w->lock);
         free(w);
 }

@@ -1,6 +1,7 @@
 /* Unit tests of common/: the config parser's errors and defaults, the
  * station-time helpers across time zones and DST changes, and the exact
- * bytes of the Icecast title request. */
+ * bytes of the Icecast title request, and the worker thread's wakes, waits
+ * and stop. */
 #include <arpa/inet.h>
 #include <math.h>
 #include <netinet/in.h>
@@ -11,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -550,6 +553,181 @@ static void test_title_refused(void **state)
         assert_string_equal(err, "the server answered 401");
 }
 
+/* ---- the worker thread ------------------------------------------------------------ */
+
+struct probe {
+        pthread_mutex_t lock;
+        pthread_cond_t ran;
+        int runs;
+        int answer;   /* what the run returns */
+        int hold_ms;  /* a run takes this long */
+        bool hold;    /* a run waits until the test clears this */
+        int finished; /* runs that returned */
+        int nice;     /* the thread's nice value, seen by the last run */
+};
+
+static void probe_init(struct probe *p, int answer)
+{
+        memset(p, 0, sizeof *p);
+        pthread_mutex_init(&p->lock, NULL);
+        pthread_cond_init(&p->ran, NULL);
+        p->answer = answer;
+}
+
+static void probe_destroy(struct probe *p)
+{
+        pthread_cond_destroy(&p->ran);
+        pthread_mutex_destroy(&p->lock);
+}
+
+static int probe_run(void *arg)
+{
+        struct probe *p = arg;
+        int nice = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+        pthread_mutex_lock(&p->lock);
+        p->runs++;
+        p->nice = nice;
+        pthread_cond_broadcast(&p->ran);
+        while (p->hold)
+                pthread_cond_wait(&p->ran, &p->lock);
+        int hold_ms = p->hold_ms, answer = p->answer;
+        pthread_mutex_unlock(&p->lock);
+        if (hold_ms > 0)
+                usleep((useconds_t)hold_ms * 1000);
+        pthread_mutex_lock(&p->lock);
+        p->finished++;
+        pthread_cond_broadcast(&p->ran);
+        pthread_mutex_unlock(&p->lock);
+        return answer;
+}
+
+static int probe_runs(struct probe *p)
+{
+        pthread_mutex_lock(&p->lock);
+        int runs = p->runs;
+        pthread_mutex_unlock(&p->lock);
+        return runs;
+}
+
+/* Waits (at most timeout_ms) until the probe has run n times; returns the
+ * milliseconds it took, or -1. */
+static int64_t probe_wait_runs(struct probe *p, int n, int timeout_ms)
+{
+        int64_t start = time_monotonic_ns();
+        int64_t end = start + (int64_t)timeout_ms * 1000000;
+        pthread_mutex_lock(&p->lock);
+        while (p->runs < n && time_monotonic_ns() < end) {
+                pthread_mutex_unlock(&p->lock);
+                usleep(1000);
+                pthread_mutex_lock(&p->lock);
+        }
+        bool reached = p->runs >= n;
+        pthread_mutex_unlock(&p->lock);
+        return reached ? (time_monotonic_ns() - start) / 1000000 : -1;
+}
+
+static void test_worker_runs_when_woken(void **state)
+{
+        (void)state;
+        struct probe p;
+        probe_init(&p, WORKER_UNTIL_WOKEN);
+        struct worker *w = worker_new("test", 0, probe_run, &p);
+        assert_non_null(w);
+        assert_true(probe_wait_runs(&p, 1, 2000) >= 0); /* at once when it starts */
+        usleep(300 * 1000);
+        assert_int_equal(probe_runs(&p), 1); /* no period: nothing without a wake */
+        for (int n = 2; n <= 4; n++) {
+                worker_wake(w);
+                int64_t took = probe_wait_runs(&p, n, 2000);
+                assert_true(took >= 0);
+                assert_true(took < 250); /* promptly, not after some poll */
+        }
+        worker_free(w);
+        assert_int_equal(probe_runs(&p), 4);
+        probe_destroy(&p);
+}
+
+static void test_worker_wake_during_a_run_is_kept(void **state)
+{
+        (void)state;
+        struct probe p;
+        probe_init(&p, WORKER_UNTIL_WOKEN);
+        p.hold = true;
+        struct worker *w = worker_new("test", 0, probe_run, &p);
+        assert_non_null(w);
+        assert_true(probe_wait_runs(&p, 1, 2000) >= 0);
+        worker_wake(w); /* while the first run has not returned */
+        pthread_mutex_lock(&p.lock);
+        p.hold = false;
+        pthread_cond_broadcast(&p.ran);
+        pthread_mutex_unlock(&p.lock);
+        assert_true(probe_wait_runs(&p, 2, 2000) >= 0);
+        usleep(200 * 1000);
+        assert_int_equal(probe_runs(&p), 2); /* one wake, one run more */
+        worker_free(w);
+        probe_destroy(&p);
+}
+
+static void test_worker_period_runs_without_a_wake(void **state)
+{
+        (void)state;
+        struct probe p;
+        probe_init(&p, 50);
+        int64_t start = time_monotonic_ns();
+        struct worker *w = worker_new("test", 0, probe_run, &p);
+        assert_non_null(w);
+        assert_true(probe_wait_runs(&p, 5, 3000) >= 0);
+        /* four waits of 50 ms between five runs: the period is kept, not spun */
+        assert_true((time_monotonic_ns() - start) / 1000000 >= 4 * 50);
+        /* a run that answers 0 runs again at once */
+        pthread_mutex_lock(&p.lock);
+        p.answer = 0;
+        pthread_mutex_unlock(&p.lock);
+        assert_true(probe_wait_runs(&p, 200, 3000) >= 0);
+        worker_free(w);
+        probe_destroy(&p);
+}
+
+static void test_worker_stop_joins(void **state)
+{
+        (void)state;
+        struct probe p;
+        probe_init(&p, 10);
+        p.hold_ms = 200;
+        struct worker *w = worker_new("test", 0, probe_run, &p);
+        assert_non_null(w);
+        assert_true(probe_wait_runs(&p, 1, 2000) >= 0);
+        worker_stop(w); /* returns once the run under way has returned */
+        pthread_mutex_lock(&p.lock);
+        int runs = p.runs, finished = p.finished;
+        pthread_mutex_unlock(&p.lock);
+        assert_int_equal(finished, runs);
+        worker_wake(w); /* harmless: nothing runs any more */
+        worker_stop(w);
+        usleep(100 * 1000);
+        assert_int_equal(probe_runs(&p), runs);
+        worker_free(w);
+        worker_free(NULL);
+        worker_wake(NULL);
+        worker_stop(NULL);
+        probe_destroy(&p);
+}
+
+static void test_worker_nice_lowers_its_thread_only(void **state)
+{
+        (void)state;
+        int mine = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+        struct probe p;
+        probe_init(&p, WORKER_UNTIL_WOKEN);
+        struct worker *w = worker_new("test", 10, probe_run, &p);
+        assert_non_null(w);
+        assert_true(probe_wait_runs(&p, 1, 2000) >= 0);
+        worker_free(w);
+        assert_int_equal(p.nice, mine + 10 > 19 ? 19 : mine + 10);
+        assert_int_equal(getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid)), mine);
+        probe_destroy(&p);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -570,6 +748,11 @@ int main(void)
             cmocka_unit_test(test_title_request_bytes),
             cmocka_unit_test(test_title_request_over_ipv6),
             cmocka_unit_test(test_title_refused),
+            cmocka_unit_test(test_worker_runs_when_woken),
+            cmocka_unit_test(test_worker_wake_during_a_run_is_kept),
+            cmocka_unit_test(test_worker_period_runs_without_a_wake),
+            cmocka_unit_test(test_worker_stop_joins),
+            cmocka_unit_test(test_worker_nice_lowers_its_thread_only),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -37,14 +37,23 @@ struct sse_stream {
         struct sse_stream *next;
 };
 
+/* What the worker keeps between its ticks (its own: nothing else touches it). */
+struct loop_state {
+        bool opened; /* db was tried (on the worker's thread, at its first tick) */
+        sqlite3 *db;
+        json_t *slow;
+        int64_t versions, versions_at, built_at, started_ms, heartbeat_ns, sessions_at;
+        uint64_t timeline_version; /* scheduler_timeline_version at the last build */
+        char title[256];
+};
+
 struct web_events {
         struct web *web;
-        pthread_t thread;
-        bool thread_started;
+        struct worker *worker; /* events_run every TICK_MS; NULL if it did not start */
+        struct loop_state ls;
         pthread_mutex_t lock;
-        pthread_cond_t wake;
-        bool stopping;
-        bool changed; /* web_events_changed: rebuild at the next tick */
+        bool stopping; /* web_events_stop began: streams end */
+        bool changed;  /* web_events_changed: rebuild at the next tick */
 
         /* under lock */
         char *snapshot; /* the JSON every stream sends */
@@ -379,14 +388,6 @@ static void publish(struct web_events *ev, char *text)
         free(text);
 }
 
-struct loop_state {
-        sqlite3 *db;
-        json_t *slow;
-        int64_t versions, versions_at, built_at, started_ms, heartbeat_ns, sessions_at;
-        uint64_t timeline_version; /* scheduler_timeline_version at the last build */
-        char title[256];
-};
-
 static bool on_air_changed(struct loop_state *ls, const struct playout_nowplaying *np)
 {
         int64_t started = np->on_air ? np->started_ms : 0;
@@ -487,38 +488,27 @@ static void tick(struct web_events *ev, struct loop_state *ls, bool asked)
         }
 }
 
-static void *events_thread(void *arg)
+/* The worker's run: one tick (the database is opened at the first), the next
+ * in TICK_MS unless web_events_changed asks sooner. */
+static int events_run(void *arg)
 {
         struct web_events *ev = arg;
-        char err[256];
-        struct loop_state ls = {.versions = -2};
-        ls.db = sched_db_open(ev->web->ctx.config->database, err, sizeof err);
-        if (!ls.db)
-                log_error("studio events: %s", err);
-        pthread_mutex_lock(&ev->lock);
-        while (!ev->stopping) {
-                bool asked = ev->changed;
-                ev->changed = false;
-                pthread_mutex_unlock(&ev->lock);
-                if (ls.db)
-                        tick(ev, &ls, asked);
-                pthread_mutex_lock(&ev->lock);
-                if (ev->stopping || ev->changed)
-                        continue;
-                struct timespec until;
-                clock_gettime(CLOCK_REALTIME, &until);
-                until.tv_nsec += TICK_MS * 1000000L;
-                if (until.tv_nsec >= 1000000000L) {
-                        until.tv_sec++;
-                        until.tv_nsec -= 1000000000L;
-                }
-                pthread_cond_timedwait(&ev->wake, &ev->lock, &until);
+        struct loop_state *ls = &ev->ls;
+        if (!ls->opened) {
+                char err[256];
+                ls->opened = true;
+                ls->versions = -2;
+                ls->db = sched_db_open(ev->web->ctx.config->database, err, sizeof err);
+                if (!ls->db)
+                        log_error("studio events: %s", err);
         }
+        pthread_mutex_lock(&ev->lock);
+        bool asked = ev->changed, stopping = ev->stopping;
+        ev->changed = false;
         pthread_mutex_unlock(&ev->lock);
-        json_decref(ls.slow);
-        if (ls.db)
-                sqlite3_close_v2(ls.db);
-        return NULL;
+        if (ls->db && !stopping) /* web_events_stop has resumed every stream */
+                tick(ev, ls, asked);
+        return TICK_MS;
 }
 
 struct web_events *web_events_new(struct web *web)
@@ -526,10 +516,8 @@ struct web_events *web_events_new(struct web *web)
         struct web_events *ev = xcalloc(1, sizeof *ev);
         ev->web = web;
         pthread_mutex_init(&ev->lock, NULL);
-        pthread_cond_init(&ev->wake, NULL);
-        if (pthread_create(&ev->thread, NULL, events_thread, ev) == 0)
-                ev->thread_started = true;
-        else
+        ev->worker = worker_new("studio events", 0, events_run, ev);
+        if (!ev->worker)
                 log_error("cannot start the studio events thread");
         return ev;
 }
@@ -540,8 +528,8 @@ void web_events_changed(struct web_events *ev)
                 return;
         pthread_mutex_lock(&ev->lock);
         ev->changed = true;
-        pthread_cond_signal(&ev->wake);
         pthread_mutex_unlock(&ev->lock);
+        worker_wake(ev->worker);
 }
 
 void web_events_stop(struct web_events *ev)
@@ -553,11 +541,15 @@ void web_events_stop(struct web_events *ev)
         /* libmicrohttpd may not stop with suspended connections: each resumed
          * stream ends at its next call */
         resume_all(ev);
-        pthread_cond_signal(&ev->wake);
         pthread_mutex_unlock(&ev->lock);
-        if (ev->thread_started)
-                pthread_join(ev->thread, NULL);
-        ev->thread_started = false;
+        worker_stop(ev->worker);
+        /* the thread has ended: what it kept goes (once; stop may be called
+         * again by web_events_free) */
+        json_decref(ev->ls.slow);
+        ev->ls.slow = NULL;
+        if (ev->ls.db)
+                sqlite3_close_v2(ev->ls.db);
+        ev->ls.db = NULL;
 }
 
 void web_events_free(struct web_events *ev)
@@ -565,8 +557,8 @@ void web_events_free(struct web_events *ev)
         if (!ev)
                 return;
         web_events_stop(ev);
+        worker_free(ev->worker);
         free(ev->snapshot);
-        pthread_cond_destroy(&ev->wake);
         pthread_mutex_destroy(&ev->lock);
         free(ev);
 }

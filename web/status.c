@@ -32,12 +32,13 @@
 
 struct web_status {
         struct web *web;
-        pthread_t thread;
-        bool thread_started;
+        struct worker *worker; /* status_run every WATCH_MS; NULL if it did not start */
         pthread_mutex_t lock;
-        pthread_cond_t wake;
-        bool stopping;
-        bool replan;
+        bool replan; /* web_status_schedule_changed (under lock) */
+
+        /* the worker's own: when it last planned and polled */
+        int64_t last_poll, last_plan, planned_for;
+        uint64_t planned_version;
 
         /* filled by the background thread (under lock) */
         json_t *next;                      /* [{title, kind, starts_at}] */
@@ -127,62 +128,50 @@ static void poll_listeners(struct web_status *st, int counts[CONFIG_MAX_OUTPUTS]
 /* ---- the background thread
  * -------------------------------------------------------------- */
 
-static void *status_thread(void *arg)
+/* The worker's run: plans again when the engine's picks or the schedule
+ * changed (or every REPLAN_MS), polls the listener counts every
+ * LISTENER_POLL_MS, and looks again in WATCH_MS. */
+static int status_run(void *arg)
 {
         struct web_status *st = arg;
         struct web *web = st->web;
-        int64_t last_poll = 0, last_plan = 0, planned_for = -1;
-        uint64_t planned_version = 0;
         pthread_mutex_lock(&st->lock);
-        while (!st->stopping) {
-                bool replan = st->replan;
-                st->replan = false;
-                pthread_mutex_unlock(&st->lock);
-
-                int64_t now = time_now_ms();
-                struct playout_nowplaying np = {0};
-                if (web->ctx.playout)
-                        playout_get_nowplaying(web->ctx.playout, &np);
-                uint64_t version = scheduler_timeline_version(web->ctx.scheduler);
-                json_t *next = NULL;
-                if (replan || np.started_ms != planned_for ||
-                    version != planned_version || now - last_plan >= REPLAN_MS) {
-                        next = plan_next(web, now);
-                        planned_for = np.started_ms;
-                        planned_version = version;
-                        last_plan = now;
-                }
-                int counts[CONFIG_MAX_OUTPUTS];
-                bool polled = false;
-                if (now - last_poll >= LISTENER_POLL_MS &&
-                    web->ctx.config->n_outputs > 0) {
-                        poll_listeners(st, counts);
-                        last_poll = now;
-                        polled = true;
-                        web_listener_log_add(st->history, now, counts);
-                }
-
-                pthread_mutex_lock(&st->lock);
-                if (next) {
-                        json_decref(st->next);
-                        st->next = next;
-                        st->cached_at_ns = 0; /* rebuild the answer */
-                }
-                if (polled)
-                        memcpy(st->listeners, counts, sizeof counts);
-                if (st->stopping)
-                        break;
-                struct timespec until;
-                clock_gettime(CLOCK_REALTIME, &until);
-                until.tv_nsec += WATCH_MS * 1000000L;
-                if (until.tv_nsec >= 1000000000L) {
-                        until.tv_sec++;
-                        until.tv_nsec -= 1000000000L;
-                }
-                pthread_cond_timedwait(&st->wake, &st->lock, &until);
-        }
+        bool replan = st->replan;
+        st->replan = false;
         pthread_mutex_unlock(&st->lock);
-        return NULL;
+
+        int64_t now = time_now_ms();
+        struct playout_nowplaying np = {0};
+        if (web->ctx.playout)
+                playout_get_nowplaying(web->ctx.playout, &np);
+        uint64_t version = scheduler_timeline_version(web->ctx.scheduler);
+        json_t *next = NULL;
+        if (replan || np.started_ms != st->planned_for ||
+            version != st->planned_version || now - st->last_plan >= REPLAN_MS) {
+                next = plan_next(web, now);
+                st->planned_for = np.started_ms;
+                st->planned_version = version;
+                st->last_plan = now;
+        }
+        int counts[CONFIG_MAX_OUTPUTS];
+        bool polled = false;
+        if (now - st->last_poll >= LISTENER_POLL_MS && web->ctx.config->n_outputs > 0) {
+                poll_listeners(st, counts);
+                st->last_poll = now;
+                polled = true;
+                web_listener_log_add(st->history, now, counts);
+        }
+
+        pthread_mutex_lock(&st->lock);
+        if (next) {
+                json_decref(st->next);
+                st->next = next;
+                st->cached_at_ns = 0; /* rebuild the answer */
+        }
+        if (polled)
+                memcpy(st->listeners, counts, sizeof counts);
+        pthread_mutex_unlock(&st->lock);
+        return WATCH_MS;
 }
 
 struct web_status *web_status_new(struct web *web)
@@ -190,14 +179,13 @@ struct web_status *web_status_new(struct web *web)
         struct web_status *st = xcalloc(1, sizeof *st);
         st->web = web;
         pthread_mutex_init(&st->lock, NULL);
-        pthread_cond_init(&st->wake, NULL);
+        st->planned_for = -1;
         st->next = json_array();
         for (int i = 0; i < CONFIG_MAX_OUTPUTS; i++)
                 st->listeners[i] = -1;
         st->history = web_listener_log_new(web->ctx.config);
-        if (pthread_create(&st->thread, NULL, status_thread, st) == 0)
-                st->thread_started = true;
-        else
+        st->worker = worker_new("status", 0, status_run, st);
+        if (!st->worker)
                 log_error("cannot start the status thread; next items stay empty");
         return st;
 }
@@ -206,17 +194,11 @@ void web_status_free(struct web_status *st)
 {
         if (!st)
                 return;
-        pthread_mutex_lock(&st->lock);
-        st->stopping = true;
-        pthread_cond_signal(&st->wake);
-        pthread_mutex_unlock(&st->lock);
-        if (st->thread_started)
-                pthread_join(st->thread, NULL);
+        worker_free(st->worker);
         web_listener_log_free(st->history);
         json_decref(st->next);
         json_decref(st->rundown);
         free(st->cached);
-        pthread_cond_destroy(&st->wake);
         pthread_mutex_destroy(&st->lock);
         free(st);
 }
@@ -228,8 +210,8 @@ void web_status_schedule_changed(struct web_status *st)
         pthread_mutex_lock(&st->lock);
         st->replan = true;
         st->rundown_at_ms = 0;
-        pthread_cond_signal(&st->wake);
         pthread_mutex_unlock(&st->lock);
+        worker_wake(st->worker);
         web_events_changed(st->web->events);
 }
 
