@@ -241,9 +241,12 @@ db.executemany("INSERT INTO shows (name, days, start_time, duration, content, ca
                  f"c{i % 20},c{(i + 3) % 20}", i) for i in range(200)])
 db.commit()
 PY
+	# days to come: a day that has begun is the as-run up to now, not a plan
+	local days=() i
+	for i in 1 2 3 4 5 6 7; do days+=("$(TZ=Asia/Jakarta date -d "+$i day" +%F)"); done
 	start=$(date +%s.%N)
-	for d in 05 06 07 08 09 10 11; do
-		n=$("$SIARAN" rundown -c "$P/siaran.conf" --date "2026-01-$d" 2>>"$B/rundown.log" | wc -l) ||
+	for d in "${days[@]}"; do
+		n=$("$SIARAN" rundown -c "$P/siaran.conf" --date "$d" 2>>"$B/rundown.log" | wc -l) ||
 			die "siaran rundown failed (see $B/rundown.log)"
 		items=$((items + n))
 	done
