@@ -95,8 +95,26 @@
     var m = Math.floor(s / 60);
     return m + ':' + ('0' + (s % 60)).slice(-2);
   }
+  /* pushed: what the stream says is on air (its start, ms), or null.  The
+   * nowplaying answer is a cache the status thread refreshes on its own
+   * cadence, so it can trail the push by a moment: an answer that does not
+   * have the pushed item yet is asked again shortly. */
+  var pushedStart = null;
+  var retryTimer = null, retries = 0;
+  function stale(data) {
+    if (pushedStart === null || !data.now) return false;
+    var started = data.now.started_at_ms || Date.parse(data.now.started_at);
+    return Math.abs(started - pushedStart) > 1000;
+  }
   function refreshNow() {
     S.getJSON('/api/v1/nowplaying').then(function (data) {
+      clearTimeout(retryTimer);
+      if (stale(data) && retries < 12) { /* 3 s at most */
+        retries++;
+        retryTimer = setTimeout(refreshNow, 250);
+      } else {
+        retries = 0;
+      }
       data.fetched = Date.now();
       last = data;
       S.text($('station'), data.station.name);
@@ -153,6 +171,7 @@
     try { st = JSON.parse(e.data); } catch (err) { return; }
     stopPolling();
     var next = (st.timeline || []).slice(0, 6).map(function (i) { return i.title; });
+    pushedStart = st.on_air ? st.on_air.started_ms : null;
     var now = JSON.stringify([st.on_air, next, st.outputs, (st.inserts || []).length]);
     if (now !== seen.now) refreshNow();
     seen.now = now;
@@ -172,6 +191,7 @@
     source.addEventListener('state', onState);
     source.addEventListener('error', function () {
       /* reconnecting (or refused): poll until a snapshot comes again */
+      pushedStart = null;
       startPolling();
       if (source && source.readyState === EventSource.CLOSED) {
         source = null;
