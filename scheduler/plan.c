@@ -338,14 +338,15 @@ static bool pick_slot(struct planner *p, const struct slot *sl, enum pick_source
         return false;
 }
 
-/* Visits the slots of the days that can hold times in [from, to]. */
+/* Visits the slots of the days that can hold times in [from, to].  (A day
+ * without slots has slots == NULL, and NULL + 0 is undefined: UBSan.) */
 #define FOR_EACH_SLOT(p, from, to, sl)                                                   \
         for (int64_t day_ = grid_day_before((p)->grid, grid_midnight((p)->grid, from));  \
              day_ <= (to); day_ = grid_day_after((p)->grid, day_))                       \
                 for (const struct day_plan *d_ = grid_day((p)->grid, day_); d_;          \
                      d_ = NULL)                                                          \
-                        for (const struct slot *sl = d_->slots;                          \
-                             sl < d_->slots + d_->n_slots; sl++)
+                        for (const struct slot *sl = d_->n_slots ? d_->slots : NULL;     \
+                             sl && sl < d_->slots + d_->n_slots; sl++)
 
 /* A hard slot due at t, or a soft one whose window has closed: the earliest
  * not yet aired, at most PLAN_HARD_LATE_MS late. */
