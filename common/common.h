@@ -5,11 +5,13 @@
 #ifndef SIARAN_COMMON_H
 #define SIARAN_COMMON_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 #include <sys/socket.h>
 
 #define SIARAN_VERSION "0.1.0"
@@ -274,6 +276,12 @@ int icecast_update_title(const char *host, int port, const struct addrinfo *addr
  * shares with other threads (a queue, a snapshot, a handshake); the worker is
  * only the thread, the wake-up and the stop. */
 struct worker;
+
+/* A condition variable whose timed waits are on the monotonic clock (setting
+ * the wall clock neither stalls nor hurries them), and the absolute time ms
+ * from now on that clock, for pthread_cond_timedwait on it.  Any thread. */
+void monotonic_cond_init(pthread_cond_t *cond);
+void monotonic_deadline(struct timespec *ts, int ms);
 
 /* fn's answer: wait for worker_wake alone before the next run. */
 #define WORKER_UNTIL_WOKEN (-1)

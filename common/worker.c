@@ -26,7 +26,7 @@ struct worker {
         bool stopping; /* worker_stop began */
 };
 
-static void deadline_in(struct timespec *ts, int ms)
+void monotonic_deadline(struct timespec *ts, int ms)
 {
         clock_gettime(CLOCK_MONOTONIC, ts);
         ts->tv_sec += ms / 1000;
@@ -35,6 +35,15 @@ static void deadline_in(struct timespec *ts, int ms)
                 ts->tv_sec++;
                 ts->tv_nsec -= 1000000000L;
         }
+}
+
+void monotonic_cond_init(pthread_cond_t *cond)
+{
+        pthread_condattr_t attr;
+        pthread_condattr_init(&attr);
+        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+        pthread_cond_init(cond, &attr);
+        pthread_condattr_destroy(&attr);
 }
 
 static void *worker_main(void *arg)
@@ -55,7 +64,7 @@ static void *worker_main(void *arg)
                         continue;
                 }
                 struct timespec until;
-                deadline_in(&until, wait_ms);
+                monotonic_deadline(&until, wait_ms);
                 while (!w->stopping && !w->woken &&
                        pthread_cond_timedwait(&w->wake, &w->lock, &until) != ETIMEDOUT)
                         ;
@@ -74,11 +83,7 @@ struct worker *worker_new(const char *name, int nice, int (*fn)(void *arg), void
         pthread_mutex_init(&w->lock, NULL);
         /* the waits are on the monotonic clock: setting the wall clock
          * neither stalls a worker nor hurries it */
-        pthread_condattr_t attr;
-        pthread_condattr_init(&attr);
-        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-        pthread_cond_init(&w->wake, &attr);
-        pthread_condattr_destroy(&attr);
+        monotonic_cond_init(&w->wake);
         if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
                 pthread_cond_destroy(&w->wake);
                 pthread_mutex_destroy(&w->lock);

@@ -173,17 +173,6 @@ static void free_retired(struct sched_loader *l)
         free(retired);
 }
 
-static void deadline_in(struct timespec *ts, int ms)
-{
-        clock_gettime(CLOCK_MONOTONIC, ts);
-        ts->tv_sec += ms / 1000;
-        ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-        if (ts->tv_nsec >= 1000000000L) {
-                ts->tv_sec++;
-                ts->tv_nsec -= 1000000000L;
-        }
-}
-
 /* The worker's run: one load, handed over as the ready snapshot, the next in
  * POLL_MS unless a sync or a fallback reload asks sooner. */
 static int loader_run(void *arg)
@@ -224,11 +213,7 @@ struct sched_loader *sched_loader_new(const struct config *config, sqlite3 *db,
         l->queue_version = queue_version;
         l->measure_fallback = measure_fallback;
         pthread_mutex_init(&l->lock, NULL);
-        pthread_condattr_t attr;
-        pthread_condattr_init(&attr);
-        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-        pthread_cond_init(&l->ready_cond, &attr);
-        pthread_condattr_destroy(&attr);
+        monotonic_cond_init(&l->ready_cond);
         if (!threaded) {
                 l->db = db;
                 return l;
@@ -296,7 +281,7 @@ void sched_loader_sync(struct sched_loader *l, int timeout_ms)
         if (!l->threaded)
                 return;
         struct timespec until;
-        deadline_in(&until, timeout_ms);
+        monotonic_deadline(&until, timeout_ms);
         pthread_mutex_lock(&l->lock);
         uint64_t mine = ++l->syncs_asked;
         worker_wake(l->worker); /* takes no lock of ours: safe under l->lock */
